@@ -1,0 +1,369 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Copyright (C) 2026 The metis authors
+ *
+ * Tests of libdrm_metis on a real (or emulated) card.  Prints one line per
+ * test: PASS <name>, FAIL <name>: <reason> or SKIP <name>: <reason>.
+ * Exit status 1 if any test failed.
+ *
+ *   metis_libtest [-p PCI] [TEST...]
+ */
+#include <endian.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "libdrm_metis.h"
+
+static struct metis_device *dev;
+static const char *pci;
+static char reason[512];
+static int failed;
+
+#define CHECK(cond, fmt...) \
+	do { \
+		if (!(cond)) { \
+			snprintf(reason, sizeof(reason), fmt); \
+			return -1; \
+		} \
+	} while (0)
+#define CHECK_OK(expr) \
+	do { \
+		int __r = (expr); \
+		CHECK(__r == 0, "%s: %s (%d)", #expr, metis_strerror(__r), __r); \
+	} while (0)
+#define SKIP(fmt...) \
+	do { \
+		snprintf(reason, sizeof(reason), fmt); \
+		return 1; \
+	} while (0)
+
+static void pattern(void *buf, size_t n, uint32_t seed)
+{
+	uint8_t *p = buf;
+
+	for (size_t i = 0; i < n; i++) {
+		seed = seed * 1103515245 + 12345;
+		p[i] = seed >> 16;
+	}
+}
+
+static int t_open(void)
+{
+	struct metis_device *d2, *d3;
+	int n = metis_device_count();
+
+	CHECK(n >= 1, "metis_device_count() = %d", n);
+	CHECK(strlen(metis_device_pci_address(dev)) >= 7, "no PCI address");
+	CHECK(!strncmp(metis_device_node(dev), "/dev/accel/", 11),
+	      "node %s", metis_device_node(dev));
+	CHECK_OK(metis_device_open_pci(metis_device_pci_address(dev), &d2));
+	metis_device_close(d2);
+	/* Without the domain too. */
+	CHECK_OK(metis_device_open_pci(metis_device_pci_address(dev) + 5, &d2));
+	metis_device_close(d2);
+	CHECK_OK(metis_device_open_fd(metis_device_fd(dev), &d3));
+	metis_device_close(d3);
+	CHECK(metis_device_open_pci("0000:ff:1f.7", &d2) == -ENODEV,
+	      "bogus PCI address opened");
+	CHECK(metis_device_open(n, &d2) == -ENODEV, "index %d opened", n);
+	return 0;
+}
+
+static int t_info(void)
+{
+	struct metis_info in;
+	uint64_t v;
+
+	CHECK_OK(metis_get_info(dev, &in));
+	CHECK(in.device_id == 0x1f9d1100, "device id %#x", in.device_id);
+	CHECK(in.state == DRM_METIS_STATE_READY ||
+	      in.state == DRM_METIS_STATE_SUSPENDED, "state %s",
+	      metis_state_name(in.state));
+	CHECK(in.fw_version >> 16 == 1, "firmware %#x", in.fw_version);
+	CHECK(in.read_channels == 4 && in.write_channels == 4,
+	      "channels %u/%u", in.read_channels, in.write_channels);
+	CHECK(in.contexts == 4, "contexts %u", in.contexts);
+	CHECK(in.mem_size && in.mem_free <= in.mem_size, "memory %" PRIu64
+	      "/%" PRIu64, in.mem_free, in.mem_size);
+	CHECK(in.max_jobs >= 1, "max jobs %u", in.max_jobs);
+	CHECK(metis_get_param(dev, 0xdead, &v) == -EINVAL,
+	      "unknown param accepted");
+	return 0;
+}
+
+static int t_bo_host(void)
+{
+	struct metis_bo *bo;
+	uint8_t *p;
+	void *map;
+
+	CHECK_OK(metis_bo_create(dev, 10000, DRM_METIS_BO_HOST, &bo));
+	CHECK(metis_bo_size(bo) == 12288, "size %" PRIu64, metis_bo_size(bo));
+	CHECK(metis_bo_flags(bo) == DRM_METIS_BO_HOST, "flags");
+	CHECK_OK(metis_bo_map(bo, &map));
+	p = map;
+	for (int i = 0; i < 12288; i++)
+		CHECK(!p[i], "not zero-filled at %d", i);
+	memset(p, 0xa5, 12288);
+	CHECK_OK(metis_bo_wait(bo, 0));
+	metis_bo_free(bo);
+	return 0;
+}
+
+static int t_bo_device(void)
+{
+	struct metis_bo *bo;
+	uint64_t before, after;
+	void *map;
+
+	CHECK_OK(metis_get_param(dev, DRM_METIS_PARAM_DEVICE_MEM_FREE, &before));
+	CHECK_OK(metis_bo_create(dev, 1 << 20, DRM_METIS_BO_DEVICE, &bo));
+	CHECK_OK(metis_get_param(dev, DRM_METIS_PARAM_DEVICE_MEM_FREE, &after));
+	CHECK(before - after >= 1 << 20, "free %" PRIu64 " -> %" PRIu64,
+	      before, after);
+	CHECK(metis_bo_map(bo, &map) == -EINVAL, "device buffer mapped");
+	metis_bo_free(bo);
+	CHECK_OK(metis_get_param(dev, DRM_METIS_PARAM_DEVICE_MEM_FREE, &after));
+	CHECK(after == before, "free %" PRIu64 " after free, was %" PRIu64,
+	      after, before);
+	CHECK(metis_bo_create(dev, 0, DRM_METIS_BO_HOST, &bo) == -EINVAL,
+	      "zero size accepted");
+	CHECK(metis_bo_create(dev, 4096, 0x80, &bo) == -EINVAL,
+	      "unknown flag accepted");
+	CHECK(metis_bo_create(dev, 1ull << 50, DRM_METIS_BO_DEVICE, &bo) == -E2BIG,
+	      "huge device buffer not -E2BIG");
+	return 0;
+}
+
+static int t_upload_download(void)
+{
+	static const uint64_t sizes[] = { 4, 100, 4096, 4097, 65536, 1 << 20,
+					  (3 << 20) + 12 };
+	struct metis_bo *bo;
+	uint8_t *a, *b;
+
+	CHECK_OK(metis_bo_create(dev, 4 << 20, DRM_METIS_BO_DEVICE, &bo));
+	a = malloc(4 << 20);
+	b = malloc(4 << 20);
+	for (unsigned int i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		uint64_t off = (i * 4099) % 8192;
+
+		pattern(a, sizes[i], i + 1);
+		memset(b, 0, sizes[i]);
+		CHECK_OK(metis_upload(dev, bo, off, a, sizes[i]));
+		CHECK_OK(metis_download(dev, bo, off, b, sizes[i]));
+		CHECK(!memcmp(a, b, sizes[i]), "size %" PRIu64 " offset %"
+		      PRIu64 " differs", sizes[i], off);
+	}
+	CHECK(metis_upload(dev, bo, 4 << 20, a, 1) == -ERANGE,
+	      "upload past the end");
+	free(a);
+	free(b);
+	metis_bo_free(bo);
+	return 0;
+}
+
+static int t_channels(void)
+{
+	struct metis_bo *h, *d, *back;
+	void *hm, *bm;
+
+	CHECK_OK(metis_bo_create(dev, 65536, DRM_METIS_BO_HOST, &h));
+	CHECK_OK(metis_bo_create(dev, 65536, DRM_METIS_BO_HOST, &back));
+	CHECK_OK(metis_bo_create(dev, 65536, DRM_METIS_BO_DEVICE, &d));
+	CHECK_OK(metis_bo_map(h, &hm));
+	CHECK_OK(metis_bo_map(back, &bm));
+	for (uint32_t c = 0; c < 4; c++) {
+		pattern(hm, 65536, 100 + c);
+		memset(bm, 0, 65536);
+		CHECK_OK(metis_copy(dev, d, 0, h, 0, 65536, c));
+		CHECK_OK(metis_copy(dev, back, 0, d, 0, 65536, 3 - c));
+		CHECK(!memcmp(hm, bm, 65536), "read channel %u / write %u", c,
+		      3 - c);
+	}
+	CHECK(metis_copy(dev, d, 0, h, 0, 4096, 4) == -EINVAL,
+	      "channel 4 accepted");
+	CHECK(metis_copy(dev, back, 0, h, 0, 4096, 0) == -EINVAL,
+	      "host to host copy accepted");
+	metis_bo_free(d);
+	metis_bo_free(back);
+	metis_bo_free(h);
+	return 0;
+}
+
+/* Job B (download) waits for job A (upload, slow FW command first). */
+static int t_syncobj(int timeline)
+{
+	struct drm_metis_sync sa = { .flags = timeline ? DRM_METIS_SYNC_TIMELINE : 0,
+				     .point = timeline ? 5 : 0 };
+	struct drm_metis_sync sb = { .flags = 0 };
+	struct drm_metis_job ja[2], jb;
+	struct metis_bo *h, *d, *back;
+	uint64_t point = timeline ? 5 : 0;
+	void *hm, *bm;
+
+	CHECK_OK(metis_syncobj_create(dev, &sa.handle));
+	CHECK_OK(metis_syncobj_create(dev, &sb.handle));
+	CHECK_OK(metis_bo_create(dev, 65536, DRM_METIS_BO_HOST, &h));
+	CHECK_OK(metis_bo_create(dev, 65536, DRM_METIS_BO_HOST, &back));
+	CHECK_OK(metis_bo_create(dev, 65536, DRM_METIS_BO_DEVICE, &d));
+	CHECK_OK(metis_bo_map(h, &hm));
+	CHECK_OK(metis_bo_map(back, &bm));
+	pattern(hm, 65536, 7);
+	memset(bm, 0, 65536);
+
+	/* A: upload, then FILL32 over the buffer lasting 200 ms. */
+	metis_job_copy(&ja[0], d, 0, h, 0, 65536);
+	metis_job_fw(&ja[1], DRM_METIS_FW_FILL32, d, 0, 65536, 0x11223344);
+	ja[1].duration_us = 200000;
+	metis_job_syncs(&ja[1], NULL, 0, &sa, 1);
+	CHECK_OK(metis_submit(dev, ja, 2));
+	/* B: download, only after A's out-sync. */
+	metis_job_copy(&jb, back, 0, d, 0, 65536);
+	metis_job_syncs(&jb, &sa, 1, &sb, 1);
+	CHECK_OK(metis_submit(dev, &jb, 1));
+	CHECK_OK(metis_syncobj_wait(dev, &sb.handle, NULL, 1, METIS_TIMEOUT_DEFAULT));
+	CHECK_OK(metis_syncobj_wait(dev, &sa.handle, timeline ? &point : NULL, 1, 0));
+	for (int i = 0; i < 65536 / 4; i++)
+		CHECK(le32toh(((uint32_t *)bm)[i]) == 0x11223344,
+		      "word %d is %#x: download did not wait", i,
+		      ((uint32_t *)bm)[i]);
+	metis_syncobj_destroy(dev, sa.handle);
+	metis_syncobj_destroy(dev, sb.handle);
+	metis_bo_free(d);
+	metis_bo_free(back);
+	metis_bo_free(h);
+	return 0;
+}
+
+static int t_syncobj_binary(void) { return t_syncobj(0); }
+static int t_syncobj_timeline(void) { return t_syncobj(1); }
+
+static int t_dmabuf(void)
+{
+	struct metis_device *d2;
+	struct metis_bo *bo, *imp, *card;
+	void *m1, *m2;
+	int fd;
+
+	CHECK_OK(metis_bo_create(dev, 65536, DRM_METIS_BO_HOST, &bo));
+	CHECK_OK(metis_bo_map(bo, &m1));
+	CHECK_OK(metis_bo_export(bo, &fd));
+	CHECK(fcntl(fd, F_GETFD) & FD_CLOEXEC, "dma-buf fd not close-on-exec");
+	CHECK_OK(metis_device_open_pci(metis_device_pci_address(dev), &d2));
+	CHECK_OK(metis_bo_import(d2, fd, &imp));
+	close(fd);
+	CHECK(metis_bo_size(imp) == 65536, "imported size %" PRIu64,
+	      metis_bo_size(imp));
+	CHECK_OK(metis_bo_map(imp, &m2));
+	pattern(m1, 65536, 9);
+	CHECK(!memcmp(m1, m2, 65536), "import does not see the exporter's data");
+	/* The importer DMAs from the shared pages. */
+	CHECK_OK(metis_bo_create(d2, 65536, DRM_METIS_BO_DEVICE, &card));
+	CHECK_OK(metis_copy(d2, card, 0, imp, 0, 65536, DRM_METIS_CHANNEL_ANY));
+	memset(m2, 0, 65536);
+	CHECK_OK(metis_copy(d2, imp, 0, card, 0, 65536, DRM_METIS_CHANNEL_ANY));
+	CHECK(!memcmp(m1, m2, 65536), "round trip through the import");
+	pattern(m2, 1, 9);
+	CHECK(((uint8_t *)m1)[0] == ((uint8_t *)m2)[0], "not shared");
+	metis_bo_free(card);
+	metis_bo_free(imp);
+	metis_device_close(d2);
+	metis_bo_free(bo);
+	return 0;
+}
+
+static int t_fw(void)
+{
+	struct metis_bo *bo;
+	uint32_t buf[1024];
+	uint64_t res;
+
+	pattern(buf, sizeof(buf), 3);
+	CHECK_OK(metis_bo_create(dev, sizeof(buf), DRM_METIS_BO_DEVICE, &bo));
+	CHECK_OK(metis_upload(dev, bo, 0, buf, sizeof(buf)));
+	CHECK_OK(metis_fw_command(dev, DRM_METIS_FW_CRC32, bo, 0, sizeof(buf),
+				  0, 0, &res));
+	CHECK(res == metis_crc32(0, buf, sizeof(buf)), "crc32 %#" PRIx64
+	      " want %#x", res, metis_crc32(0, buf, sizeof(buf)));
+	CHECK_OK(metis_fw_command(dev, DRM_METIS_FW_NOP, bo, 0, 4, 0, 1000, &res));
+	CHECK(res == 0, "nop result %#" PRIx64, res);
+	CHECK(metis_fw_command(dev, 99, bo, 0, 4, 0, 0, &res) == -EINVAL,
+	      "unknown opcode accepted");
+	metis_bo_free(bo);
+	return 0;
+}
+
+static int t_strerror(void)
+{
+	CHECK(strstr(metis_strerror(-ENOSPC), "on-card memory"), "ENOSPC");
+	CHECK(strstr(metis_strerror(-ENODEV), "card"), "ENODEV");
+	CHECK(metis_strerror(-12345) != NULL, "unknown");
+	CHECK(metis_crc32(0, "123456789", 9) == 0xcbf43926, "crc32 check value");
+	return 0;
+}
+
+static const struct {
+	const char *name;
+	int (*fn)(void);
+	int needs_dev;
+} tests[] = {
+	{ "strerror", t_strerror, 0 },
+	{ "open", t_open, 1 },
+	{ "info", t_info, 1 },
+	{ "bo-host", t_bo_host, 1 },
+	{ "bo-device", t_bo_device, 1 },
+	{ "upload-download", t_upload_download, 1 },
+	{ "channels", t_channels, 1 },
+	{ "syncobj-binary", t_syncobj_binary, 1 },
+	{ "syncobj-timeline", t_syncobj_timeline, 1 },
+	{ "dmabuf", t_dmabuf, 1 },
+	{ "fw", t_fw, 1 },
+};
+
+int main(int argc, char **argv)
+{
+	int c, ret, open_err;
+
+	while ((c = getopt(argc, argv, "p:")) != -1)
+		if (c == 'p')
+			pci = optarg;
+	open_err = pci ? metis_device_open_pci(pci, &dev) :
+			 metis_device_open(0, &dev);
+	for (unsigned int i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
+		if (optind < argc) {
+			int want = 0;
+
+			for (int k = optind; k < argc; k++)
+				want |= !strcmp(argv[k], tests[i].name);
+			if (!want)
+				continue;
+		}
+		if (tests[i].needs_dev && open_err) {
+			printf("FAIL lib-%s: no card: %s\n", tests[i].name,
+			       metis_strerror(open_err));
+			failed++;
+			continue;
+		}
+		reason[0] = '\0';
+		ret = tests[i].fn();
+		if (ret < 0) {
+			printf("FAIL lib-%s: %s\n", tests[i].name, reason);
+			failed++;
+		} else if (ret > 0) {
+			printf("SKIP lib-%s: %s\n", tests[i].name, reason);
+		} else {
+			printf("PASS lib-%s\n", tests[i].name);
+		}
+		fflush(stdout);
+	}
+	if (!open_err)
+		metis_device_close(dev);
+	return failed ? 1 : 0;
+}
