@@ -1,0 +1,348 @@
+#!/usr/bin/env python3
+"""Boot one test-bed guest, run a command in it, return its exit status.
+
+Called by run-in-guest.sh, which resolves the cached inputs (QEMU, root,
+kernel, initramfs) and passes them explicitly; see Documentation/testbed.md.
+The run directory is the guest's /results: cmd and env in, output and rc
+out, plus serial.log, qemu.log, events.log (every QMP event with its host
+time) and requests/ (the guest-to-host request channel, see tb-qmp).
+"""
+import json
+import os
+import re
+import shlex
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from qmp import Qmp, QmpError  # noqa: E402
+
+READY = b"TB-GUEST: running command"
+
+
+def parse(argv):
+    if "--" not in argv:
+        sys.exit("guest.py: missing -- CMD")
+    i = argv.index("--")
+    opts, cmd = argv[:i], argv[i + 1:]
+    o = {"qemu_arg": [], "append": "", "mem": "1024", "timeout": "600",
+         "card_props": "", "iommu": True, "card": True, "disk": None,
+         "qmp": None, "hook": None, "firmware": None, "quiet": False}
+    flags = {"--no-iommu": ("iommu", False), "--no-card": ("card", False),
+             "--quiet": ("quiet", True)}
+    j = 0
+    while j < len(opts):
+        k = opts[j]
+        if k in flags:
+            o[flags[k][0]] = flags[k][1]
+            j += 1
+            continue
+        if j + 1 >= len(opts) or not k.startswith("--"):
+            sys.exit("guest.py: bad option %s" % k)
+        key = k[2:].replace("-", "_")
+        if key == "qemu_arg":
+            o[key].append(opts[j + 1])
+        else:
+            o[key] = opts[j + 1]
+        j += 2
+    for need in ("qemu_prefix", "root", "kernel_dir", "abi", "name", "initrd",
+                 "repo", "run_dir", "out"):
+        if need not in o:
+            sys.exit("guest.py: --%s is required" % need.replace("_", "-"))
+    if not cmd:
+        sys.exit("guest.py: empty command")
+    return o, cmd
+
+
+def qemu_argv(o):
+    p, run = o["qemu_prefix"], o["run_dir"]
+    fw = os.path.join(p, "share", "qemu")
+    cmdline = "console=ttyS0,115200 panic=1 quiet no_console_suspend"
+    if o["iommu"]:
+        cmdline += " intel_iommu=on"
+    if o["append"]:
+        cmdline += " " + o["append"]
+    a = [os.path.join(p, "bin", "qemu-system-x86_64"), "-L", fw,
+         "-machine", "q35", "-accel", "tcg", "-smp", "1", "-m", o["mem"],
+         "-nodefaults", "-no-user-config", "-display", "none", "-no-reboot",
+         "-drive", "if=pflash,format=raw,readonly=on,file=%s/OVMF_CODE_4M.fd" % fw,
+         "-drive", "if=pflash,format=raw,file=%s/OVMF_VARS.fd" % run,
+         "-serial", "stdio",
+         "-qmp", "unix:%s/qmp-tb.sock,server=on,wait=off" % run,
+         "-qmp", "unix:%s,server=on,wait=off" % o["qmp"],
+         # Keep the 9p devices (and their open files) across S3: with
+         # No_Soft_Reset the wake-up reset skips them and the guest's
+         # virtio-pci leaves them alone.
+         "-global", "virtio-pci.x-pcie-pm-no-soft-reset=on",
+         "-kernel", os.path.join(o["kernel_dir"], "vmlinuz"),
+         "-initrd", o["initrd"], "-append", cmdline]
+    if o["iommu"]:
+        a += ["-device", "intel-iommu,intremap=on"]
+    # The card's slot exists even without the card, for device_add.
+    a += ["-device", "pcie-root-port,id=rp1,chassis=1,slot=1"]
+    if o["card"]:
+        dev = "metis,id=metis0,bus=rp1"
+        if o["card_props"]:
+            dev += "," + o["card_props"]
+        a += ["-device", dev]
+    shares = [("root", o["root"], True),
+              ("metis", o["repo"], True),
+              ("results", run, False),
+              ("modules", os.path.join(o["kernel_dir"], "lib", "modules", o["abi"]), True),
+              ("out", o["out"], True)]
+    for i, (tag, path, ro) in enumerate(shares):
+        rp = "rpv%d" % i
+        a += ["-device", "pcie-root-port,id=%s,chassis=%d,slot=%d" % (rp, 10 + i, 10 + i),
+              "-fsdev", "local,id=fs%d,path=%s,security_model=passthrough%s"
+              % (i, path, ",readonly=on" if ro else ""),
+              "-device", "virtio-9p-pci,fsdev=fs%d,mount_tag=%s,bus=%s" % (i, tag, rp)]
+    if o["disk"]:
+        a += ["-device", "pcie-root-port,id=rpd,chassis=20,slot=20",
+              "-drive", "file=%s,if=none,format=raw,id=d0" % o["disk"],
+              "-device", "virtio-blk-pci,drive=d0,bus=rpd"]
+    return a + o["qemu_arg"]
+
+
+def tail(path, n=40):
+    try:
+        with open(path, "rb") as f:
+            lines = f.read().decode("utf-8", "replace").splitlines()
+    except OSError:
+        return "(no %s)" % path
+    ansi = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Z0-9]|\r")
+    return "\n".join(ansi.sub("", line) for line in lines[-n:])
+
+
+class Run:
+    def __init__(self, o, cmd):
+        self.o, self.cmd = o, cmd
+        self.run = o["run_dir"]
+        self.t0 = time.monotonic()
+        self.out_pos = 0
+        self.ser_pos = 0
+        self.boot_time = None
+        self.pending_serial = []
+        self.events_log = open(os.path.join(self.run, "events.log"), "a")
+
+    def now(self):
+        return time.monotonic() - self.t0
+
+    def prepare(self):
+        run, o = self.run, self.o
+        for f in ("output", "rc", "serial.log", "qemu.log", "serial.in", "qmp-tb.sock"):
+            try:
+                os.unlink(os.path.join(run, f))
+            except FileNotFoundError:
+                pass
+        os.makedirs(os.path.join(run, "requests"), exist_ok=True)
+        with open(os.path.join(run, "cmd"), "w") as f:
+            f.write(shlex.join(self.cmd) + "\n")
+        with open(os.path.join(run, "env"), "w") as f:
+            for k, v in (("TB_KERNEL", o["name"]), ("TB_ABI", o["abi"]),
+                         ("TB_IOMMU", "1" if o["iommu"] else "0"),
+                         ("TB_CARD", "1" if o["card"] else "0")):
+                f.write("export %s=%s\n" % (k, shlex.quote(v)))
+        fwdir = os.path.join(run, "firmware")
+        shutil.rmtree(fwdir, ignore_errors=True)
+        if o["firmware"]:
+            os.makedirs(fwdir)
+            shutil.copy(o["firmware"], os.path.join(fwdir, "metis-fw.bin"))
+        vars_file = os.path.join(run, "OVMF_VARS.fd")
+        if not os.path.exists(vars_file) or not o.get("keep_vars"):
+            shutil.copy(os.path.join(o["qemu_prefix"], "share", "qemu", "OVMF_VARS_4M.fd"), vars_file)
+
+    def start(self):
+        run = self.run
+        fifo = os.path.join(run, "serial.in")
+        os.mkfifo(fifo)
+        # Held open read-write so QEMU never sees end of file on the serial.
+        self.fifo_fd = os.open(fifo, os.O_RDWR)
+        self.serial = open(os.path.join(run, "serial.log"), "wb")
+        self.qemu_log = open(os.path.join(run, "qemu.log"), "wb")
+        argv = qemu_argv(self.o)
+        with open(os.path.join(run, "qemu.cmd"), "w") as f:
+            f.write(shlex.join(argv) + "\n")
+        self.qemu = subprocess.Popen(argv, stdin=self.fifo_fd, stdout=self.serial,
+                                     stderr=self.qemu_log, start_new_session=True)
+        self.tbq = None
+        try:
+            self.tbq = Qmp(os.path.join(run, "qmp-tb.sock"), connect_timeout=20)
+        except (OSError, QmpError, EOFError) as e:
+            print("TB: cannot connect to QEMU's QMP: %s" % e, file=sys.stderr)
+        self.hook = None
+        if self.o["hook"]:
+            env = dict(os.environ, TB_QMP=self.o["qmp"], TB_RUN_DIR=run,
+                       TB_SERIAL_IN=fifo, TB_QEMU_PID=str(self.qemu.pid),
+                       TB_EVENTS=os.path.join(run, "events.log"))
+            self.hook = subprocess.Popen(self.o["hook"], shell=True, env=env,
+                                         start_new_session=True)
+
+    def log_events(self, events):
+        for ev in events:
+            self.events_log.write("%.3f %s %s\n" % (self.now(), ev["event"],
+                                                    json.dumps(ev.get("data", {}))))
+        if events:
+            self.events_log.flush()
+
+    def poll(self, timeout):
+        if self.tbq and not self.tbq.closed:
+            self.log_events(self.tbq.poll_events(timeout))
+        else:
+            time.sleep(timeout)
+        self.stream_output()
+        self.watch_serial()
+        self.serve_requests()
+
+    def stream_output(self):
+        if self.o["quiet"]:
+            return
+        try:
+            with open(os.path.join(self.run, "output"), "rb") as f:
+                f.seek(self.out_pos)
+                data = f.read()
+        except OSError:
+            return
+        if data:
+            self.out_pos += len(data)
+            sys.stdout.buffer.write(data)
+            sys.stdout.flush()
+
+    def watch_serial(self):
+        if self.boot_time is not None:
+            return
+        with open(os.path.join(self.run, "serial.log"), "rb") as f:
+            if READY in f.read():
+                self.boot_time = self.now()
+                with open(os.path.join(self.run, "boot-time"), "w") as t:
+                    t.write("%.2f\n" % self.boot_time)
+
+    def serve_requests(self):
+        now = self.now()
+        for due, data in list(self.pending_serial):
+            if now >= due:
+                os.write(self.fifo_fd, data.encode())
+                self.pending_serial.remove((due, data))
+        rdir = os.path.join(self.run, "requests")
+        for name in sorted(os.listdir(rdir)):
+            if not name.endswith(".json"):
+                continue
+            path = os.path.join(rdir, name)
+            try:
+                with open(path) as f:
+                    req = json.load(f)
+                reply = self.handle(req)
+            except (ValueError, OSError) as e:
+                reply = {"error": "bad request: %s" % e}
+            os.unlink(path)
+            tmp = path[:-5] + ".tmp"
+            with open(tmp, "w") as f:
+                json.dump(reply, f)
+                f.write("\n")
+            os.rename(tmp, path[:-5] + ".reply")
+
+    def handle(self, req):
+        if "serial-write" in req:
+            self.pending_serial.append((self.now() + float(req.get("delay", 0)),
+                                       str(req["serial-write"])))
+            return {"return": {}}
+        if "execute" in req:
+            if not self.tbq or self.tbq.closed:
+                return {"error": "no QMP connection"}
+            try:
+                ret = self.tbq.execute(req["execute"], req.get("arguments"))
+                self.log_events(self.tbq.poll_events(0))
+                return {"return": ret}
+            except (QmpError, EOFError) as e:
+                return {"error": str(e)}
+        return {"error": "unknown request"}
+
+    def stop_hook(self):
+        if self.hook and self.hook.poll() is None:
+            try:
+                os.killpg(self.hook.pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+            try:
+                self.hook.wait(5)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.hook.pid, signal.SIGKILL)
+                self.hook.wait()
+            return None
+        return self.hook.returncode if self.hook else 0
+
+    def kill_qemu(self):
+        if self.qemu.poll() is None:
+            self.qemu.terminate()
+            try:
+                self.qemu.wait(5)
+            except subprocess.TimeoutExpired:
+                self.qemu.kill()
+                self.qemu.wait()
+
+    def wait(self):
+        timeout = float(self.o["timeout"])
+        timed_out = False
+        while self.qemu.poll() is None:
+            self.poll(0.1)
+            if self.now() > timeout:
+                timed_out = True
+                break
+        self.kill_qemu()
+        self.poll(0)
+        hook_rc = self.stop_hook()
+        if self.tbq:
+            self.tbq.close()
+        os.close(self.fifo_fd)
+        for f in ("serial.in", "qmp-tb.sock"):
+            try:
+                os.unlink(os.path.join(self.run, f))
+            except FileNotFoundError:
+                pass
+        sys.stdout.flush()
+        what = "kernel %s" % self.o["name"]
+        if timed_out:
+            print("TB: guest (%s) timed out after %d s; serial log tail:\n%s"
+                  % (what, timeout, tail(os.path.join(self.run, "serial.log"))), file=sys.stderr)
+            return 124
+        try:
+            with open(os.path.join(self.run, "rc")) as f:
+                rc = int(f.read().strip())
+        except (OSError, ValueError):
+            print("TB: guest (%s) stopped without a result (QEMU status %s); serial log tail:\n%s\n%s"
+                  % (what, self.qemu.returncode, tail(os.path.join(self.run, "serial.log")),
+                     tail(os.path.join(self.run, "qemu.log"), 10)), file=sys.stderr)
+            return 125
+        if rc == 0 and hook_rc:
+            print("TB: host hook exited with %s" % hook_rc, file=sys.stderr)
+            return 1
+        return rc
+
+
+def main(argv):
+    o, cmd = parse(argv)
+    os.makedirs(o["run_dir"], exist_ok=True)
+    if not o["qmp"]:
+        o["qmp"] = os.path.join(o["run_dir"], "qmp.sock")
+    if os.path.exists(o["qmp"]):
+        os.unlink(o["qmp"])
+    r = Run(o, cmd)
+    r.prepare()
+    r.start()
+
+    def on_signal(signum, frame):
+        r.kill_qemu()
+        r.stop_hook()
+        sys.exit(130)
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    rc = r.wait()
+    if os.path.exists(o["qmp"]):
+        os.unlink(o["qmp"])
+    return rc
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,37 @@
+#!/bin/bash
+# PID 1 of a test-bed guest (after the initramfs): finish the mounts, install
+# the firmware, run /results/cmd as root from /metis with its output in
+# /results/output and its exit status in /results/rc, then power off.
+set -u
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:/metis/tools/testbed/guest
+export HOME=/root TERM=dumb LANG=C.UTF-8
+mount -t devpts -o gid=5,mode=620 devpts /dev/pts 2>/dev/null || { mkdir -p /dev/pts; mount -t devpts devpts /dev/pts; }
+mkdir -p /dev/shm && mount -t tmpfs tmpfs /dev/shm
+mount -t tmpfs tmpfs /run
+mount -t tmpfs tmpfs /tmp
+mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
+ln -sf /proc/self/fd /dev/fd
+ln -sf /proc/self/fd/0 /dev/stdin
+ln -sf /proc/self/fd/1 /dev/stdout
+ln -sf /proc/self/fd/2 /dev/stderr
+hostname metis-guest
+echo 0 > /proc/sys/kernel/printk_ratelimit 2>/dev/null
+
+if [ -d /results/firmware ]; then
+	mkdir -p /lib/firmware/axelera
+	cp /results/firmware/* /lib/firmware/axelera/
+fi
+# Variables of the run (TB_KERNEL, ...) written by the host.
+[ -f /results/env ] && . /results/env
+export TB_KVER=$(uname -r) TB_RESULTS=/results TB_REPO=/metis TB_OUT=/out
+read -r up _ < /proc/uptime
+echo "TB-GUEST: running command (uptime $up s)" > /dev/ttyS0
+
+cd /metis
+bash /results/cmd < /dev/null > /results/output 2>&1
+rc=$?
+echo "$rc" > /results/rc.tmp && mv /results/rc.tmp /results/rc
+echo "TB-GUEST: command exited with $rc" > /dev/ttyS0
+sync
+exec /bin/busybox poweroff -f

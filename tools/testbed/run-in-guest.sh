@@ -1,0 +1,73 @@
+#!/bin/bash
+# run-in-guest.sh [options] -- CMD...: boot a test-bed guest (TCG, q35, OVMF,
+# intel-iommu with interrupt remapping, the metis card behind root port rp1)
+# on a Debian kernel, run CMD as root in it from /metis (this checkout,
+# read-only), print its output and exit with its status.  Everything it needs
+# is built and cached on first use.  Options:
+#   --kernel NAME      6.12, 7.2 or 7.3 (kernels.conf; default 7.2)
+#   --no-iommu         no intel-iommu (single-vector MSI fallback)
+#   --no-card          leave slot rp1 empty (device_add it later)
+#   --card-props P     extra properties for -device metis (e.g. "mem-size=64M")
+#   --qemu-arg ARG     one extra QEMU argument (repeatable)
+#   --append ARGS      extra kernel command line
+#   --mem MB           guest RAM (default 1024)
+#   --timeout S        kill QEMU and fail after S seconds (default 600)
+#   --qmp SOCK         QMP socket for the test (default RESULTS/qmp.sock)
+#   --hook CMD         host command run alongside the guest, with TB_QMP,
+#                      TB_RUN_DIR, TB_SERIAL_IN, TB_EVENTS in its environment
+#   --disk FILE        raw image as virtio-blk /dev/vda (S4 swap)
+#   --results DIR      run directory, the guest's /results (default: new
+#                      directory under build/testbed/runs/)
+#   --out DIR          the guest's /out, read-only (default build/testbed/<abi>)
+#   --firmware FILE    image installed as /lib/firmware/axelera/metis-fw.bin
+#                      (default: a valid one from metis-mkfw; "none": no file)
+#   --quiet            do not stream CMD's output (it stays in RESULTS/output)
+# Exit status: CMD's; 124 timeout; 125 guest stopped without a result.
+set -eu
+. "$(dirname "$0")/lib/common.sh"
+
+kernel=7.2 results="" out="" firmware="" pass=()
+while [ $# -gt 0 ]; do
+	case $1 in
+	--kernel) kernel=$2; shift 2 ;;
+	--results) results=$2; shift 2 ;;
+	--out) out=$2; shift 2 ;;
+	--firmware) firmware=$2; shift 2 ;;
+	--no-iommu|--no-card|--quiet) pass+=("$1"); shift ;;
+	--card-props|--qemu-arg|--append|--mem|--timeout|--qmp|--hook|--disk)
+		[ $# -ge 2 ] || tb_die "$1 needs a value"
+		pass+=("$1" "$2"); shift 2 ;;
+	--) shift; break ;;
+	*) tb_die "unknown option $1 (see the head of $0)" ;;
+	esac
+done
+[ $# -gt 0 ] || tb_die "usage: run-in-guest.sh [options] -- CMD..."
+
+prefix=${TB_QEMU_PREFIX:-}
+if [ -z "$prefix" ]; then
+	prefix=$("$TB_TOP/emulator/build.sh" | tail -n1) || tb_die "the QEMU build failed"
+fi
+[ -x "$prefix/bin/qemu-system-x86_64" ] || tb_die "no QEMU under '$prefix'"
+root=$("$TB_DIR/rootfs.sh" | tail -n1)
+read -r name abi kdir < <("$TB_DIR/kernels.sh" "$kernel" | tail -n1)
+initrd=$("$TB_DIR/initramfs.sh" "$abi" "$root" | tail -n1)
+
+if [ -z "$firmware" ] && [ -x "$prefix/bin/metis-mkfw" ]; then
+	firmware=$TB_CACHE/firmware/$(basename "$prefix")/metis-fw.bin
+	if [ ! -f "$firmware" ]; then
+		mkdir -p "$(dirname "$firmware")"
+		"$prefix/bin/metis-mkfw" -o "$firmware.tmp" >/dev/null && mv "$firmware.tmp" "$firmware"
+	fi
+fi
+[ "$firmware" = none ] && firmware=""
+
+[ -n "$results" ] || results=$TB_TOP/build/testbed/runs/$name-$(date +%H%M%S)-$$
+[ -n "$out" ] || out=$TB_TOP/build/testbed/$abi
+mkdir -p "$results" "$out"
+results=$(cd "$results" && pwd)
+out=$(cd "$out" && pwd)
+
+exec python3 "$TB_DIR/guest.py" --qemu-prefix "$prefix" --root "$root" \
+	--kernel-dir "$kdir" --abi "$abi" --name "$name" --initrd "$initrd" \
+	--repo "$TB_TOP" --run-dir "$results" --out "$out" \
+	${firmware:+--firmware "$firmware"} "${pass[@]}" -- "$@"
