@@ -42,6 +42,10 @@
 #define IGT_EXIT_FAILURE 98
 #define IGT_EXIT_ABORT 112
 
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(arr) (sizeof(arr) / sizeof((arr)[0]))
+#endif
+
 #define __igt_tokencat2(x, y) x ## y
 #define igt_tokencat(x, y) __igt_tokencat2(x, y)
 #define igt_unique(prefix) \

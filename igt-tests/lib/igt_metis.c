@@ -1,0 +1,370 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Copyright (C) 2026 The metis authors
+ *
+ * IGT helpers for the metis accel driver.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include <xf86drm.h>
+
+#include "igt.h"
+#include "igt_metis.h"
+
+static int metis_ioctl(int fd, unsigned long req, void *arg)
+{
+	return drmIoctl(fd, req, arg) ? -errno : 0;
+}
+
+static unsigned long sysfs_hex(int dirfd, const char *name)
+{
+	char buf[32] = "";
+	int fd = openat(dirfd, name, O_RDONLY);
+
+	if (fd < 0)
+		return 0;
+	if (read(fd, buf, sizeof(buf) - 1) < 0)
+		buf[0] = '\0';
+	close(fd);
+	return strtoul(buf, NULL, 0);
+}
+
+int __igt_metis_open(void)
+{
+	struct dirent *de;
+	DIR *dir = opendir("/sys/class/accel");
+	int fd = -ENODEV;
+
+	if (!dir)
+		return -ENODEV;
+	while (fd < 0 && (de = readdir(dir))) {
+		char path[300];
+		int dfd;
+
+		if (strncmp(de->d_name, "accel", 5))
+			continue;
+		snprintf(path, sizeof(path), "/sys/class/accel/%s/device",
+			 de->d_name);
+		dfd = open(path, O_RDONLY | O_DIRECTORY);
+		if (dfd < 0)
+			continue;
+		if (sysfs_hex(dfd, "vendor") == METIS_PCI_VENDOR &&
+		    sysfs_hex(dfd, "device") == METIS_PCI_DEVICE) {
+			snprintf(path, sizeof(path), "/dev/accel/%s",
+				 de->d_name);
+			fd = open(path, O_RDWR | O_CLOEXEC);
+			if (fd < 0)
+				fd = -errno;
+		}
+		close(dfd);
+	}
+	closedir(dir);
+	return fd;
+}
+
+int igt_metis_open(void)
+{
+	int fd = __igt_metis_open();
+
+	igt_require_f(fd >= 0, "no metis card: %s\n", strerror(-fd));
+	return fd;
+}
+
+int igt_metis_sysfs_dev(int fd)
+{
+	char path[128];
+	struct stat st;
+
+	if (fstat(fd, &st) || !S_ISCHR(st.st_mode))
+		return -1;
+	snprintf(path, sizeof(path), "/sys/dev/char/%u:%u/device",
+		 major(st.st_rdev), minor(st.st_rdev));
+	return open(path, O_RDONLY | O_DIRECTORY);
+}
+
+bool igt_metis_pci_address(int fd, char *buf, size_t len)
+{
+	char path[128], link[256], *p;
+	struct stat st;
+	ssize_t n;
+
+	if (fstat(fd, &st))
+		return false;
+	snprintf(path, sizeof(path), "/sys/dev/char/%u:%u/device",
+		 major(st.st_rdev), minor(st.st_rdev));
+	n = readlink(path, link, sizeof(link) - 1);
+	if (n < 0)
+		return false;
+	link[n] = '\0';
+	p = strrchr(link, '/');
+	snprintf(buf, len, "%s", p ? p + 1 : link);
+	return true;
+}
+
+int __igt_metis_get_param(int fd, uint32_t param, uint32_t pad,
+			  uint64_t *value)
+{
+	struct drm_metis_get_param gp = { .param = param, .pad = pad };
+	int ret = metis_ioctl(fd, DRM_IOCTL_METIS_GET_PARAM, &gp);
+
+	if (!ret && value)
+		*value = gp.value;
+	return ret;
+}
+
+uint64_t igt_metis_get_param(int fd, uint32_t param)
+{
+	uint64_t v = 0;
+
+	igt_assert_eq(__igt_metis_get_param(fd, param, 0, &v), 0);
+	return v;
+}
+
+int __igt_metis_bo_create(int fd, uint64_t size, uint32_t flags,
+			  uint32_t *handle)
+{
+	struct drm_metis_bo_create c = { .size = size, .flags = flags };
+	int ret = metis_ioctl(fd, DRM_IOCTL_METIS_BO_CREATE, &c);
+
+	if (!ret)
+		*handle = c.handle;
+	return ret;
+}
+
+uint32_t igt_metis_bo_create(int fd, uint64_t size, uint32_t flags, int err)
+{
+	uint32_t handle = 0;
+
+	igt_assert_eq(__igt_metis_bo_create(fd, size, flags, &handle), -err);
+	if (!err)
+		igt_assert(handle);
+	return handle;
+}
+
+int __igt_metis_bo_info(int fd, struct drm_metis_bo_info *info)
+{
+	return metis_ioctl(fd, DRM_IOCTL_METIS_BO_INFO, info);
+}
+
+void igt_metis_bo_info(int fd, struct drm_metis_bo_info *info, int err)
+{
+	igt_assert_eq(__igt_metis_bo_info(fd, info), -err);
+}
+
+void *igt_metis_bo_mmap(int fd, uint32_t handle, uint64_t size)
+{
+	struct drm_metis_bo_info info = { .handle = handle };
+	void *p;
+
+	igt_metis_bo_info(fd, &info, 0);
+	igt_assert(info.mmap_offset);
+	igt_assert_lte_u64(size, info.size);
+	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+		 info.mmap_offset);
+	igt_assert(p != MAP_FAILED);
+	return p;
+}
+
+void igt_metis_bo_close(int fd, uint32_t handle)
+{
+	struct drm_gem_close cl = { .handle = handle };
+
+	igt_assert_eq(metis_ioctl(fd, DRM_IOCTL_GEM_CLOSE, &cl), 0);
+}
+
+int64_t igt_metis_abs_timeout(int64_t rel_ns)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec + rel_ns;
+}
+
+int __igt_metis_bo_wait(int fd, uint32_t handle, uint32_t pad,
+			int64_t timeout_ns)
+{
+	struct drm_metis_bo_wait w = {
+		.handle = handle,
+		.pad = pad,
+		.timeout_ns = igt_metis_abs_timeout(timeout_ns),
+	};
+
+	return metis_ioctl(fd, DRM_IOCTL_METIS_BO_WAIT, &w);
+}
+
+void igt_metis_bo_wait(int fd, uint32_t handle, int64_t timeout_ns, int err)
+{
+	igt_assert_eq(__igt_metis_bo_wait(fd, handle, 0, timeout_ns), -err);
+}
+
+void igt_metis_job_copy(struct drm_metis_job *job, uint32_t dst,
+			uint64_t dst_off, uint32_t src, uint64_t src_off,
+			uint64_t size, uint32_t channel)
+{
+	memset(job, 0, sizeof(*job));
+	job->op = DRM_METIS_OP_COPY;
+	job->dst_handle = dst;
+	job->dst_offset = dst_off;
+	job->src_handle = src;
+	job->src_offset = src_off;
+	job->size = size;
+	job->channel = channel;
+}
+
+void igt_metis_job_fw(struct drm_metis_job *job, uint32_t opcode,
+		      uint32_t region, uint64_t offset, uint64_t size,
+		      uint32_t param, uint32_t context)
+{
+	memset(job, 0, sizeof(*job));
+	job->op = DRM_METIS_OP_FW;
+	job->fw_opcode = opcode;
+	job->dst_handle = region;
+	job->dst_offset = offset;
+	job->size = size;
+	job->fw_param = param;
+	job->channel = context;
+}
+
+int __igt_metis_submit_raw(int fd, struct drm_metis_submit *submit)
+{
+	return metis_ioctl(fd, DRM_IOCTL_METIS_SUBMIT, submit);
+}
+
+int __igt_metis_submit(int fd, struct drm_metis_job *jobs, unsigned int count)
+{
+	struct drm_metis_submit s = {
+		.jobs = (uintptr_t)jobs,
+		.job_count = count,
+		.job_stride = sizeof(*jobs),
+	};
+
+	return __igt_metis_submit_raw(fd, &s);
+}
+
+void igt_metis_submit(int fd, struct drm_metis_job *jobs, unsigned int count,
+		      int err)
+{
+	igt_assert_eq(__igt_metis_submit(fd, jobs, count), -err);
+}
+
+uint32_t igt_metis_syncobj_create(int fd)
+{
+	uint32_t h = 0;
+
+	igt_assert_eq(drmSyncobjCreate(fd, 0, &h), 0);
+	return h;
+}
+
+void igt_metis_syncobj_destroy(int fd, uint32_t handle)
+{
+	igt_assert_eq(drmSyncobjDestroy(fd, handle), 0);
+}
+
+int __igt_metis_syncobj_wait(int fd, uint32_t handle, uint64_t point,
+			     int64_t timeout_ns)
+{
+	int64_t abs = igt_metis_abs_timeout(timeout_ns);
+	uint32_t flags = DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT;
+	int ret;
+
+	if (point)
+		ret = drmSyncobjTimelineWait(fd, &handle, &point, 1, abs, flags,
+					     NULL);
+	else
+		ret = drmSyncobjWait(fd, &handle, 1, abs, flags, NULL);
+	return ret ? -errno : 0;
+}
+
+bool igt_metis_syncobj_busy(int fd, uint32_t handle, uint64_t point)
+{
+	return __igt_metis_syncobj_wait(fd, handle, point, 0) == -ETIME;
+}
+
+void igt_metis_run(int fd, struct drm_metis_job *jobs, unsigned int count,
+		   int err)
+{
+	struct drm_metis_sync out = { .flags = DRM_METIS_SYNC_TIMELINE };
+	unsigned int last = count - 1;
+
+	igt_assert(count);
+	/* The last job signals; earlier ones finish first on the same BO. */
+	igt_assert_eq(jobs[last].out_sync_count, 0);
+	out.handle = igt_metis_syncobj_create(fd);
+	out.point = 1;
+	jobs[last].out_syncs = (uintptr_t)&out;
+	jobs[last].out_sync_count = 1;
+	igt_metis_submit(fd, jobs, count, 0);
+	igt_assert_eq(__igt_metis_syncobj_wait(fd, out.handle, 1,
+					       30 * NSEC_PER_SEC), 0);
+	for (unsigned int i = 0; i < count; i++)
+		igt_metis_bo_wait(fd, jobs[i].dst_handle, 30 * NSEC_PER_SEC,
+				  i == last ? err : 0);
+	jobs[last].out_syncs = 0;
+	jobs[last].out_sync_count = 0;
+	igt_metis_syncobj_destroy(fd, out.handle);
+}
+
+void igt_metis_copy(int fd, uint32_t dst, uint64_t dst_off, uint32_t src,
+		    uint64_t src_off, uint64_t size, uint32_t channel)
+{
+	struct drm_metis_job job;
+
+	igt_metis_job_copy(&job, dst, dst_off, src, src_off, size, channel);
+	igt_metis_run(fd, &job, 1, 0);
+}
+
+void igt_metis_pattern(void *buf, uint64_t size, uint32_t seed)
+{
+	uint64_t x = seed * 0x9e3779b97f4a7c15ull + 0x1234567;
+	uint8_t *p = buf;
+	uint64_t i;
+
+	for (i = 0; i + 8 <= size; i += 8) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		memcpy(p + i, &x, 8);
+	}
+	for (; i < size; i++)
+		p[i] = x >> (8 * (i & 7));
+}
+
+uint64_t igt_metis_first_diff(const void *a, const void *b, uint64_t size)
+{
+	const uint8_t *x = a, *y = b;
+	uint64_t i;
+
+	for (i = 0; i < size; i++)
+		if (x[i] != y[i])
+			return i;
+	return size;
+}
+
+uint32_t igt_metis_crc32(uint32_t crc, const void *buf, size_t len)
+{
+	static uint32_t table[256];
+	const uint8_t *p = buf;
+	uint32_t c;
+	int i, k;
+
+	if (!table[1]) {
+		for (i = 0; i < 256; i++) {
+			c = i;
+			for (k = 0; k < 8; k++)
+				c = (c >> 1) ^ (0xedb88320 & -(c & 1));
+			table[i] = c;
+		}
+	}
+	crc = ~crc;
+	while (len--)
+		crc = table[(crc ^ *p++) & 0xff] ^ (crc >> 8);
+	return ~crc;
+}

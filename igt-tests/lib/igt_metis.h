@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Copyright (C) 2026 The metis authors
+ *
+ * IGT helpers for the metis accel driver.  Helpers taking an @err assert
+ * that the ioctl fails with exactly that errno (0: succeeds); the __
+ * variants return 0 or -errno instead.
+ */
+#ifndef IGT_METIS_H
+#define IGT_METIS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "metis_accel.h"
+
+#define METIS_PCI_VENDOR	0x1f9d
+#define METIS_PCI_DEVICE	0x1100
+#define NSEC_PER_SEC		1000000000LL
+
+/* Opening: the first metis card found through /sys/class/accel. */
+int igt_metis_open(void);			/* skips if there is none */
+int __igt_metis_open(void);			/* -errno if none */
+bool igt_metis_pci_address(int fd, char *buf, size_t len);
+int igt_metis_sysfs_dev(int fd);		/* fd of the PCI device dir */
+
+/* Parameters. */
+int __igt_metis_get_param(int fd, uint32_t param, uint32_t pad,
+			  uint64_t *value);
+uint64_t igt_metis_get_param(int fd, uint32_t param);
+
+/* Buffer objects. */
+int __igt_metis_bo_create(int fd, uint64_t size, uint32_t flags,
+			  uint32_t *handle);
+uint32_t igt_metis_bo_create(int fd, uint64_t size, uint32_t flags, int err);
+int __igt_metis_bo_info(int fd, struct drm_metis_bo_info *info);
+void igt_metis_bo_info(int fd, struct drm_metis_bo_info *info, int err);
+void *igt_metis_bo_mmap(int fd, uint32_t handle, uint64_t size);
+void igt_metis_bo_close(int fd, uint32_t handle);
+int __igt_metis_bo_wait(int fd, uint32_t handle, uint32_t pad,
+			int64_t timeout_ns);
+void igt_metis_bo_wait(int fd, uint32_t handle, int64_t timeout_ns, int err);
+
+/* Jobs. */
+void igt_metis_job_copy(struct drm_metis_job *job, uint32_t dst,
+			uint64_t dst_off, uint32_t src, uint64_t src_off,
+			uint64_t size, uint32_t channel);
+void igt_metis_job_fw(struct drm_metis_job *job, uint32_t opcode,
+		      uint32_t region, uint64_t offset, uint64_t size,
+		      uint32_t param, uint32_t context);
+int __igt_metis_submit_raw(int fd, struct drm_metis_submit *submit);
+int __igt_metis_submit(int fd, struct drm_metis_job *jobs,
+		       unsigned int count);
+void igt_metis_submit(int fd, struct drm_metis_job *jobs, unsigned int count,
+		      int err);
+
+/* Syncobjs (libdrm). */
+uint32_t igt_metis_syncobj_create(int fd);
+void igt_metis_syncobj_destroy(int fd, uint32_t handle);
+int __igt_metis_syncobj_wait(int fd, uint32_t handle, uint64_t point,
+			     int64_t timeout_ns);
+bool igt_metis_syncobj_busy(int fd, uint32_t handle, uint64_t point);
+
+/*
+ * Run @count jobs, wait for them (30 s), and assert the result of the last
+ * job's destination buffer matches @err (0 or -EIO for a failed job).
+ */
+void igt_metis_run(int fd, struct drm_metis_job *jobs, unsigned int count,
+		   int err);
+void igt_metis_copy(int fd, uint32_t dst, uint64_t dst_off, uint32_t src,
+		    uint64_t src_off, uint64_t size, uint32_t channel);
+
+/* Relative timeout to the absolute CLOCK_MONOTONIC value the UAPI takes. */
+int64_t igt_metis_abs_timeout(int64_t rel_ns);
+
+/* Test data. */
+void igt_metis_pattern(void *buf, uint64_t size, uint32_t seed);
+uint64_t igt_metis_first_diff(const void *a, const void *b, uint64_t size);
+uint32_t igt_metis_crc32(uint32_t crc, const void *buf, size_t len);
+
+#endif /* IGT_METIS_H */

@@ -1,0 +1,348 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Copyright (C) 2026 The metis authors
+ */
+
+/**
+ * TEST: metis basic
+ * Category: Core
+ * Description: Device open, parameter queries and buffer objects of the
+ *	metis accel driver, with every bad-argument case of GET_PARAM,
+ *	BO_CREATE, BO_INFO and BO_WAIT.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <xf86drm.h>
+
+#include "igt.h"
+#include "igt_metis.h"
+
+#define PAGE 4096ull
+
+static void test_open(int fd)
+{
+	char pci[64];
+	struct stat st;
+	int dfd;
+
+	igt_assert_eq(fstat(fd, &st), 0);
+	igt_assert(S_ISCHR(st.st_mode));
+	igt_assert(igt_metis_pci_address(fd, pci, sizeof(pci)));
+	igt_info("metis card at %s\n", pci);
+	dfd = igt_metis_sysfs_dev(fd);
+	igt_assert_fd(dfd);
+	close(dfd);
+	igt_assert_eq_u64(igt_metis_get_param(fd, DRM_METIS_PARAM_DEVICE_ID),
+			  (uint64_t)METIS_PCI_VENDOR << 16 | METIS_PCI_DEVICE);
+}
+
+static void test_params(int fd)
+{
+	uint64_t size = igt_metis_get_param(fd, DRM_METIS_PARAM_DEVICE_MEM_SIZE);
+	uint64_t free_ = igt_metis_get_param(fd, DRM_METIS_PARAM_DEVICE_MEM_FREE);
+	uint64_t fw = igt_metis_get_param(fd, DRM_METIS_PARAM_FW_VERSION);
+	uint64_t state = igt_metis_get_param(fd, DRM_METIS_PARAM_DEVICE_STATE);
+	uint64_t vecs = igt_metis_get_param(fd, DRM_METIS_PARAM_MSI_VECTORS);
+
+	igt_info("firmware %u.%u.%u, state %u, memory %" PRIu64 "/%" PRIu64
+		 " free, %" PRIu64 " vectors\n", (unsigned int)(fw >> 16),
+		 (unsigned int)(fw >> 8) & 0xff, (unsigned int)fw & 0xff,
+		 (unsigned int)state, free_, size, vecs);
+	igt_assert_eq_u64(fw >> 16, 1);
+	igt_assert_eq_u64(igt_metis_get_param(fd, DRM_METIS_PARAM_FW_ERROR), 0);
+	igt_assert(state == DRM_METIS_STATE_READY ||
+		   state == DRM_METIS_STATE_SUSPENDED);
+	igt_assert(size >= 16 << 20);
+	igt_assert_lte_u64(free_, size);
+	igt_assert_eq_u64(igt_metis_get_param(fd, DRM_METIS_PARAM_READ_CHANNELS), 4);
+	igt_assert_eq_u64(igt_metis_get_param(fd, DRM_METIS_PARAM_WRITE_CHANNELS), 4);
+	igt_assert_eq_u64(igt_metis_get_param(fd, DRM_METIS_PARAM_CONTEXTS), 4);
+	igt_assert(vecs >= 1 && vecs <= 32);
+	igt_assert(igt_metis_get_param(fd, DRM_METIS_PARAM_MAX_JOBS) >= 1);
+	igt_metis_get_param(fd, DRM_METIS_PARAM_RESET_COUNT);
+}
+
+static void test_param_bad(int fd)
+{
+	uint64_t v = 0xdeadbeef;
+
+	igt_assert_eq(__igt_metis_get_param(fd, DRM_METIS_PARAM_MAX_JOBS + 1, 0, &v),
+		      -EINVAL);
+	igt_assert_eq(__igt_metis_get_param(fd, 0xffffffff, 0, &v), -EINVAL);
+	igt_assert_eq(__igt_metis_get_param(fd, DRM_METIS_PARAM_DEVICE_ID, 1, &v),
+		      -EINVAL);
+	igt_assert_eq_u64(v, 0xdeadbeef);
+}
+
+static void test_bo_create(int fd, uint32_t flags)
+{
+	static const uint64_t sizes[] = { 1, PAGE - 1, PAGE, PAGE + 1,
+					  3 * PAGE, 1 << 20, (1 << 20) + 17 };
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(sizes); i++) {
+		uint32_t h = igt_metis_bo_create(fd, sizes[i], flags, 0);
+		struct drm_metis_bo_info info = { .handle = h };
+
+		igt_metis_bo_info(fd, &info, 0);
+		igt_assert_eq_u32(info.flags, flags);
+		igt_assert_eq_u64(info.size, (sizes[i] + PAGE - 1) & ~(PAGE - 1));
+		if (flags == DRM_METIS_BO_HOST)
+			igt_assert(info.mmap_offset);
+		else
+			igt_assert_eq_u64(info.mmap_offset, 0);
+		igt_metis_bo_close(fd, h);
+	}
+}
+
+static void test_bo_create_bad(int fd)
+{
+	uint64_t mem = igt_metis_get_param(fd, DRM_METIS_PARAM_DEVICE_MEM_SIZE);
+	uint64_t free_before = igt_metis_get_param(fd, DRM_METIS_PARAM_DEVICE_MEM_FREE);
+
+	igt_metis_bo_create(fd, 0, DRM_METIS_BO_HOST, EINVAL);
+	igt_metis_bo_create(fd, 0, DRM_METIS_BO_DEVICE, EINVAL);
+	igt_metis_bo_create(fd, PAGE, 0x2, EINVAL);
+	igt_metis_bo_create(fd, PAGE, 0x80000000, EINVAL);
+	igt_metis_bo_create(fd, PAGE, DRM_METIS_BO_DEVICE | 0x100, EINVAL);
+	igt_metis_bo_create(fd, mem + PAGE, DRM_METIS_BO_DEVICE, E2BIG);
+	igt_metis_bo_create(fd, ~0ull, DRM_METIS_BO_DEVICE, E2BIG);
+	igt_metis_bo_create(fd, ~0ull - PAGE + 2, DRM_METIS_BO_HOST, E2BIG);
+	/* Nothing was allocated by the failures. */
+	igt_assert_eq_u64(igt_metis_get_param(fd, DRM_METIS_PARAM_DEVICE_MEM_FREE),
+			  free_before);
+}
+
+/* Fill on-card memory: a range that fits the size but not the free space. */
+static void test_bo_enospc(int fd)
+{
+	uint64_t mem = igt_metis_get_param(fd, DRM_METIS_PARAM_DEVICE_MEM_SIZE);
+	uint64_t free0 = igt_metis_get_param(fd, DRM_METIS_PARAM_DEVICE_MEM_FREE);
+	uint64_t half = (mem / 2) & ~(PAGE - 1);
+	uint32_t a, b;
+
+	igt_require_f(free0 > half, "someone else holds on-card memory\n");
+	a = igt_metis_bo_create(fd, half, DRM_METIS_BO_DEVICE, 0);
+	igt_assert_eq_u64(igt_metis_get_param(fd, DRM_METIS_PARAM_DEVICE_MEM_FREE),
+			  free0 - half);
+	/* mem - half + PAGE does not fit in what is left. */
+	igt_metis_bo_create(fd, mem - half + PAGE, DRM_METIS_BO_DEVICE, ENOSPC);
+	b = igt_metis_bo_create(fd, PAGE, DRM_METIS_BO_DEVICE, 0);
+	igt_metis_bo_close(fd, b);
+	igt_metis_bo_close(fd, a);
+	igt_assert_eq_u64(igt_metis_get_param(fd, DRM_METIS_PARAM_DEVICE_MEM_FREE),
+			  free0);
+	/* The whole memory is one free range again. */
+	a = igt_metis_bo_create(fd, free0, DRM_METIS_BO_DEVICE, 0);
+	igt_metis_bo_close(fd, a);
+}
+
+static void test_bo_info_bad(int fd)
+{
+	uint32_t h = igt_metis_bo_create(fd, PAGE, DRM_METIS_BO_HOST, 0);
+	struct drm_metis_bo_info info = { .handle = h + 1000 };
+
+	igt_metis_bo_info(fd, &info, ENOENT);
+	info = (struct drm_metis_bo_info){ .handle = 0 };
+	igt_metis_bo_info(fd, &info, ENOENT);
+	info = (struct drm_metis_bo_info){ .handle = h, .pad = 1 };
+	igt_metis_bo_info(fd, &info, EINVAL);
+	igt_metis_bo_close(fd, h);
+	info = (struct drm_metis_bo_info){ .handle = h };
+	igt_metis_bo_info(fd, &info, ENOENT);
+}
+
+static void test_bo_mmap(int fd)
+{
+	const uint64_t size = 64 * PAGE;
+	uint32_t h = igt_metis_bo_create(fd, size, DRM_METIS_BO_HOST, 0);
+	uint8_t *p = igt_metis_bo_mmap(fd, h, size), *q;
+
+	for (uint64_t i = 0; i < size; i++)
+		igt_assert_f(!p[i], "host BO not zero-filled at %" PRIu64 "\n", i);
+	igt_metis_pattern(p, size, 1);
+	/* A second mapping sees the same pages. */
+	q = igt_metis_bo_mmap(fd, h, size);
+	igt_assert_eq_u64(igt_metis_first_diff(p, q, size), size);
+	munmap(q, size);
+	munmap(p, size);
+	/* The object outlives its handle while mapped. */
+	p = igt_metis_bo_mmap(fd, h, size);
+	igt_metis_bo_close(fd, h);
+	q = malloc(size);
+	igt_metis_pattern(q, size, 1);
+	igt_assert_eq_u64(igt_metis_first_diff(p, q, size), size);
+	free(q);
+	munmap(p, size);
+}
+
+static void test_bo_mmap_device(int fd)
+{
+	uint32_t h = igt_metis_bo_create(fd, PAGE, DRM_METIS_BO_DEVICE, 0);
+	uint32_t g = igt_metis_bo_create(fd, PAGE, DRM_METIS_BO_HOST, 0);
+	struct drm_metis_bo_info info = { .handle = g };
+	void *p;
+
+	igt_metis_bo_info(fd, &info, 0);
+	/* No offset of a device BO exists; a made-up one must not map. */
+	p = mmap(NULL, PAGE, PROT_READ, MAP_SHARED, fd, info.mmap_offset + (1ull << 40));
+	igt_assert(p == MAP_FAILED);
+	/* Mapping past the end of a host BO fails. */
+	p = mmap(NULL, 2 * PAGE, PROT_READ, MAP_SHARED, fd, info.mmap_offset);
+	igt_assert(p == MAP_FAILED);
+	igt_metis_bo_close(fd, g);
+	igt_metis_bo_close(fd, h);
+}
+
+static void test_bo_close_bad(int fd)
+{
+	struct drm_gem_close cl = { .handle = 0x7fffffff };
+
+	igt_assert_eq(drmIoctl(fd, DRM_IOCTL_GEM_CLOSE, &cl), -1);
+	igt_assert_eq(errno, EINVAL);
+}
+
+static void test_bo_per_file(int fd)
+{
+	int fd2 = igt_metis_open();
+	uint32_t h = igt_metis_bo_create(fd, PAGE, DRM_METIS_BO_HOST, 0);
+	uint32_t h2 = igt_metis_bo_create(fd2, PAGE, DRM_METIS_BO_HOST, 0);
+	struct drm_metis_bo_info info = { .handle = h2 + 100 };
+
+	/* Another file's handle space is separate. */
+	igt_metis_bo_info(fd2, &info, ENOENT);
+	igt_metis_bo_close(fd2, h2);
+	info = (struct drm_metis_bo_info){ .handle = h };
+	if (h != h2)
+		igt_metis_bo_info(fd2, &info, ENOENT);
+	close(fd2);
+	/* Closing the other file did not touch ours. */
+	igt_metis_bo_info(fd, &info, 0);
+	igt_metis_bo_close(fd, h);
+}
+
+static void test_mem_accounting(int fd)
+{
+	uint64_t before = igt_metis_get_param(fd, DRM_METIS_PARAM_DEVICE_MEM_FREE);
+	int fd2 = igt_metis_open();
+	uint32_t h;
+
+	h = igt_metis_bo_create(fd2, 1 << 20, DRM_METIS_BO_DEVICE, 0);
+	igt_assert_eq_u64(igt_metis_get_param(fd, DRM_METIS_PARAM_DEVICE_MEM_FREE),
+			  before - (1 << 20));
+	/* Host BOs do not use on-card memory. */
+	igt_metis_bo_create(fd2, 1 << 20, DRM_METIS_BO_HOST, 0);
+	igt_assert_eq_u64(igt_metis_get_param(fd, DRM_METIS_PARAM_DEVICE_MEM_FREE),
+			  before - (1 << 20));
+	(void)h;
+	/* The last close of a file frees its BOs. */
+	close(fd2);
+	igt_assert_eq_u64(igt_metis_get_param(fd, DRM_METIS_PARAM_DEVICE_MEM_FREE),
+			  before);
+}
+
+static void test_bo_wait(int fd)
+{
+	uint32_t h = igt_metis_bo_create(fd, PAGE, DRM_METIS_BO_DEVICE, 0);
+
+	/* Idle: returns at once, even with a deadline in the past. */
+	igt_metis_bo_wait(fd, h, 0, 0);
+	igt_metis_bo_wait(fd, h, -NSEC_PER_SEC, 0);
+	igt_assert_eq(__igt_metis_bo_wait(fd, h, 1, 0), -EINVAL);
+	igt_assert_eq(__igt_metis_bo_wait(fd, h + 1000, 0, 0), -ENOENT);
+	igt_metis_bo_close(fd, h);
+	igt_assert_eq(__igt_metis_bo_wait(fd, h, 0, 0), -ENOENT);
+}
+
+static void test_bo_wait_busy(int fd)
+{
+	uint32_t h = igt_metis_bo_create(fd, PAGE, DRM_METIS_BO_DEVICE, 0);
+	struct drm_metis_job job;
+	struct timespec ts = {};
+
+	/* A NOP command holding the BO for 300 ms. */
+	igt_metis_job_fw(&job, DRM_METIS_FW_NOP, h, 0, PAGE, 0,
+			 DRM_METIS_CHANNEL_ANY);
+	job.duration_us = 300000;
+	igt_nsec_elapsed(&ts);
+	igt_metis_submit(fd, &job, 1, 0);
+	igt_metis_bo_wait(fd, h, 0, ETIME);
+	igt_metis_bo_wait(fd, h, 10 * NSEC_PER_SEC, 0);
+	igt_assert_f(igt_nsec_elapsed(&ts) >= 300 * 1000000ull,
+		     "wait returned before the command's duration\n");
+	igt_metis_bo_close(fd, h);
+}
+
+igt_main
+{
+	int fd = -1;
+
+	igt_fixture
+		fd = igt_metis_open();
+
+	igt_describe("Open the card's accel node found through sysfs.");
+	igt_subtest("open")
+		test_open(fd);
+
+	igt_describe("Every parameter answers with a sane value.");
+	igt_subtest("query-params")
+		test_params(fd);
+
+	igt_describe("GET_PARAM: unknown parameter and non-zero pad give EINVAL.");
+	igt_subtest("query-bad")
+		test_param_bad(fd);
+
+	igt_describe("Host BOs of many sizes, rounded to pages, mappable.");
+	igt_subtest("bo-create-host")
+		test_bo_create(fd, DRM_METIS_BO_HOST);
+
+	igt_describe("Device BOs of many sizes, rounded to pages, not mappable.");
+	igt_subtest("bo-create-device")
+		test_bo_create(fd, DRM_METIS_BO_DEVICE);
+
+	igt_describe("BO_CREATE: zero size, unknown flags (EINVAL), too big (E2BIG).");
+	igt_subtest("bo-create-bad")
+		test_bo_create_bad(fd);
+
+	igt_describe("BO_CREATE: on-card memory without a free range gives ENOSPC.");
+	igt_subtest("bo-create-enospc")
+		test_bo_enospc(fd);
+
+	igt_describe("BO_INFO: unknown handle (ENOENT), non-zero pad (EINVAL).");
+	igt_subtest("bo-info-bad")
+		test_bo_info_bad(fd);
+
+	igt_describe("Host BOs map zero-filled, share pages, outlive their handle.");
+	igt_subtest("bo-mmap")
+		test_bo_mmap(fd);
+
+	igt_describe("Nothing maps beyond a host BO or at made-up offsets.");
+	igt_subtest("bo-mmap-bad")
+		test_bo_mmap_device(fd);
+
+	igt_describe("GEM_CLOSE of an unknown handle gives EINVAL.");
+	igt_subtest("bo-close-bad")
+		test_bo_close_bad(fd);
+
+	igt_describe("Handles are per file.");
+	igt_subtest("bo-per-file")
+		test_bo_per_file(fd);
+
+	igt_describe("MEM_FREE follows device BO allocation and file close.");
+	igt_subtest("mem-accounting")
+		test_mem_accounting(fd);
+
+	igt_describe("BO_WAIT on idle BOs; unknown handle, non-zero pad.");
+	igt_subtest("bo-wait")
+		test_bo_wait(fd);
+
+	igt_describe("BO_WAIT times out with ETIME on a busy BO, then waits.");
+	igt_subtest("bo-wait-busy")
+		test_bo_wait_busy(fd);
+
+	igt_fixture
+		close(fd);
+}
