@@ -9,5 +9,6 @@
 
 #include "igt_core.h"
 #include "igt_aux.h"
+#include "igt_kmod.h"
 
 #endif /* METIS_IGT_H */

@@ -9,7 +9,7 @@
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 igt=${1:-$top/build/igt}
-bin=$igt/tests/igt_abi_selftest
+bin=$igt/selftest/igt_abi_selftest
 export LD_LIBRARY_PATH=$igt/lib
 export IGT_SELFTEST=1
 fails=0

@@ -1,0 +1,34 @@
+#!/bin/bash
+# In a test-bed guest: load the metis driver (unless it is loaded) and wait
+# until the card is ready.  The module is $METIS_KO, else the metis.ko
+# found under /out (the per-kernel build directory the host shares).
+# Prints the card's info; exit status 0 when a card is ready.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+metis=$here/../../build/libdrm-metis/metis
+
+if [ ! -d /sys/module/metis ]; then
+	ko=${METIS_KO:-}
+	[ -n "$ko" ] || ko=$(find /out -name metis.ko 2>/dev/null | head -n1)
+	if [ -z "$ko" ] || [ ! -f "$ko" ]; then
+		echo "load-metis: no metis.ko for $(uname -r) under /out" >&2
+		exit 2
+	fi
+	for dep in $(modinfo -F depends "$ko" | tr ',' ' '); do
+		modprobe "$dep" || echo "load-metis: modprobe $dep failed" >&2
+	done
+	insmod "$ko" ${METIS_KO_ARGS:-} || { echo "load-metis: insmod $ko failed" >&2; exit 1; }
+fi
+
+# Wait for the node and for the firmware to run.
+for _ in $(seq 300); do
+	if "$metis" info > /tmp/metis-info 2>&1 && grep -q '^state: *ready' /tmp/metis-info; then
+		cat /tmp/metis-info
+		exit 0
+	fi
+	sleep 0.1
+done
+echo "load-metis: no ready metis card after 30 s" >&2
+cat /tmp/metis-info >&2
+dmesg | grep -i metis | tail -n 20 >&2
+exit 1

@@ -1,0 +1,36 @@
+#!/bin/bash
+# In a test-bed guest: load the driver, then run the libdrm-metis tests and
+# CLI checks (lines in /results/libtest.txt) and the IGT tests under
+# igt_runner (/results/igt).  Arguments go to igt_runner.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+lib=$here/../../build/libdrm-metis
+out=/results/libtest.txt
+: > "$out"
+if ! "$here/load-metis.sh"; then
+	echo "FAIL lib-load: the driver did not load or the card is not ready" >> "$out"
+	exit 1
+fi
+"$lib/tests/metis_libtest" >> "$out" 2>&1
+
+# The CLI: each command must succeed (they verify their own data).
+cli() {
+	local name=$1
+	shift
+	if "$lib/metis" "$@" > "/results/cli-$name.log" 2>&1; then
+		echo "PASS lib-cli-$name" >> "$out"
+	else
+		echo "FAIL lib-cli-$name: metis $* exited $? ($(tail -n1 /results/cli-$name.log))" >> "$out"
+	fi
+}
+cli list list
+cli info info
+cli copy copy -s 3M -n 3
+cli copy-channel copy -s 100K -c 2
+cli fw-crc32 fw crc32 -s 64K
+cli fw-xor32 fw xor32 -s 64K -P 0xdeadbeef
+cli fw-fill32 fw fill32 -s 64K -P 0x12345678
+cli fw-nop fw nop -s 4K -D 1000
+cli bench bench -s 1M -t 0.5
+cat /results/cli-bench.log
+"$here/run-igt.sh" "$@"

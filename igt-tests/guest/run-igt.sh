@@ -1,0 +1,18 @@
+#!/bin/bash
+# In a test-bed guest: load the driver and run the metis IGT tests with
+# Debian's igt_runner; results in /results/igt (results.json), the runner's
+# log in /results/igt-runner.log.  Arguments are passed to igt_runner
+# (e.g. -t REGEX to select tests).
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+igt=$(cd "$here/../../build/igt" && pwd)
+"$here/load-metis.sh" || exit 1
+export LD_LIBRARY_PATH=$igt/lib
+echo "run-igt: igt_runner on $(uname -r)"
+"$igt/usr/bin/igt_runner" --overwrite --per-test-timeout 600 \
+	--dmesg-warn-level 3 "$@" "$igt/tests" /results/igt \
+	> /results/igt-runner.log 2>&1
+rc=$?
+tail -n 5 /results/igt-runner.log
+dmesg > /results/dmesg.txt
+exit $rc

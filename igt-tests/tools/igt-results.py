@@ -1,0 +1,46 @@
+#!/usr/bin/env python3
+# Turn an igt_runner results.json into the project's test lines:
+#   PASS <name> / FAIL <name>: <reason> / SKIP <name>: <reason>
+# Leaf results only: a subtest with dynamic subtests is reported through
+# them.  Usage: igt-results.py RESULTS.json TAG  (names get "igt-TAG-").
+import json
+import re
+import sys
+
+path, tag = sys.argv[1], sys.argv[2]
+tests = json.load(open(path)).get("tests", {})
+names = sorted(tests)
+fails = 0
+
+
+def reason(t, default):
+    out = (t.get("out", "") + t.get("err", "")).splitlines()
+    for pat in (r"Failed assertion: .*", r"error: .*", r"Test requirement: .*",
+                r"CRITICAL: .*", r"Skipping.*", r".*requirement not met.*"):
+        for line in out:
+            m = re.search(pat, line)
+            if m:
+                return m.group(0).strip()
+    return default
+
+
+for name in names:
+    if any(n.startswith(name + "@") for n in names):
+        continue
+    t = tests[name]
+    res = t.get("result", "missing")
+    short = "igt-%s-%s" % (tag, name.replace("igt@", "", 1).replace("@", "-"))
+    if res == "pass":
+        print("PASS " + short)
+    elif res == "skip":
+        print("SKIP %s: %s" % (short, reason(t, "skipped")))
+    elif res == "notrun":
+        print("SKIP %s: not run (an earlier subtest aborted the binary)" % short)
+    else:
+        extra = ""
+        if res.startswith("dmesg"):
+            lines = [l for l in t.get("dmesg", "").splitlines() if "<" in l[:6]]
+            extra = " (kernel: %s)" % (lines[-1].strip() if lines else "warnings")
+        print("FAIL %s: %s: %s%s" % (short, res, reason(t, res), extra))
+        fails += 1
+sys.exit(1 if fails else 0)
