@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Copyright (C) 2026 The metis authors
+ */
+#ifndef __METIS_DEBUGFS_H__
+#define __METIS_DEBUGFS_H__
+
+struct metis_device;
+
+#if IS_ENABLED(CONFIG_DEBUG_FS)
+void metis_debugfs_init(struct metis_device *mdev);
+#else
+static inline void metis_debugfs_init(struct metis_device *mdev) { }
+#endif
+
+#endif /* __METIS_DEBUGFS_H__ */

@@ -1,0 +1,263 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Copyright (C) 2026 The metis authors
+ *
+ * Device lifecycle: the state machine, bring-up (shared by probe, hang
+ * recovery and resume) and the idempotent unplug sequence.
+ */
+
+#include <linux/pci.h>
+
+#include <drm/drm_drv.h>
+#include <drm/drm_managed.h>
+#include <drm/drm_print.h>
+#include <uapi/drm/metis_accel.h>
+
+#include "metis_device.h"
+#include "metis_dma.h"
+#include "metis_drv.h"
+#include "metis_fw.h"
+#include "metis_gem.h"
+#include "metis_hw.h"
+#include "metis_job.h"
+#include "metis_sched.h"
+
+static const char *const state_names[METIS_STATE_COUNT] = {
+	[METIS_STATE_OFF] = "off",
+	[METIS_STATE_BOOTING] = "booting",
+	[METIS_STATE_READY] = "ready",
+	[METIS_STATE_SUSPENDING] = "suspending",
+	[METIS_STATE_SUSPENDED] = "suspended",
+	[METIS_STATE_RESUMING] = "resuming",
+	[METIS_STATE_RESETTING] = "resetting",
+	[METIS_STATE_ERROR] = "error",
+	[METIS_STATE_GONE] = "gone",
+};
+
+/**
+ * metis_state_name() - printable name of a state
+ * @state: state
+ *
+ * Return: the name.
+ */
+const char *metis_state_name(enum metis_state state)
+{
+	return state < METIS_STATE_COUNT ? state_names[state] : "?";
+}
+
+/**
+ * metis_device_set_state() - the only writer of mdev->state
+ * @mdev: device
+ * @to: new state
+ *
+ * Logs the transition and records it for debugfs. Callers hold
+ * lifecycle_lock; GONE is final.
+ */
+void metis_device_set_state(struct metis_device *mdev, enum metis_state to)
+{
+	enum metis_state from = mdev->state;
+	struct metis_state_event *ev;
+
+	if (from == to || from == METIS_STATE_GONE)
+		return;
+	ev = &mdev->history[mdev->history_pos];
+	ev->time = ktime_get_boottime();
+	ev->from = from;
+	ev->to = to;
+	mdev->history_pos = (mdev->history_pos + 1) % METIS_STATE_HISTORY;
+	mdev->transitions++;
+	WRITE_ONCE(mdev->state, to);
+	dev_dbg(mdev->drm.dev, "state %s -> %s\n", metis_state_name(from),
+		metis_state_name(to));
+}
+
+/**
+ * metis_device_state() - current state, without locking
+ * @mdev: device
+ *
+ * Return: the state.
+ */
+enum metis_state metis_device_state(struct metis_device *mdev)
+{
+	return READ_ONCE(mdev->state);
+}
+
+/**
+ * metis_device_uapi_state() - the state as userspace sees it
+ * @mdev: device
+ *
+ * Return: a DRM_METIS_STATE_* value.
+ */
+u32 metis_device_uapi_state(struct metis_device *mdev)
+{
+	switch (metis_device_state(mdev)) {
+	case METIS_STATE_READY:
+		return DRM_METIS_STATE_READY;
+	case METIS_STATE_SUSPENDING:
+	case METIS_STATE_SUSPENDED:
+	case METIS_STATE_RESUMING:
+		return DRM_METIS_STATE_SUSPENDED;
+	case METIS_STATE_ERROR:
+		return DRM_METIS_STATE_ERROR;
+	case METIS_STATE_GONE:
+		return DRM_METIS_STATE_GONE;
+	default:
+		return DRM_METIS_STATE_RESETTING;
+	}
+}
+
+/**
+ * metis_device_bringup() - take the card from any state to running
+ * @mdev: device; the caller holds lifecycle_lock and drm_dev_enter()
+ *
+ * Reset, DMA engine, firmware from the cached image, interrupts. The same
+ * path serves probe, hang recovery and resume. Ends in READY, or in ERROR
+ * with the interrupts masked.
+ *
+ * Return: 0 or a negative errno.
+ */
+int metis_device_bringup(struct metis_device *mdev)
+{
+	int ret;
+
+	if (mdev->state == METIS_STATE_OFF || mdev->state == METIS_STATE_ERROR)
+		metis_device_set_state(mdev, METIS_STATE_BOOTING);
+
+	ret = metis_hw_soft_reset(mdev);
+	if (ret)
+		goto fail;
+	metis_dma_hw_init(mdev);
+	ret = metis_fw_boot(mdev);
+	if (ret)
+		goto fail;
+	metis_hw_irq_unmask(mdev);
+	metis_device_set_state(mdev, METIS_STATE_READY);
+	return 0;
+
+fail:
+	metis_hw_quiesce(mdev);
+	metis_device_set_state(mdev, METIS_STATE_ERROR);
+	return ret;
+}
+
+/**
+ * metis_device_quiesce() - silence the card and wait for its handlers
+ * @mdev: device; the caller holds drm_dev_enter() or is the unplug path
+ */
+void metis_device_quiesce(struct metis_device *mdev)
+{
+	metis_hw_quiesce(mdev);
+	metis_irq_synchronize(mdev);
+}
+
+static void metis_device_irq_release(void *arg)
+{
+	metis_irq_fini(arg);
+}
+
+static void metis_device_fw_release(struct drm_device *drm, void *arg)
+{
+	metis_fw_release(to_metis_device(drm));
+}
+
+/**
+ * metis_device_init() - initialise the device and boot the card
+ * @mdev: device with its BARs mapped
+ *
+ * A firmware that is missing or does not boot is not a probe failure: the
+ * device registers in the ERROR state and reports why.
+ *
+ * Return: 0 or a negative errno.
+ */
+int metis_device_init(struct metis_device *mdev)
+{
+	int ret;
+
+	spin_lock_init(&mdev->irq_lock);
+	init_completion(&mdev->unplug_done);
+	ret = drmm_mutex_init(&mdev->drm, &mdev->lifecycle_lock);
+	if (ret)
+		return ret;
+	ret = drmm_mutex_init(&mdev->drm, &mdev->mm_lock);
+	if (ret)
+		return ret;
+
+	ret = metis_hw_identify(mdev);
+	if (ret)
+		return ret;
+	/* A previous driver may have left the card running: silence it. */
+	metis_hw_quiesce(mdev);
+
+	ret = metis_fw_request(mdev);
+	if (ret == -ENOMEM)
+		return ret;
+	ret = drmm_add_action_or_reset(&mdev->drm, metis_device_fw_release, NULL);
+	if (ret)
+		return ret;
+
+	ret = metis_mem_init(mdev);
+	if (ret)
+		return ret;
+	ret = metis_sched_init(mdev);
+	if (ret)
+		return ret;
+
+	ret = metis_irq_init(mdev);
+	if (ret)
+		return ret;
+	ret = devm_add_action_or_reset(mdev->drm.dev, metis_device_irq_release,
+				       mdev);
+	if (ret)
+		return ret;
+
+	scoped_guard(mutex, &mdev->lifecycle_lock)
+		ret = metis_device_bringup(mdev);
+	if (ret)
+		drm_err(&mdev->drm, "card not ready (%d): jobs will fail with -EIO\n",
+			ret);
+	else
+		drm_info(&mdev->drm, "firmware %u.%u.%u running\n",
+			 mdev->fw.running >> 16, (mdev->fw.running >> 8) & 0xff,
+			 mdev->fw.running & 0xff);
+	return 0;
+}
+
+/**
+ * metis_device_unplug() - detach from the card, once
+ * @mdev: device
+ *
+ * Order matters: no new hardware access (drm_dev_unplug), no new jobs to
+ * the hardware, the card silenced at the device (interrupt sources masked,
+ * DMA engine stopped), handlers gone, then every in-flight fence ended
+ * with -ENODEV. Memory the card could write is freed only after this.
+ * A second caller waits for the first to finish.
+ */
+void metis_device_unplug(struct metis_device *mdev)
+{
+	unsigned int i;
+
+	if (atomic_xchg(&mdev->unplugged, 1)) {
+		wait_for_completion(&mdev->unplug_done);
+		return;
+	}
+
+	drm_dev_unplug(&mdev->drm);
+	metis_sched_wqueue_stop_all(mdev);
+
+	scoped_guard(mutex, &mdev->lifecycle_lock) {
+		metis_device_set_state(mdev, METIS_STATE_GONE);
+		if (!metis_hw_is_gone(mdev))
+			metis_hw_quiesce(mdev);
+	}
+	metis_irq_fini(mdev);
+
+	for (i = 0; i < METIS_NUM_QUEUES; i++) {
+		struct metis_job *job = metis_queue_take_active(&mdev->queues[i]);
+
+		if (job)
+			metis_job_end(job, -ENODEV);
+	}
+	/* Let queued jobs drain: run_job now fails them with -ENODEV. */
+	metis_sched_wqueue_start_all(mdev);
+	complete_all(&mdev->unplug_done);
+}

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Copyright (C) 2026 The metis authors
+ */
+#ifndef __METIS_DEVICE_H__
+#define __METIS_DEVICE_H__
+
+#include <linux/ktime.h>
+#include <linux/types.h>
+
+struct metis_device;
+
+/**
+ * enum metis_state - lifecycle of the card, owned by metis_device.c
+ * @METIS_STATE_OFF: probed, not initialised yet.
+ * @METIS_STATE_BOOTING: resetting the card and booting the firmware.
+ * @METIS_STATE_READY: firmware runs; jobs go to the hardware.
+ * @METIS_STATE_SUSPENDING: draining and saving for a power transition.
+ * @METIS_STATE_SUSPENDED: powered down; state saved in host memory.
+ * @METIS_STATE_RESUMING: card re-initialisation after power-up.
+ * @METIS_STATE_RESETTING: hang recovery in progress.
+ * @METIS_STATE_ERROR: the firmware did not boot; jobs fail with -EIO.
+ * @METIS_STATE_GONE: unplugged; nothing touches the hardware any more.
+ * @METIS_STATE_COUNT: number of states.
+ */
+enum metis_state {
+	METIS_STATE_OFF,
+	METIS_STATE_BOOTING,
+	METIS_STATE_READY,
+	METIS_STATE_SUSPENDING,
+	METIS_STATE_SUSPENDED,
+	METIS_STATE_RESUMING,
+	METIS_STATE_RESETTING,
+	METIS_STATE_ERROR,
+	METIS_STATE_GONE,
+	METIS_STATE_COUNT,
+};
+
+#define METIS_STATE_HISTORY	16
+
+/**
+ * struct metis_state_event - one recorded state transition
+ * @time: when it happened (boot time clock).
+ * @from: old state.
+ * @to: new state.
+ */
+struct metis_state_event {
+	ktime_t time;
+	enum metis_state from;
+	enum metis_state to;
+};
+
+const char *metis_state_name(enum metis_state state);
+void metis_device_set_state(struct metis_device *mdev, enum metis_state to);
+enum metis_state metis_device_state(struct metis_device *mdev);
+u32 metis_device_uapi_state(struct metis_device *mdev);
+
+int metis_device_init(struct metis_device *mdev);
+int metis_device_bringup(struct metis_device *mdev);
+void metis_device_quiesce(struct metis_device *mdev);
+void metis_device_unplug(struct metis_device *mdev);
+
+#endif /* __METIS_DEVICE_H__ */

@@ -1,0 +1,371 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Copyright (C) 2026 The metis authors
+ *
+ * The card's DesignWare-style eDMA: engine set-up, interrupt messages
+ * (IMWR) and linked-list transfers built from scatter-gather tables.
+ */
+
+#include <linux/bitfield.h>
+#include <linux/dma-mapping.h>
+#include <linux/iopoll.h>
+#include <linux/slab.h>
+
+#include <drm/drm_print.h>
+
+#include "metis_dma.h"
+#include "metis_hw.h"
+
+#define METIS_DMA_SYNC_TIMEOUT_US	(5 * USEC_PER_SEC)
+
+static u32 ch_base(enum metis_engine dir, unsigned int ch)
+{
+	return dir == METIS_ENGINE_RD ? EDMA_RD_CH_BASE(ch) : EDMA_WR_CH_BASE(ch);
+}
+
+static u32 doorbell(enum metis_engine dir)
+{
+	return dir == METIS_ENGINE_RD ? EDMA_RD_DOORBELL : EDMA_WR_DOORBELL;
+}
+
+/*
+ * IMWR data for vector @vec: the MSI data of vector 0 with its low
+ * log2(nvec) bits replaced (PCI multi-message rule, hw-interface.md 3.3).
+ */
+static u16 imwr_data(struct metis_device *mdev, unsigned int vec)
+{
+	u32 low = mdev->nvec - 1;
+
+	if (mdev->nvec == 1)
+		return mdev->msi.data;
+	return (mdev->msi.data & ~low) | (vec & low);
+}
+
+static void metis_dma_program_imwr(struct metis_device *mdev)
+{
+	u32 lo = mdev->msi.address_lo, hi = mdev->msi.address_hi;
+	unsigned int ch;
+	u32 rd[2], wr[2];
+
+	for (ch = 0; ch < METIS_DMA_CHANNELS; ch += 2) {
+		rd[ch / 2] = imwr_data(mdev, METIS_VEC_RD(ch)) |
+			     (u32)imwr_data(mdev, METIS_VEC_RD(ch + 1)) << 16;
+		wr[ch / 2] = imwr_data(mdev, METIS_VEC_WR(ch)) |
+			     (u32)imwr_data(mdev, METIS_VEC_WR(ch + 1)) << 16;
+	}
+
+	metis_edma_write(mdev, EDMA_RD_DONE_IMWR_LO, lo);
+	metis_edma_write(mdev, EDMA_RD_DONE_IMWR_HI, hi);
+	metis_edma_write(mdev, EDMA_RD_ABORT_IMWR_LO, lo);
+	metis_edma_write(mdev, EDMA_RD_ABORT_IMWR_HI, hi);
+	metis_edma_write(mdev, EDMA_RD_CH01_IMWR_DATA, rd[0]);
+	metis_edma_write(mdev, EDMA_RD_CH23_IMWR_DATA, rd[1]);
+	metis_edma_write(mdev, EDMA_WR_DONE_IMWR_LO, lo);
+	metis_edma_write(mdev, EDMA_WR_DONE_IMWR_HI, hi);
+	metis_edma_write(mdev, EDMA_WR_ABORT_IMWR_LO, lo);
+	metis_edma_write(mdev, EDMA_WR_ABORT_IMWR_HI, hi);
+	metis_edma_write(mdev, EDMA_WR_CH01_IMWR_DATA, wr[0]);
+	metis_edma_write(mdev, EDMA_WR_CH23_IMWR_DATA, wr[1]);
+}
+
+/**
+ * metis_dma_hw_init() - bring the eDMA engine from reset to ready
+ * @mdev: device
+ *
+ * Every reset clears the IMWR targets and masks: program them, leave the
+ * interrupts masked (metis_hw_irq_unmask() opens them) and enable both
+ * engines.
+ */
+void metis_dma_hw_init(struct metis_device *mdev)
+{
+	unsigned int ch;
+
+	scoped_guard(spinlock_irqsave, &mdev->irq_lock)
+		metis_dma_program_imwr(mdev);
+
+	for (ch = 0; ch < METIS_DMA_CHANNELS; ch++) {
+		metis_edma_write(mdev, EDMA_RD_CH_BASE(ch) + EDMA_CH_CONTROL1, 0);
+		metis_edma_write(mdev, EDMA_WR_CH_BASE(ch) + EDMA_CH_CONTROL1, 0);
+	}
+	metis_edma_write(mdev, EDMA_RD_INT_CLEAR, EDMA_INT_ALL);
+	metis_edma_write(mdev, EDMA_WR_INT_CLEAR, EDMA_INT_ALL);
+	metis_edma_write(mdev, EDMA_RD_ENGINE_EN, 1);
+	metis_edma_write(mdev, EDMA_WR_ENGINE_EN, 1);
+}
+
+/**
+ * metis_dma_hw_stop() - abort every channel and disable the engines
+ * @mdev: device
+ */
+void metis_dma_hw_stop(struct metis_device *mdev)
+{
+	unsigned int ch;
+
+	for (ch = 0; ch < METIS_DMA_CHANNELS; ch++) {
+		metis_edma_write(mdev, EDMA_RD_DOORBELL, EDMA_DOORBELL_STOP | ch);
+		metis_edma_write(mdev, EDMA_WR_DOORBELL, EDMA_DOORBELL_STOP | ch);
+	}
+	metis_edma_write(mdev, EDMA_RD_ENGINE_EN, 0);
+	metis_edma_write(mdev, EDMA_WR_ENGINE_EN, 0);
+	metis_edma_write(mdev, EDMA_RD_INT_CLEAR, EDMA_INT_ALL);
+	metis_edma_write(mdev, EDMA_WR_INT_CLEAR, EDMA_INT_ALL);
+}
+
+/**
+ * metis_dma_error() - the error code of a channel's last transfer
+ * @mdev: device
+ * @dir: METIS_ENGINE_RD or METIS_ENGINE_WR
+ * @ch: channel
+ *
+ * Return: CH_ERROR (hw-interface.md 3.5), 0 if none.
+ */
+int metis_dma_error(struct metis_device *mdev, enum metis_engine dir,
+		    unsigned int ch)
+{
+	return metis_edma_read(mdev, ch_base(dir, ch) + EDMA_CH_ERROR);
+}
+
+/**
+ * metis_dma_start() - start one run of a linked-list transfer
+ * @mdev: device
+ * @dir: METIS_ENGINE_RD (host to card) or METIS_ENGINE_WR (card to host)
+ * @ch: channel
+ * @dl: descriptors
+ * @run: which doorbell's worth of @dl to start
+ * @irq: the run's last element requests the done interrupt
+ *
+ * The caller owns the channel and holds drm_dev_enter().
+ */
+void metis_dma_start(struct metis_device *mdev, enum metis_engine dir,
+		     unsigned int ch, struct metis_dma_list *dl,
+		     unsigned int run, bool irq)
+{
+	dma_addr_t llp = dl->blocks[run * METIS_DMA_RUN_BLOCKS].bus;
+	u32 base = ch_base(dir, ch);
+
+	/*
+	 * With one vector the MSI message may move with the interrupt's
+	 * affinity: reprogram the IMWR data before each transfer.
+	 */
+	if (mdev->nvec == 1) {
+		unsigned long flags;
+
+		spin_lock_irqsave(&mdev->irq_lock, flags);
+		get_cached_msi_msg(pci_irq_vector(mdev->pdev, 0), &mdev->msi);
+		metis_dma_program_imwr(mdev);
+		spin_unlock_irqrestore(&mdev->irq_lock, flags);
+	}
+
+	metis_edma_write(mdev, base + EDMA_CH_CONTROL1,
+			 EDMA_CTL_LLE | EDMA_CTL_CCS | (irq ? EDMA_CTL_LIE : 0));
+	metis_edma_write(mdev, base + EDMA_CH_LLP_LO, lower_32_bits(llp));
+	metis_edma_write(mdev, base + EDMA_CH_LLP_HI, upper_32_bits(llp));
+	/* Descriptors are in coherent memory; order them before the doorbell. */
+	wmb();
+	metis_edma_write(mdev, doorbell(dir), ch);
+}
+
+/**
+ * metis_dma_run_sync() - run a whole transfer by polling, no interrupt
+ * @mdev: device
+ * @dir: direction
+ * @ch: channel, which must be idle
+ * @dl: descriptors
+ *
+ * Used to load the firmware, before the schedulers run.
+ *
+ * Return: 0, -EIO on an abort, -ETIMEDOUT, -ENODEV if the card is gone.
+ */
+int metis_dma_run_sync(struct metis_device *mdev, enum metis_engine dir,
+		       unsigned int ch, struct metis_dma_list *dl)
+{
+	u32 base = ch_base(dir, ch);
+	u32 status_reg = dir == METIS_ENGINE_RD ? EDMA_RD_INT_STATUS :
+						  EDMA_WR_INT_STATUS;
+	u32 clear_reg = dir == METIS_ENGINE_RD ? EDMA_RD_INT_CLEAR :
+						 EDMA_WR_INT_CLEAR;
+	unsigned int run;
+	u32 ctl;
+	int ret;
+
+	for (run = 0; run < dl->nruns; run++) {
+		metis_dma_start(mdev, dir, ch, dl, run, false);
+		ret = readl_poll_timeout(mdev->edma + base + EDMA_CH_CONTROL1,
+					 ctl, FIELD_GET(EDMA_CTL_CS, ctl) !=
+					 EDMA_CS_RUNNING, 20,
+					 METIS_DMA_SYNC_TIMEOUT_US);
+		metis_edma_write(mdev, clear_reg, EDMA_INT_DONE(ch) |
+				 EDMA_INT_ABORT(ch));
+		if (ctl == METIS_ALL_ONES)
+			return -ENODEV;
+		if (ret) {
+			metis_edma_write(mdev, doorbell(dir),
+					 EDMA_DOORBELL_STOP | ch);
+			return ret;
+		}
+		if (FIELD_GET(EDMA_CTL_CS, ctl) != EDMA_CS_STOPPED) {
+			drm_err(&mdev->drm, "DMA %s%u error %d (status %#x)\n",
+				dir == METIS_ENGINE_RD ? "rd" : "wr", ch,
+				metis_dma_error(mdev, dir, ch),
+				metis_edma_read(mdev, status_reg));
+			return -EIO;
+		}
+	}
+	return 0;
+}
+
+static void put_elem(struct metis_dma_elem *e, u32 ctrl, u32 size, u64 sar,
+		     u64 dar)
+{
+	e->ctrl = cpu_to_le32(ctrl);
+	e->size = cpu_to_le32(size);
+	e->sar = cpu_to_le64(sar);
+	e->dar = cpu_to_le64(dar);
+}
+
+/* Walks the DMA segments of a table over [skip, skip + left). */
+struct metis_sg_iter {
+	struct scatterlist *sg;
+	unsigned int nents;
+	u64 skip;
+	u64 left;
+};
+
+static void sg_iter_init(struct metis_sg_iter *it, struct sg_table *sgt,
+			 u64 off, u64 size)
+{
+	it->sg = sgt->sgl;
+	it->nents = sgt->nents;
+	it->skip = off;
+	it->left = size;
+}
+
+static bool sg_iter_next(struct metis_sg_iter *it, u64 *addr, u64 *len)
+{
+	while (it->nents && it->left) {
+		u64 seg = sg_dma_len(it->sg);
+		bool use = it->skip < seg;
+
+		if (use) {
+			*addr = sg_dma_address(it->sg) + it->skip;
+			*len = min(seg - it->skip, it->left);
+			it->left -= *len;
+			it->skip = 0;
+		} else {
+			it->skip -= seg;
+		}
+		it->sg = sg_next(it->sg);
+		it->nents--;
+		if (use)
+			return true;
+	}
+	return false;
+}
+
+/**
+ * metis_dma_list_build() - build the descriptors of a transfer
+ * @mdev: device
+ * @dl: list to fill; freed with metis_dma_list_free()
+ * @dir: METIS_ENGINE_RD (host to card) or METIS_ENGINE_WR (card to host)
+ * @sgt: DMA-mapped host pages
+ * @host_off: offset of the transfer in @sgt
+ * @dev_addr: device address of the card side
+ * @size: bytes; the caller checked both ranges
+ *
+ * One data element per contiguous piece of @sgt, in page-sized blocks
+ * joined by link elements; a new doorbell every METIS_DMA_RUN_BLOCKS
+ * blocks, so that one walk stays far below the card's bound.
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int metis_dma_list_build(struct metis_device *mdev, struct metis_dma_list *dl,
+			 enum metis_engine dir, struct sg_table *sgt,
+			 u64 host_off, u64 dev_addr, u64 size)
+{
+	struct device *dev = mdev->drm.dev;
+	unsigned int nelems = 0, b, e = 0;
+	struct metis_sg_iter it;
+	u64 done = 0, addr, len;
+
+	memset(dl, 0, sizeof(*dl));
+	dl->mdev = mdev;
+
+	sg_iter_init(&it, sgt, host_off, size);
+	while (sg_iter_next(&it, &addr, &len)) {
+		nelems++;
+		done += len;
+	}
+	if (done != size)
+		return -EINVAL;
+
+	dl->nblocks = max(1u, DIV_ROUND_UP(nelems, (u32)METIS_DMA_BLOCK_DATA));
+	dl->nruns = DIV_ROUND_UP(dl->nblocks, METIS_DMA_RUN_BLOCKS);
+	dl->blocks = kcalloc(dl->nblocks, sizeof(*dl->blocks), GFP_KERNEL);
+	if (!dl->blocks)
+		return -ENOMEM;
+	for (b = 0; b < dl->nblocks; b++) {
+		dl->blocks[b].cpu = dma_alloc_coherent(dev, PAGE_SIZE,
+						       &dl->blocks[b].bus,
+						       GFP_KERNEL);
+		if (!dl->blocks[b].cpu) {
+			metis_dma_list_free(dl);
+			return -ENOMEM;
+		}
+	}
+
+	sg_iter_init(&it, sgt, host_off, size);
+	done = 0;
+	b = 0;
+	while (sg_iter_next(&it, &addr, &len)) {
+		u64 dev = dev_addr + done;
+
+		if (e == METIS_DMA_BLOCK_DATA) {
+			b++;
+			e = 0;
+		}
+		if (dir == METIS_ENGINE_RD)
+			put_elem(&dl->blocks[b].cpu[e], EDMA_CTL_CB, len, addr, dev);
+		else
+			put_elem(&dl->blocks[b].cpu[e], EDMA_CTL_CB, len, dev, addr);
+		e++;
+		done += len;
+	}
+	dl->bytes = size;
+
+	/*
+	 * Close each block: a link to the next block inside a run, else an
+	 * end element (CB clear, so it differs from the cycle state).
+	 */
+	for (b = 0; b < dl->nblocks; b++) {
+		unsigned int used = b + 1 < dl->nblocks ? METIS_DMA_BLOCK_DATA :
+				    nelems - b * METIS_DMA_BLOCK_DATA;
+		bool run_end = (b + 1) % METIS_DMA_RUN_BLOCKS == 0 ||
+			       b + 1 == dl->nblocks;
+
+		if (run_end)
+			put_elem(&dl->blocks[b].cpu[used], 0, 0, 0, 0);
+		else
+			put_elem(&dl->blocks[b].cpu[used],
+				 EDMA_CTL_CB | EDMA_CTL_LLP, 0,
+				 dl->blocks[b + 1].bus, 0);
+	}
+	return 0;
+}
+
+/**
+ * metis_dma_list_free() - free the descriptors of a transfer
+ * @dl: list, may be empty
+ */
+void metis_dma_list_free(struct metis_dma_list *dl)
+{
+	unsigned int b;
+
+	if (!dl->blocks)
+		return;
+	for (b = 0; b < dl->nblocks; b++)
+		if (dl->blocks[b].cpu)
+			dma_free_coherent(dl->mdev->drm.dev, PAGE_SIZE,
+					  dl->blocks[b].cpu, dl->blocks[b].bus);
+	kfree(dl->blocks);
+	dl->blocks = NULL;
+}

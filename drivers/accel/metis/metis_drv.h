@@ -1,0 +1,202 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Copyright (C) 2026 The metis authors
+ */
+#ifndef __METIS_DRV_H__
+#define __METIS_DRV_H__
+
+#include <linux/atomic.h>
+#include <linux/completion.h>
+#include <linux/msi.h>
+#include <linux/mutex.h>
+#include <linux/pci.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+#include <linux/workqueue.h>
+
+#include <drm/drm_device.h>
+#include <drm/drm_file.h>
+#include <drm/drm_mm.h>
+#include <drm/gpu_scheduler.h>
+
+#include "metis_device.h"
+#include "metis_fw.h"
+
+#define DRIVER_NAME		"metis"
+#define DRIVER_DESC		"Axelera Metis AIPU"
+
+#define PCI_VENDOR_ID_AXELERA	0x1f9d
+#define PCI_DEVICE_ID_METIS	0x1100
+
+#define METIS_DMA_CHANNELS	4
+#define METIS_CONTEXTS		4
+
+/**
+ * enum metis_engine - kinds of hardware queues
+ * @METIS_ENGINE_RD: eDMA read channel (host to card).
+ * @METIS_ENGINE_WR: eDMA write channel (card to host).
+ * @METIS_ENGINE_CTX: firmware command context.
+ * @METIS_ENGINE_COUNT: number of kinds.
+ */
+enum metis_engine {
+	METIS_ENGINE_RD,
+	METIS_ENGINE_WR,
+	METIS_ENGINE_CTX,
+	METIS_ENGINE_COUNT,
+};
+
+#define METIS_QUEUES_PER_ENGINE	4
+#define METIS_NUM_QUEUES	(METIS_ENGINE_COUNT * METIS_QUEUES_PER_ENGINE)
+
+struct metis_job;
+
+/**
+ * struct metis_queue - one hardware queue: a DMA channel or a context
+ * @mdev: owning device.
+ * @engine: kind of queue.
+ * @index: channel or context number within @engine.
+ * @name: name for the scheduler and logs.
+ * @sched: the DRM scheduler feeding this queue.
+ * @lock: protects @active (taken in IRQ context).
+ * @active: job on the hardware, or NULL.
+ * @fence_ctx: dma_fence context of the hardware fences.
+ * @seqno: last hardware fence seqno.
+ * @submitted: jobs started on the hardware (replays included).
+ * @completed: jobs the hardware completed successfully.
+ * @errors: jobs that ended with an error.
+ * @bytes: bytes moved or processed by completed jobs.
+ * @irqs: completion interrupts seen for this queue.
+ */
+struct metis_queue {
+	struct metis_device *mdev;
+	enum metis_engine engine;
+	unsigned int index;
+	char name[16];
+	struct drm_gpu_scheduler sched;
+	spinlock_t lock; /* see @lock above */
+	struct metis_job *active;
+	u64 fence_ctx;
+	u64 seqno;
+	u64 submitted;
+	u64 completed;
+	u64 errors;
+	u64 bytes;
+	u64 irqs;
+};
+
+/**
+ * struct metis_irq_stats - interrupt counters
+ * @vector: interrupts per MSI vector (index clamped to the last entry).
+ * @spurious: interrupts with no status bit set.
+ * @unknown: status bits set with no job waiting for them.
+ * @heartbeats: firmware heartbeat interrupts.
+ * @fw_events: firmware event interrupts.
+ * @all_ones: handler runs that read all-ones (card gone).
+ */
+struct metis_irq_stats {
+	atomic64_t vector[32];
+	atomic64_t spurious;
+	atomic64_t unknown;
+	atomic64_t heartbeats;
+	atomic64_t fw_events;
+	atomic64_t all_ones;
+};
+
+/**
+ * struct metis_device - one Metis card
+ * @drm: DRM device, first member.
+ * @pdev: PCI function.
+ * @edma: BAR0 mapping (eDMA registers).
+ * @hif: BAR2 mapping (sysctl, host interface, contexts).
+ * @nvec: MSI vectors allocated (1 or at least METIS_NUM_VECTORS).
+ * @irq_lock: serialises the interrupt handler across vectors and
+ *            protects @msi.
+ * @msi: MSI message of vector 0, the base of the IMWR programming.
+ * @lifecycle_lock: serialises boot, reset, suspend, resume and unplug.
+ * @state: lifecycle state, written under @lifecycle_lock.
+ * @history: the last state transitions, for debugfs.
+ * @history_pos: next slot in @history.
+ * @transitions: state transitions since probe.
+ * @fw: firmware image cache and status.
+ * @mem_base: device address of on-card memory.
+ * @mem_size: bytes of on-card memory.
+ * @mem_reserved: bytes at @mem_base kept for the firmware image.
+ * @mm_lock: protects @mm and @mem_used.
+ * @mm: allocator over on-card memory.
+ * @mem_used: bytes allocated from @mm (reservation included).
+ * @queues: hardware queues (read channels, write channels, contexts).
+ * @reset_wq: ordered workqueue for scheduler timeouts and resets.
+ * @reset_count: card resets done to recover from hangs.
+ * @hang_count: jobs found guilty of a hang.
+ * @last_reset_us: duration of the last recovery.
+ * @irq: interrupt counters.
+ * @unplugged: set once by metis_device_unplug().
+ * @unplug_done: completed when the unplug sequence has finished.
+ */
+struct metis_device {
+	struct drm_device drm;
+	struct pci_dev *pdev;
+	void __iomem *edma;
+	void __iomem *hif;
+
+	int nvec;
+	spinlock_t irq_lock; /* see @irq_lock above */
+	struct msi_msg msi;
+
+	struct mutex lifecycle_lock; /* see @lifecycle_lock above */
+	enum metis_state state;
+	struct metis_state_event history[METIS_STATE_HISTORY];
+	unsigned int history_pos;
+	unsigned int transitions;
+
+	struct metis_fw fw;
+
+	u64 mem_base;
+	u64 mem_size;
+	u64 mem_reserved;
+	struct mutex mm_lock; /* see @mm_lock above */
+	struct drm_mm mm;
+	u64 mem_used;
+
+	struct metis_queue queues[METIS_NUM_QUEUES];
+	struct workqueue_struct *reset_wq;
+	atomic_t reset_count;
+	atomic_t hang_count;
+	u64 last_reset_us;
+
+	struct metis_irq_stats irq;
+
+	atomic_t unplugged;
+	struct completion unplug_done;
+};
+
+/**
+ * struct metis_file - per-open-file state
+ * @mdev: the device.
+ * @submit_lock: keeps job arming and pushing in order across threads.
+ * @sched: the scheduler of each entity (entities keep a pointer to it).
+ * @entities: one scheduler entity per hardware queue.
+ */
+struct metis_file {
+	struct metis_device *mdev;
+	struct mutex submit_lock; /* see @submit_lock above */
+	struct drm_gpu_scheduler *sched[METIS_NUM_QUEUES];
+	struct drm_sched_entity entities[METIS_NUM_QUEUES];
+};
+
+static inline struct metis_device *to_metis_device(struct drm_device *drm)
+{
+	return container_of(drm, struct metis_device, drm);
+}
+
+static inline struct metis_queue *
+metis_queue(struct metis_device *mdev, enum metis_engine engine,
+	    unsigned int index)
+{
+	return &mdev->queues[engine * METIS_QUEUES_PER_ENGINE + index];
+}
+
+#define metis_dbg(mdev, fmt, ...) \
+	drm_dbg_driver(&(mdev)->drm, fmt, ##__VA_ARGS__)
+
+#endif /* __METIS_DRV_H__ */

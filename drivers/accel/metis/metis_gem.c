@@ -1,0 +1,324 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Copyright (C) 2026 The metis authors
+ *
+ * Buffer objects: host buffers on the shmem helpers (mmap, dma-buf export
+ * and import), device buffers as ranges of on-card memory handed out by a
+ * drm_mm allocator (reached only by DMA, never mapped).
+ */
+
+#include <linux/dma-resv.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+
+#include <drm/drm_drv.h>
+#include <drm/drm_file.h>
+#include <drm/drm_gem.h>
+#include <drm/drm_managed.h>
+#include <drm/drm_print.h>
+#include <drm/drm_utils.h>
+#include <uapi/drm/metis_accel.h>
+
+#include "metis_compat.h"
+#include "metis_drv.h"
+#include "metis_fw.h"
+#include "metis_gem.h"
+
+static const struct drm_gem_object_funcs metis_host_bo_funcs = {
+	.free = drm_gem_shmem_object_free,
+	.print_info = drm_gem_shmem_object_print_info,
+	.pin = drm_gem_shmem_object_pin,
+	.unpin = drm_gem_shmem_object_unpin,
+	.get_sg_table = drm_gem_shmem_object_get_sg_table,
+	.vmap = drm_gem_shmem_object_vmap,
+	.vunmap = drm_gem_shmem_object_vunmap,
+	.mmap = drm_gem_shmem_object_mmap,
+	.vm_ops = &drm_gem_shmem_vm_ops,
+};
+
+static void metis_dev_bo_free(struct drm_gem_object *obj)
+{
+	struct metis_device *mdev = to_metis_device(obj->dev);
+	struct metis_bo *bo = to_metis_bo(obj);
+
+	scoped_guard(mutex, &mdev->mm_lock) {
+		mdev->mem_used -= bo->node.size;
+		drm_mm_remove_node(&bo->node);
+	}
+	drm_gem_object_release(obj);
+	kfree(bo);
+}
+
+static struct dma_buf *metis_dev_bo_export(struct drm_gem_object *obj,
+					   int flags)
+{
+	/* On-card memory has no host pages to share. */
+	return ERR_PTR(-EINVAL);
+}
+
+static const struct drm_gem_object_funcs metis_dev_bo_funcs = {
+	.free = metis_dev_bo_free,
+	.export = metis_dev_bo_export,
+};
+
+/**
+ * metis_gem_create_object() - &drm_driver.gem_create_object hook
+ * @drm: DRM device
+ * @size: object size
+ *
+ * Allocates the driver's object around the shmem object, for created and
+ * imported host buffers.
+ *
+ * Return: the new object or ERR_PTR(-ENOMEM).
+ */
+struct drm_gem_object *metis_gem_create_object(struct drm_device *drm,
+					       size_t size)
+{
+	struct metis_bo *bo = kzalloc_obj(*bo);
+
+	if (!bo)
+		return ERR_PTR(-ENOMEM);
+	bo->base.base.funcs = &metis_host_bo_funcs;
+	return &bo->base.base;
+}
+
+/**
+ * metis_bo_is_metis() - tell whether a GEM object is one of ours
+ * @obj: object
+ *
+ * Return: true for host, imported and device buffers of this driver.
+ */
+bool metis_bo_is_metis(struct drm_gem_object *obj)
+{
+	return obj->funcs == &metis_host_bo_funcs ||
+	       obj->funcs == &metis_dev_bo_funcs;
+}
+
+/**
+ * metis_bo_host_sgt() - DMA-mapped pages of a host or imported buffer
+ * @bo: host buffer
+ *
+ * Pins the pages of a created buffer for its lifetime; an imported buffer
+ * uses the importer's mapping of the dma-buf (zero copy).
+ *
+ * Return: the table or an ERR_PTR.
+ */
+struct sg_table *metis_bo_host_sgt(struct metis_bo *bo)
+{
+	if (drm_gem_is_imported(&bo->base.base))
+		return bo->base.sgt ?: ERR_PTR(-EINVAL);
+	return drm_gem_shmem_get_pages_sgt(&bo->base);
+}
+
+static void metis_mem_fini(struct drm_device *drm, void *arg)
+{
+	struct metis_device *mdev = to_metis_device(drm);
+	struct drm_mm_node *fw_node = arg;
+
+	if (drm_mm_node_allocated(fw_node))
+		drm_mm_remove_node(fw_node);
+	drm_mm_takedown(&mdev->mm);
+}
+
+/**
+ * metis_mem_init() - set up the on-card memory allocator
+ * @mdev: device, with the memory size read and the firmware cached
+ *
+ * The firmware is loaded at the start of on-card memory after every reset,
+ * so that range is reserved: user data there would be overwritten.
+ *
+ * Return: 0 or a negative errno.
+ */
+int metis_mem_init(struct metis_device *mdev)
+{
+	struct drm_mm_node *fw_node;
+	int ret;
+
+	fw_node = drmm_kzalloc(&mdev->drm, sizeof(*fw_node), GFP_KERNEL);
+	if (!fw_node)
+		return -ENOMEM;
+
+	drm_mm_init(&mdev->mm, mdev->mem_base, mdev->mem_size);
+	mdev->mem_reserved = metis_fw_reserve_size(mdev);
+	if (mdev->mem_reserved) {
+		fw_node->start = mdev->mem_base;
+		fw_node->size = mdev->mem_reserved;
+		ret = drm_mm_reserve_node(&mdev->mm, fw_node);
+		if (ret) {
+			drm_mm_takedown(&mdev->mm);
+			return ret;
+		}
+		mdev->mem_used = mdev->mem_reserved;
+	}
+	return drmm_add_action_or_reset(&mdev->drm, metis_mem_fini, fw_node);
+}
+
+/**
+ * metis_mem_free_bytes() - on-card memory not allocated
+ * @mdev: device
+ *
+ * Return: free bytes (possibly fragmented).
+ */
+u64 metis_mem_free_bytes(struct metis_device *mdev)
+{
+	guard(mutex)(&mdev->mm_lock);
+	return mdev->mem_size - mdev->mem_used;
+}
+
+static struct drm_gem_object *metis_dev_bo_create(struct metis_device *mdev,
+						  u64 size)
+{
+	struct metis_bo *bo;
+	int ret;
+
+	if (size > mdev->mem_size - mdev->mem_reserved)
+		return ERR_PTR(-E2BIG);
+
+	bo = kzalloc_obj(*bo);
+	if (!bo)
+		return ERR_PTR(-ENOMEM);
+	bo->device = true;
+	bo->base.base.funcs = &metis_dev_bo_funcs;
+
+	scoped_guard(mutex, &mdev->mm_lock) {
+		ret = drm_mm_insert_node_generic(&mdev->mm, &bo->node, size,
+						 PAGE_SIZE, 0,
+						 DRM_MM_INSERT_BEST);
+		if (!ret)
+			mdev->mem_used += size;
+	}
+	if (ret) {
+		kfree(bo);
+		return ERR_PTR(-ENOSPC);
+	}
+	drm_gem_private_object_init(&mdev->drm, &bo->base.base, size);
+	return &bo->base.base;
+}
+
+/**
+ * metis_ioctl_bo_create() - DRM_IOCTL_METIS_BO_CREATE
+ * @drm: DRM device
+ * @data: &struct drm_metis_bo_create
+ * @file: DRM file
+ *
+ * Return: 0 or a negative errno as documented in the UAPI.
+ */
+int metis_ioctl_bo_create(struct drm_device *drm, void *data,
+			  struct drm_file *file)
+{
+	struct metis_device *mdev = to_metis_device(drm);
+	struct drm_metis_bo_create *args = data;
+	struct drm_gem_shmem_object *shmem;
+	struct drm_gem_object *obj;
+	u64 size;
+	int ret;
+
+	if (args->flags & ~DRM_METIS_BO_DEVICE || !args->size)
+		return -EINVAL;
+	if (args->size > U64_MAX - PAGE_SIZE)
+		return -E2BIG;
+	size = PAGE_ALIGN(args->size);
+
+	if (args->flags & DRM_METIS_BO_DEVICE) {
+		obj = metis_dev_bo_create(mdev, size);
+		if (IS_ERR(obj))
+			return PTR_ERR(obj);
+	} else {
+		if (size > (u64)totalram_pages() << PAGE_SHIFT)
+			return -E2BIG;
+		shmem = drm_gem_shmem_create(drm, size);
+		if (IS_ERR(shmem))
+			return PTR_ERR(shmem);
+		obj = &shmem->base;
+	}
+
+	ret = drm_gem_handle_create(file, obj, &args->handle);
+	drm_gem_object_put(obj);
+	return ret;
+}
+
+/**
+ * metis_ioctl_bo_info() - DRM_IOCTL_METIS_BO_INFO
+ * @drm: DRM device
+ * @data: &struct drm_metis_bo_info
+ * @file: DRM file
+ *
+ * Return: 0 or a negative errno as documented in the UAPI.
+ */
+int metis_ioctl_bo_info(struct drm_device *drm, void *data,
+			struct drm_file *file)
+{
+	struct drm_metis_bo_info *args = data;
+	struct drm_gem_object *obj;
+	struct metis_bo *bo;
+	int ret = 0;
+
+	if (args->pad)
+		return -EINVAL;
+	obj = drm_gem_object_lookup(file, args->handle);
+	if (!obj)
+		return -ENOENT;
+	if (!metis_bo_is_metis(obj)) {
+		ret = -EINVAL;
+		goto out;
+	}
+	bo = to_metis_bo(obj);
+	if (bo->device) {
+		args->flags = DRM_METIS_BO_DEVICE;
+		args->mmap_offset = 0;
+	} else {
+		ret = drm_gem_create_mmap_offset(obj);
+		if (ret)
+			goto out;
+		args->flags = DRM_METIS_BO_HOST;
+		args->mmap_offset = drm_vma_node_offset_addr(&obj->vma_node);
+	}
+	args->size = obj->size;
+out:
+	drm_gem_object_put(obj);
+	return ret;
+}
+
+/**
+ * metis_ioctl_bo_wait() - DRM_IOCTL_METIS_BO_WAIT
+ * @drm: DRM device
+ * @data: &struct drm_metis_bo_wait
+ * @file: DRM file
+ *
+ * Return: 0 or a negative errno as documented in the UAPI.
+ */
+int metis_ioctl_bo_wait(struct drm_device *drm, void *data,
+			struct drm_file *file)
+{
+	struct drm_metis_bo_wait *args = data;
+	struct dma_resv_iter cursor;
+	struct drm_gem_object *obj;
+	struct dma_fence *fence;
+	long timeout;
+	int ret = 0;
+
+	if (args->pad)
+		return -EINVAL;
+	obj = drm_gem_object_lookup(file, args->handle);
+	if (!obj)
+		return -ENOENT;
+
+	timeout = drm_timeout_abs_to_jiffies(args->timeout_ns);
+	timeout = dma_resv_wait_timeout(obj->resv, DMA_RESV_USAGE_READ, true,
+					timeout);
+	if (timeout < 0) {
+		ret = timeout;
+	} else if (!timeout) {
+		ret = -ETIME;
+	} else {
+		/* Report how the last writer ended. */
+		dma_resv_iter_begin(&cursor, obj->resv, DMA_RESV_USAGE_WRITE);
+		dma_resv_for_each_fence_unlocked(&cursor, fence) {
+			if (fence->error)
+				ret = fence->error == -ENODEV ? -ENODEV : -EIO;
+		}
+		dma_resv_iter_end(&cursor);
+	}
+	drm_gem_object_put(obj);
+	return ret;
+}

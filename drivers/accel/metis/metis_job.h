@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Copyright (C) 2026 The metis authors
+ */
+#ifndef __METIS_JOB_H__
+#define __METIS_JOB_H__
+
+#include <linux/dma-fence.h>
+#include <linux/ktime.h>
+
+#include <drm/gpu_scheduler.h>
+
+#include "metis_dma.h"
+#include "metis_drv.h"
+
+#define METIS_MAX_JOBS		256
+#define METIS_MAX_SYNCS		64
+#define METIS_JOB_MAX_BOS	3
+
+/**
+ * struct metis_job - one queued unit of work
+ * @base: scheduler job.
+ * @mdev: device.
+ * @queue: hardware queue the job runs on.
+ * @op: DRM_METIS_OP_COPY or DRM_METIS_OP_FW.
+ * @bos: buffers the job uses, referenced until the job is freed.
+ * @bo_write: whether the job writes the matching @bos entry.
+ * @nbos: entries in @bos.
+ * @dl: descriptors of a COPY job.
+ * @run: run of @dl on the hardware now.
+ * @dev_addr: on-card address of a FW job's region.
+ * @len: bytes of a FW job's region.
+ * @fw_opcode: context opcode.
+ * @fw_param: context parameter.
+ * @duration_us: extra run time of the command.
+ * @result_page: page of the host buffer receiving the FW result, or NULL.
+ * @result_off: offset of the result in @result_page.
+ * @done_fence: hardware fence, signalled by the interrupt handler; the same
+ *              fence stays valid across a replay after a reset.
+ * @fence_lock: lock of @done_fence.
+ * @fence_inited: @done_fence was initialised by a first run.
+ * @start: time of the last start on the hardware.
+ */
+struct metis_job {
+	struct drm_sched_job base;
+	struct metis_device *mdev;
+	struct metis_queue *queue;
+	u32 op;
+
+	struct drm_gem_object *bos[METIS_JOB_MAX_BOS];
+	bool bo_write[METIS_JOB_MAX_BOS];
+	unsigned int nbos;
+
+	struct metis_dma_list dl;
+	unsigned int run;
+
+	u64 dev_addr;
+	u64 len;
+	u32 fw_opcode;
+	u32 fw_param;
+	u32 duration_us;
+	struct page *result_page;
+	unsigned int result_off;
+
+	struct dma_fence done_fence;
+	spinlock_t fence_lock; /* see @fence_lock above */
+	bool fence_inited;
+	ktime_t start;
+};
+
+static inline struct metis_job *to_metis_job(struct drm_sched_job *job)
+{
+	return container_of(job, struct metis_job, base);
+}
+
+void metis_job_free(struct metis_job *job);
+int metis_ioctl_submit(struct drm_device *drm, void *data,
+		       struct drm_file *file);
+
+#endif /* __METIS_JOB_H__ */

@@ -1,0 +1,411 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Copyright (C) 2026 The metis authors
+ *
+ * drm_sched back end: one scheduler per hardware queue (4 read channels,
+ * 4 write channels, 4 firmware contexts), one entity per queue and file.
+ * Each queue runs one job at a time; queue->active is the in-flight job
+ * that a reset replays.
+ */
+
+#include <linux/highmem.h>
+#include <linux/module.h>
+
+#include <drm/drm_drv.h>
+#include <drm/drm_managed.h>
+#include <drm/drm_print.h>
+#include <uapi/drm/metis_accel.h>
+
+#include "metis_compat.h"
+#include "metis_dma.h"
+#include "metis_hw.h"
+#include "metis_job.h"
+#include "metis_reset.h"
+#include "metis_sched.h"
+#include "metis_trace.h"
+
+static unsigned int metis_job_timeout_ms = 5000;
+module_param_named(job_timeout_ms, metis_job_timeout_ms, uint, 0444);
+MODULE_PARM_DESC(job_timeout_ms, "DMA job timeout before a reset, in ms (firmware commands get 10 s more)");
+
+static const char *const engine_names[] = {
+	[METIS_ENGINE_RD] = "rd",
+	[METIS_ENGINE_WR] = "wr",
+	[METIS_ENGINE_CTX] = "ctx",
+};
+
+static const char *metis_fence_driver_name(struct dma_fence *fence)
+{
+	return DRIVER_NAME;
+}
+
+static const char *metis_fence_timeline_name(struct dma_fence *fence)
+{
+	struct metis_job *job = container_of(fence, struct metis_job, done_fence);
+
+	return job->queue->name;
+}
+
+/* The job lives as long as its hardware fence. */
+static void metis_fence_release(struct dma_fence *fence)
+{
+	struct metis_job *job = container_of(fence, struct metis_job, done_fence);
+
+	kfree_rcu(job, done_fence.rcu);
+}
+
+static const struct dma_fence_ops metis_fence_ops = {
+	.get_driver_name = metis_fence_driver_name,
+	.get_timeline_name = metis_fence_timeline_name,
+	.release = metis_fence_release,
+};
+
+static void metis_start_copy(struct metis_queue *q, struct metis_job *job)
+{
+	metis_dma_start(q->mdev, q->engine, q->index, &job->dl, job->run, true);
+}
+
+static void metis_start_fw(struct metis_queue *q, struct metis_job *job)
+{
+	struct metis_device *mdev = q->mdev;
+	u32 base = CTX_BASE(q->index);
+
+	metis_hif_write(mdev, base + CTX_OPCODE, job->fw_opcode);
+	metis_hif_write64(mdev, base + CTX_ADDR_LO, job->dev_addr);
+	metis_hif_write64(mdev, base + CTX_LEN_LO, job->len);
+	metis_hif_write(mdev, base + CTX_PARAM, job->fw_param);
+	metis_hif_write(mdev, base + CTX_DURATION_US, job->duration_us);
+	metis_hif_write(mdev, base + CTX_DOORBELL, 1);
+}
+
+/**
+ * metis_queue_start_job() - put a job on the hardware
+ * @q: queue, idle
+ * @job: job, started from its first run
+ *
+ * Used by run_job and to replay a job after a reset. The caller holds
+ * drm_dev_enter().
+ */
+void metis_queue_start_job(struct metis_queue *q, struct metis_job *job)
+{
+	job->run = 0;
+	job->start = ktime_get();
+	scoped_guard(spinlock_irqsave, &q->lock) {
+		q->active = job;
+		q->submitted++;
+		if (job->op == DRM_METIS_OP_COPY)
+			metis_start_copy(q, job);
+		else
+			metis_start_fw(q, job);
+	}
+	trace_metis_job_run(job);
+}
+
+/**
+ * metis_queue_take_active() - detach the in-flight job of a queue
+ * @q: queue
+ *
+ * Return: the job that was on the hardware, or NULL.
+ */
+struct metis_job *metis_queue_take_active(struct metis_queue *q)
+{
+	struct metis_job *job;
+	unsigned long flags;
+
+	spin_lock_irqsave(&q->lock, flags);
+	job = q->active;
+	q->active = NULL;
+	spin_unlock_irqrestore(&q->lock, flags);
+	return job;
+}
+
+/**
+ * metis_job_end() - signal a job's hardware fence
+ * @job: job no longer on the hardware
+ * @error: 0 or a negative errno for the fence
+ */
+void metis_job_end(struct metis_job *job, int error)
+{
+	if (error)
+		dma_fence_set_error(&job->done_fence, error);
+	trace_metis_job_done(job, error);
+	dma_fence_signal(&job->done_fence);
+}
+
+static void metis_job_store_result(struct metis_job *job, u64 result)
+{
+	__le64 *dst;
+	void *vaddr;
+
+	if (!job->result_page)
+		return;
+	vaddr = kmap_local_page(job->result_page);
+	dst = vaddr + job->result_off;
+	*dst = cpu_to_le64(result);
+	kunmap_local(vaddr);
+}
+
+/**
+ * metis_queue_complete() - handle a completion interrupt of a queue
+ * @q: queue
+ * @error: 0, or a negative errno when a DMA channel aborted
+ *
+ * Called from the interrupt handler. Starts the next run of a long
+ * transfer, else ends the job. A completion with no job is stale (for
+ * example after a reset) and only counted.
+ */
+void metis_queue_complete(struct metis_queue *q, int error)
+{
+	struct metis_device *mdev = q->mdev;
+	struct metis_job *job;
+	u64 result = 0;
+
+	scoped_guard(spinlock_irqsave, &q->lock) {
+		job = q->active;
+		q->irqs++;
+		if (!job) {
+			atomic64_inc(&mdev->irq.unknown);
+			return;
+		}
+		if (q->engine == METIS_ENGINE_CTX) {
+			u32 base = CTX_BASE(q->index);
+			u32 status = metis_hif_read(mdev, base + CTX_STATUS);
+
+			if (status == CTX_STATUS_BUSY) {
+				/* Not this context's completion. */
+				return;
+			}
+			if (status != CTX_STATUS_DONE) {
+				drm_dbg_driver(&mdev->drm, "%s: error %u\n", q->name,
+					       metis_hif_read(mdev, base + CTX_ERROR));
+				error = -EIO;
+			} else {
+				result = metis_hif_read64(mdev, base + CTX_RESULT_LO);
+			}
+		} else if (!error && job->run + 1 < job->dl.nruns) {
+			job->run++;
+			metis_start_copy(q, job);
+			return;
+		}
+		q->active = NULL;
+		if (error) {
+			q->errors++;
+		} else {
+			q->completed++;
+			q->bytes += job->op == DRM_METIS_OP_COPY ? job->dl.bytes :
+								   job->len;
+		}
+	}
+
+	if (!error)
+		metis_job_store_result(job, result);
+	metis_job_end(job, error);
+}
+
+static struct dma_fence *metis_sched_run_job(struct drm_sched_job *sched_job)
+{
+	struct metis_job *job = to_metis_job(sched_job);
+	struct metis_queue *q = job->queue;
+	struct metis_device *mdev = q->mdev;
+	struct dma_fence *fence = NULL;
+	int idx;
+
+	if (unlikely(sched_job->s_fence->finished.error))
+		return NULL;
+	if (!drm_dev_enter(&mdev->drm, &idx))
+		return ERR_PTR(-ENODEV);
+
+	if (metis_device_state(mdev) != METIS_STATE_READY) {
+		fence = ERR_PTR(-EIO);
+		goto out;
+	}
+	if (!job->fence_inited) {
+		dma_fence_init(&job->done_fence, &metis_fence_ops,
+			       &job->fence_lock, q->fence_ctx, ++q->seqno);
+		job->fence_inited = true;
+	}
+	/* One reference for the scheduler, the job keeps its own. */
+	fence = dma_fence_get(&job->done_fence);
+	metis_queue_start_job(q, job);
+out:
+	drm_dev_exit(idx);
+	return fence;
+}
+
+static enum drm_gpu_sched_stat
+metis_sched_timedout_job(struct drm_sched_job *sched_job)
+{
+	struct metis_job *job = to_metis_job(sched_job);
+
+	return metis_reset_recover(job->mdev, sched_job);
+}
+
+static void metis_sched_free_job(struct drm_sched_job *sched_job)
+{
+	struct metis_job *job = to_metis_job(sched_job);
+
+	drm_sched_job_cleanup(sched_job);
+	metis_job_free(job);
+}
+
+static const struct drm_sched_backend_ops metis_sched_ops = {
+	.run_job = metis_sched_run_job,
+	.timedout_job = metis_sched_timedout_job,
+	.free_job = metis_sched_free_job,
+};
+
+static void metis_sched_fini(struct drm_device *drm, void *arg)
+{
+	struct metis_device *mdev = to_metis_device(drm);
+	unsigned int i;
+
+	for (i = 0; i < METIS_NUM_QUEUES; i++)
+		if (mdev->queues[i].sched.ops)
+			drm_sched_fini(&mdev->queues[i].sched);
+	destroy_workqueue(mdev->reset_wq);
+}
+
+/**
+ * metis_sched_init() - create the schedulers of every hardware queue
+ * @mdev: device
+ *
+ * Timeouts of all queues run on one ordered workqueue, so that only one
+ * recovery runs at a time.
+ *
+ * Return: 0 or a negative errno.
+ */
+int metis_sched_init(struct metis_device *mdev)
+{
+	struct drm_sched_init_args args = {
+		.ops = &metis_sched_ops,
+		.num_rqs = DRM_SCHED_PRIORITY_COUNT,
+		.credit_limit = 1,
+		.dev = mdev->drm.dev,
+	};
+	unsigned int i;
+	int ret;
+
+	mdev->reset_wq = alloc_ordered_workqueue("metis-reset", 0);
+	if (!mdev->reset_wq)
+		return -ENOMEM;
+	args.timeout_wq = mdev->reset_wq;
+
+	for (i = 0; i < METIS_NUM_QUEUES; i++) {
+		struct metis_queue *q = &mdev->queues[i];
+
+		q->mdev = mdev;
+		q->engine = i / METIS_QUEUES_PER_ENGINE;
+		q->index = i % METIS_QUEUES_PER_ENGINE;
+		spin_lock_init(&q->lock);
+		q->fence_ctx = dma_fence_context_alloc(1);
+		snprintf(q->name, sizeof(q->name), "metis-%s%u",
+			 engine_names[q->engine], q->index);
+		args.name = q->name;
+		args.timeout = msecs_to_jiffies(metis_job_timeout_ms +
+			(q->engine == METIS_ENGINE_CTX ?
+			 CTX_MAX_DURATION_US / USEC_PER_MSEC : 0));
+		ret = drm_sched_init(&q->sched, &args);
+		if (ret) {
+			q->sched.ops = NULL;
+			drm_err(&mdev->drm, "scheduler %s: %d\n", q->name, ret);
+			break;
+		}
+	}
+	if (ret) {
+		metis_sched_fini(&mdev->drm, NULL);
+		return ret;
+	}
+	return drmm_add_action_or_reset(&mdev->drm, metis_sched_fini, NULL);
+}
+
+/**
+ * metis_sched_file_open() - create a file's entities
+ * @mfile: file
+ *
+ * Return: 0 or a negative errno.
+ */
+int metis_sched_file_open(struct metis_file *mfile)
+{
+	struct metis_device *mdev = mfile->mdev;
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < METIS_NUM_QUEUES; i++) {
+		struct drm_gpu_scheduler *sched = &mdev->queues[i].sched;
+
+		mfile->sched[i] = sched;
+		ret = drm_sched_entity_init(&mfile->entities[i],
+					    DRM_SCHED_PRIORITY_NORMAL,
+					    &mfile->sched[i], 1, NULL);
+		if (ret) {
+			while (i--)
+				drm_sched_entity_destroy(&mfile->entities[i]);
+			return ret;
+		}
+	}
+	return 0;
+}
+
+/**
+ * metis_sched_file_close() - flush and destroy a file's entities
+ * @mfile: file
+ */
+void metis_sched_file_close(struct metis_file *mfile)
+{
+	unsigned int i;
+
+	for (i = 0; i < METIS_NUM_QUEUES; i++)
+		drm_sched_entity_destroy(&mfile->entities[i]);
+}
+
+/**
+ * metis_sched_stop_all() - stop every scheduler for a reset
+ * @mdev: device
+ * @bad: the job that timed out, or NULL
+ */
+void metis_sched_stop_all(struct metis_device *mdev, struct drm_sched_job *bad)
+{
+	unsigned int i;
+
+	for (i = 0; i < METIS_NUM_QUEUES; i++) {
+		struct drm_gpu_scheduler *sched = &mdev->queues[i].sched;
+
+		drm_sched_stop(sched, bad && bad->sched == sched ? bad : NULL);
+	}
+}
+
+/**
+ * metis_sched_start_all() - restart every scheduler after a reset
+ * @mdev: device
+ */
+void metis_sched_start_all(struct metis_device *mdev)
+{
+	unsigned int i;
+
+	for (i = 0; i < METIS_NUM_QUEUES; i++)
+		metis_sched_start(&mdev->queues[i].sched);
+}
+
+/**
+ * metis_sched_wqueue_stop_all() - stop feeding the hardware
+ * @mdev: device
+ */
+void metis_sched_wqueue_stop_all(struct metis_device *mdev)
+{
+	unsigned int i;
+
+	for (i = 0; i < METIS_NUM_QUEUES; i++)
+		drm_sched_wqueue_stop(&mdev->queues[i].sched);
+}
+
+/**
+ * metis_sched_wqueue_start_all() - feed the hardware again
+ * @mdev: device
+ */
+void metis_sched_wqueue_start_all(struct metis_device *mdev)
+{
+	unsigned int i;
+
+	for (i = 0; i < METIS_NUM_QUEUES; i++)
+		drm_sched_wqueue_start(&mdev->queues[i].sched);
+}

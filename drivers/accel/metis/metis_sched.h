@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Copyright (C) 2026 The metis authors
+ */
+#ifndef __METIS_SCHED_H__
+#define __METIS_SCHED_H__
+
+#include "metis_drv.h"
+
+struct metis_job;
+
+int metis_sched_init(struct metis_device *mdev);
+int metis_sched_file_open(struct metis_file *mfile);
+void metis_sched_file_close(struct metis_file *mfile);
+
+void metis_queue_start_job(struct metis_queue *q, struct metis_job *job);
+void metis_queue_complete(struct metis_queue *q, int error);
+struct metis_job *metis_queue_take_active(struct metis_queue *q);
+void metis_job_end(struct metis_job *job, int error);
+
+void metis_sched_stop_all(struct metis_device *mdev, struct drm_sched_job *bad);
+void metis_sched_start_all(struct metis_device *mdev);
+void metis_sched_wqueue_stop_all(struct metis_device *mdev);
+void metis_sched_wqueue_start_all(struct metis_device *mdev);
+
+#endif /* __METIS_SCHED_H__ */
