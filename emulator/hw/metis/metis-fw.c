@@ -59,10 +59,6 @@ static uint32_t metis_fw_validate(MetisState *s, uint64_t addr, uint32_t size,
     uint32_t hcrc, plen;
 
     *boot_us = FW_DEFAULT_BOOT_US;
-    if (metis_fault_take(&s->fault_fw_boot_fail)) {
-        trace_metis_fault("fw-boot-fail");
-        return FW_ERR_INJECTED;
-    }
     if (size < FW_HDR_SIZE || !metis_mem_range_ok(s, addr, size)) {
         return FW_ERR_ADDR;
     }
@@ -165,6 +161,11 @@ static void metis_mb_boot(MetisState *s, uint32_t size)
     s->boot_version = 0;
     s->boot_err = metis_fw_validate(s, ldq_le_p(msg), ldl_le_p(msg + 8),
                                     &s->boot_version, &boot_us);
+    /* An injected failure overrides the verdict, after the same time. */
+    if (metis_fault_take(&s->fault_fw_boot_fail)) {
+        trace_metis_fault("fw-boot-fail");
+        s->boot_err = FW_ERR_INJECTED;
+    }
     trace_metis_boot_start(ldq_le_p(msg), ldl_le_p(msg + 8), s->boot_err,
                            boot_us);
     s->fw_state = FW_STATE_BOOTING;

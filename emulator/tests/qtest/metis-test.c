@@ -1,7 +1,1731 @@
+/*
+ * qtests for the emulated Metis card (hw/metis), against the contract in
+ * Documentation/hw-interface.md of the metis project.
+ *
+ * The card sits behind a pcie-root-port on q35.  Configuration space is
+ * programmed by hand (bus numbers, bridge window, BARs, MSI), because each
+ * reset test must be able to redo it.  MSI and IMWR messages are pointed at
+ * guest RAM, so a message is observed as a 32-bit write there.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
 #include "qemu/osdep.h"
+#include "qemu/bswap.h"
 #include "libqtest.h"
+#include "qobject/qdict.h"
+#include "hw/pci/pci_regs.h"
+#include "hw/metis/metis-regs.h"
+
+#define RP_DEVFN        0x10            /* 00:02.0 */
+#define DEV_BUS         1
+#define LPC_DEVFN       0xF8            /* 00:1f.0 */
+#define BAR0_ADDR       0xE0000000ULL
+#define BAR2_ADDR       0xE2000000ULL
+#define MSI_CAP         0x50
+#define PM_CAP          0x40
+#define EXP_CAP         0x80
+
+#define RAM_MSI         0x00100000ULL
+#define RAM_DONE        0x00101000ULL
+#define RAM_ABORT       0x00101100ULL
+#define RAM_DESC        0x00200000ULL
+#define RAM_SRC         0x00400000ULL
+#define RAM_DST         0x01000000ULL
+#define RAM_UNMAPPED    0x4000000000ULL   /* nothing there */
+#define MSI_DATA        0xA000
+#define NO_MSG          0xFFFFFFFFu
+
+#define DEV_MEM         METIS_MEM_BASE
+#define MEM_SIZE        (256 * 1024 * 1024ULL)
+#define LATENCY_NS      20000
+
+typedef struct T {
+    QTestState *qts;
+    int64_t resets0;            /* stat-resets before the reset under test */
+} T;
+
+/* Test data and firmware images */
+
+static uint32_t crc_table[256];
+
+static uint32_t crc32_ieee(uint32_t crc, const void *buf, size_t len)
+{
+    const uint8_t *p = buf;
+
+    if (!crc_table[1]) {
+        for (uint32_t n = 0; n < 256; n++) {
+            uint32_t c = n;
+            for (int k = 0; k < 8; k++) {
+                c = c & 1 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+            }
+            crc_table[n] = c;
+        }
+    }
+    crc ^= 0xFFFFFFFFu;
+    while (len--) {
+        crc = crc_table[(crc ^ *p++) & 0xFF] ^ (crc >> 8);
+    }
+    return crc ^ 0xFFFFFFFFu;
+}
+
+static void fill_pattern(uint8_t *buf, size_t len, uint32_t seed)
+{
+    for (size_t i = 0; i < len; i++) {
+        seed = seed * 1103515245u + 12345u;
+        buf[i] = seed >> 16;
+    }
+}
+
+enum { BRK_NONE, BRK_MAGIC, BRK_HEADER, BRK_VERSION, BRK_SIZE, BRK_CHECKSUM };
+
+#define FW_VERSION_OK   0x010203        /* 1.2.3 */
+#define FW_PAYLOAD      4096
+#define FW_BOOT_US      500
+
+/* Same format as emulator/tools/metis-mkfw. */
+static uint8_t *make_fw(int brk, size_t *len)
+{
+    size_t n = FW_HDR_SIZE + FW_PAYLOAD;
+    uint8_t *img = g_malloc0(n);
+    uint32_t ver = brk == BRK_VERSION ? 0x020000 : FW_VERSION_OK;
+
+    fill_pattern(img + FW_HDR_SIZE, FW_PAYLOAD, 7);
+    stl_le_p(img, brk == BRK_MAGIC ? 0x12345678 : FW_MAGIC);
+    stw_le_p(img + 4, FW_HDR_VERSION);
+    stw_le_p(img + 6, FW_HDR_SIZE);
+    stl_le_p(img + 8, ver);
+    stl_le_p(img + 12, FW_PAYLOAD + (brk == BRK_SIZE));
+    stl_le_p(img + 16, crc32_ieee(0, img + FW_HDR_SIZE, FW_PAYLOAD));
+    stl_le_p(img + 28, FW_BOOT_US);
+    memcpy(img + 32, "qtest", 5);
+    stl_le_p(img + 20, crc32_ieee(0, img, FW_HDR_SIZE) ^ (brk == BRK_HEADER));
+    if (brk == BRK_CHECKSUM) {
+        img[n - 1] ^= 0x40;
+    }
+    *len = n;
+    return img;
+}
+
+/* Configuration space through CF8/CFC */
+
+static uint32_t cfg_addr(int bus, int devfn, uint8_t off)
+{
+    return 0x80000000u | bus << 16 | devfn << 8 | (off & 0xFC);
+}
+
+static uint32_t cfg_read(T *t, int bus, int devfn, uint8_t off, int len)
+{
+    qtest_outl(t->qts, 0xCF8, cfg_addr(bus, devfn, off));
+    switch (len) {
+    case 1:
+        return qtest_inb(t->qts, 0xCFC + (off & 3));
+    case 2:
+        return qtest_inw(t->qts, 0xCFC + (off & 2));
+    }
+    return qtest_inl(t->qts, 0xCFC);
+}
+
+static void cfg_write(T *t, int bus, int devfn, uint8_t off, int len,
+                      uint32_t val)
+{
+    qtest_outl(t->qts, 0xCF8, cfg_addr(bus, devfn, off));
+    switch (len) {
+    case 1:
+        qtest_outb(t->qts, 0xCFC + (off & 3), val);
+        break;
+    case 2:
+        qtest_outw(t->qts, 0xCFC + (off & 2), val);
+        break;
+    default:
+        qtest_outl(t->qts, 0xCFC, val);
+    }
+}
+
+#define dev_cfg_read(t, off, len) cfg_read(t, DEV_BUS, 0, off, len)
+#define dev_cfg_write(t, off, len, v) cfg_write(t, DEV_BUS, 0, off, len, v)
+
+/* Root port: bus 1 behind it, a window over both BARs. */
+static void setup_root_port(T *t)
+{
+    cfg_write(t, 0, RP_DEVFN, PCI_SECONDARY_BUS, 1, DEV_BUS);
+    cfg_write(t, 0, RP_DEVFN, PCI_SUBORDINATE_BUS, 1, DEV_BUS);
+    cfg_write(t, 0, RP_DEVFN, PCI_MEMORY_BASE, 2, BAR0_ADDR >> 16);
+    cfg_write(t, 0, RP_DEVFN, PCI_MEMORY_LIMIT, 2, 0xE3F0);
+    cfg_write(t, 0, RP_DEVFN, PCI_PREF_MEMORY_BASE, 2, 0xFFF0);
+    cfg_write(t, 0, RP_DEVFN, PCI_PREF_MEMORY_LIMIT, 2, 0);
+    cfg_write(t, 0, RP_DEVFN, PCI_COMMAND, 2,
+              PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
+}
+
+/* What an OS does after any reset: BARs, bus mastering, 32 MSI vectors. */
+static void setup_dev(T *t)
+{
+    dev_cfg_write(t, PCI_BASE_ADDRESS_0, 4, BAR0_ADDR);
+    dev_cfg_write(t, PCI_BASE_ADDRESS_2, 4, BAR2_ADDR);
+    dev_cfg_write(t, PCI_BASE_ADDRESS_3, 4, 0);
+    dev_cfg_write(t, PCI_COMMAND, 2, PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
+    dev_cfg_write(t, MSI_CAP + PCI_MSI_ADDRESS_LO, 4, RAM_MSI);
+    dev_cfg_write(t, MSI_CAP + PCI_MSI_ADDRESS_HI, 4, 0);
+    dev_cfg_write(t, MSI_CAP + PCI_MSI_DATA_64, 2, MSI_DATA);
+    dev_cfg_write(t, MSI_CAP + PCI_MSI_FLAGS, 2,
+                  PCI_MSI_FLAGS_ENABLE | (5 << 4));
+}
+
+static void setup_pci(T *t)
+{
+    setup_root_port(t);
+    setup_dev(t);
+}
+
+static T *start(const char *extra)
+{
+    T *t = g_new0(T, 1);
+    const char *datadir = g_getenv("METIS_QEMU_DATADIR");
+    g_autofree char *ldir = datadir ? g_strdup_printf("-L %s ", datadir) :
+                                      g_strdup("");
+
+    t->qts = qtest_initf("%s-machine q35 -m 128M -nodefaults "
+                         "-device pcie-root-port,id=rp0,chassis=1,slot=1,"
+                         "addr=2.0 "
+                         "-device metis,id=metis0,bus=rp0%s",
+                         ldir, extra ? extra : "");
+    setup_pci(t);
+    return t;
+}
+
+static void stop(T *t)
+{
+    qtest_quit(t->qts);
+    g_free(t);
+}
+
+/* Registers */
+
+static uint32_t r0(T *t, uint32_t off)
+{
+    return qtest_readl(t->qts, BAR0_ADDR + off);
+}
+
+static void w0(T *t, uint32_t off, uint32_t val)
+{
+    qtest_writel(t->qts, BAR0_ADDR + off, val);
+}
+
+static uint32_t r2(T *t, uint32_t off)
+{
+    return qtest_readl(t->qts, BAR2_ADDR + off);
+}
+
+static void w2(T *t, uint32_t off, uint32_t val)
+{
+    qtest_writel(t->qts, BAR2_ADDR + off, val);
+}
+
+static void step_us(T *t, int64_t us)
+{
+    qtest_clock_step(t->qts, us * 1000);
+}
+
+static uint32_t ram_l(T *t, uint64_t addr)
+{
+    return qtest_readl(t->qts, addr);
+}
+
+static void ram_set(T *t, uint64_t addr, uint32_t val)
+{
+    qtest_writel(t->qts, addr, val);
+}
+
+/* QOM properties */
+
+static int64_t qom_get_int(T *t, const char *prop)
+{
+    QDict *rsp = qtest_qmp(t->qts, "{'execute': 'qom-get', 'arguments': "
+                           "{'path': '/machine/peripheral/metis0', "
+                           "'property': %s}}", prop);
+    int64_t v;
+
+    g_assert(qdict_haskey(rsp, "return"));
+    v = qdict_get_int(rsp, "return");
+    qobject_unref(rsp);
+    return v;
+}
+
+static char *qom_get_str(T *t, const char *prop)
+{
+    QDict *rsp = qtest_qmp(t->qts, "{'execute': 'qom-get', 'arguments': "
+                           "{'path': '/machine/peripheral/metis0', "
+                           "'property': %s}}", prop);
+    char *v;
+
+    g_assert(qdict_haskey(rsp, "return"));
+    v = g_strdup(qdict_get_str(rsp, "return"));
+    qobject_unref(rsp);
+    return v;
+}
+
+static void qom_set_int(T *t, const char *prop, int64_t val)
+{
+    qtest_qmp_assert_success(t->qts, "{'execute': 'qom-set', 'arguments': "
+                             "{'path': '/machine/peripheral/metis0', "
+                             "'property': %s, 'value': %" PRId64 "}}",
+                             prop, val);
+}
+
+static void qom_set_bool(T *t, const char *prop, bool val)
+{
+    qtest_qmp_assert_success(t->qts, "{'execute': 'qom-set', 'arguments': "
+                             "{'path': '/machine/peripheral/metis0', "
+                             "'property': %s, 'value': %i}}", prop, val);
+}
+
+/* eDMA helpers */
+
+static uint32_t ch_reg(bool wr, int n, uint32_t off)
+{
+    return EDMA_CH_BASE + n * EDMA_CH_STRIDE + (wr ? 0 : EDMA_CH_SIZE) + off;
+}
+
+static uint32_t ch_cs(T *t, bool wr, int n)
+{
+    return (r0(t, ch_reg(wr, n, EDMA_CH_CONTROL1)) & EDMA_CTL_CS_MASK) >>
+           EDMA_CTL_CS_SHIFT;
+}
+
+static uint16_t imwr_data(bool wr, int n)
+{
+    return (wr ? 0x100 : 0x200) + n;
+}
+
+/* The setup a driver does after reset: engines on, unmasked, IMWR to RAM. */
+static void edma_setup(T *t)
+{
+    w0(t, EDMA_WR_ENGINE_EN, 1);
+    w0(t, EDMA_RD_ENGINE_EN, 1);
+    w0(t, EDMA_WR_INT_MASK, 0);
+    w0(t, EDMA_RD_INT_MASK, 0);
+    w0(t, EDMA_WR_DONE_IMWR_LO, RAM_DONE);
+    w0(t, EDMA_WR_ABORT_IMWR_LO, RAM_ABORT);
+    w0(t, EDMA_RD_DONE_IMWR_LO, RAM_DONE + 4);
+    w0(t, EDMA_RD_ABORT_IMWR_LO, RAM_ABORT + 4);
+    w0(t, EDMA_WR_CH01_IMWR_DATA, imwr_data(1, 0) | imwr_data(1, 1) << 16);
+    w0(t, EDMA_WR_CH23_IMWR_DATA, imwr_data(1, 2) | imwr_data(1, 3) << 16);
+    w0(t, EDMA_RD_CH01_IMWR_DATA, imwr_data(0, 0) | imwr_data(0, 1) << 16);
+    w0(t, EDMA_RD_CH23_IMWR_DATA, imwr_data(0, 2) | imwr_data(0, 3) << 16);
+    ram_set(t, RAM_DONE, NO_MSG);
+    ram_set(t, RAM_DONE + 4, NO_MSG);
+    ram_set(t, RAM_ABORT, NO_MSG);
+    ram_set(t, RAM_ABORT + 4, NO_MSG);
+}
+
+static void dma_single(T *t, bool wr, int n, uint64_t sar, uint64_t dar,
+                       uint32_t size)
+{
+    w0(t, ch_reg(wr, n, EDMA_CH_TRANSFER_SIZE), size);
+    w0(t, ch_reg(wr, n, EDMA_CH_SAR_LO), sar);
+    w0(t, ch_reg(wr, n, EDMA_CH_SAR_HI), sar >> 32);
+    w0(t, ch_reg(wr, n, EDMA_CH_DAR_LO), dar);
+    w0(t, ch_reg(wr, n, EDMA_CH_DAR_HI), dar >> 32);
+    w0(t, ch_reg(wr, n, EDMA_CH_CONTROL1), wr ? EDMA_CTL_LIE : EDMA_CTL_RIE);
+    w0(t, wr ? EDMA_WR_DOORBELL : EDMA_RD_DOORBELL, n);
+}
+
+static void dma_ll(T *t, bool wr, int n, uint64_t llp, bool ccs)
+{
+    w0(t, ch_reg(wr, n, EDMA_CH_LLP_LO), llp);
+    w0(t, ch_reg(wr, n, EDMA_CH_LLP_HI), llp >> 32);
+    w0(t, ch_reg(wr, n, EDMA_CH_CONTROL1),
+       EDMA_CTL_LLE | (ccs ? EDMA_CTL_CCS : 0));
+    w0(t, wr ? EDMA_WR_DOORBELL : EDMA_RD_DOORBELL, n);
+}
+
+static void put_elem(T *t, uint64_t at, uint32_t ctl, uint32_t size,
+                     uint64_t sar, uint64_t dar)
+{
+    uint8_t e[24];
+
+    stl_le_p(e, ctl);
+    stl_le_p(e + 4, size);
+    stq_le_p(e + 8, sar);
+    stq_le_p(e + 16, dar);
+    qtest_memwrite(t->qts, at, e, sizeof(e));
+}
+
+/* Run a transfer to completion; returns CH_ERROR. */
+static uint32_t dma_sync(T *t, bool wr, int n, uint64_t sar, uint64_t dar,
+                         uint32_t size)
+{
+    dma_single(t, wr, n, sar, dar, size);
+    step_us(t, 1000 + size / 64);
+    g_assert_cmpuint(ch_cs(t, wr, n), !=, EDMA_CS_RUNNING);
+    w0(t, wr ? EDMA_WR_INT_CLEAR : EDMA_RD_INT_CLEAR,
+       EDMA_INT_DONE(n) | EDMA_INT_ABORT(n));
+    return r0(t, ch_reg(wr, n, EDMA_CH_ERROR));
+}
+
+static void host_to_card(T *t, uint64_t dev, const void *data, size_t len)
+{
+    qtest_memwrite(t->qts, RAM_SRC, data, len);
+    g_assert_cmpuint(dma_sync(t, false, 0, RAM_SRC, dev, len), ==, 0);
+}
+
+static void card_to_host(T *t, uint64_t dev, void *data, size_t len)
+{
+    g_assert_cmpuint(dma_sync(t, true, 0, dev, RAM_DST, len), ==, 0);
+    qtest_memread(t->qts, RAM_DST, data, len);
+}
+
+static void assert_poison(const uint8_t *buf, size_t len)
+{
+    for (size_t i = 0; i < len; i += 4) {
+        g_assert_cmphex(ldl_le_p(buf + i), ==, METIS_POISON);
+    }
+}
+
+/* Firmware and mailbox helpers */
+
+static void mb_cmd(T *t, uint32_t op, uint32_t size, const void *msg,
+                   size_t len)
+{
+    const uint8_t *p = msg;
+
+    w2(t, SYSCTL_CMD_OPCODE, op);
+    w2(t, SYSCTL_CMD_SIZE, size);
+    for (size_t i = 0; i < len; i += 4) {
+        w2(t, SYSCTL_CMD_MSG + i, ldl_le_p(p + i));
+    }
+    w2(t, HIF_MB_DOORBELL, 1);
+}
+
+static void mb_boot_cmd(T *t, uint64_t addr, uint32_t size)
+{
+    uint8_t msg[16] = { 0 };
+
+    stq_le_p(msg, addr);
+    stl_le_p(msg + 8, size);
+    mb_cmd(t, MB_OP_BOOT, 16, msg, sizeof(msg));
+}
+
+/* Load an image and boot it; returns MB_STATUS after the boot time. */
+static uint32_t fw_boot_image(T *t, int brk)
+{
+    size_t len;
+    g_autofree uint8_t *img = make_fw(brk, &len);
+
+    host_to_card(t, DEV_MEM, img, len);
+    mb_boot_cmd(t, DEV_MEM, len);
+    step_us(t, FW_BOOT_US + 10);
+    return r2(t, HIF_MB_STATUS);
+}
+
+static void fw_boot(T *t)
+{
+    edma_setup(t);
+    g_assert_cmpuint(fw_boot_image(t, BRK_NONE), ==, MB_DONE);
+    g_assert_cmpuint(r2(t, HIF_FW_STATE), ==, FW_STATE_READY);
+    w2(t, HIF_IRQ_STATUS, HIF_IRQ_ALL);
+}
+
+static void ctx_run(T *t, int n, uint32_t op, uint64_t addr, uint64_t len,
+                    uint32_t param, uint32_t dur)
+{
+    uint32_t base = CTX_BASE + n * CTX_STRIDE;
+
+    w2(t, base + CTX_OPCODE, op);
+    w2(t, base + CTX_ADDR_LO, addr);
+    w2(t, base + CTX_ADDR_HI, addr >> 32);
+    w2(t, base + CTX_LEN_LO, len);
+    w2(t, base + CTX_LEN_HI, len >> 32);
+    w2(t, base + CTX_PARAM, param);
+    w2(t, base + CTX_DURATION_US, dur);
+    w2(t, base + CTX_DOORBELL, 1);
+}
+
+static uint32_t ctx_r(T *t, int n, uint32_t off)
+{
+    return r2(t, CTX_BASE + n * CTX_STRIDE + off);
+}
+
+/* ---- PCI function ---- */
+
+static void test_pci_ids(void)
+{
+    T *t = start(NULL);
+
+    g_assert_cmphex(dev_cfg_read(t, PCI_VENDOR_ID, 2), ==, 0x1f9d);
+    g_assert_cmphex(dev_cfg_read(t, PCI_DEVICE_ID, 2), ==, 0x1100);
+    g_assert_cmphex(dev_cfg_read(t, PCI_REVISION_ID, 1), ==, 0x02);
+    g_assert_cmphex(dev_cfg_read(t, PCI_CLASS_REVISION, 4) >> 8, ==,
+                    0x120000);
+    g_assert_cmphex(dev_cfg_read(t, PCI_SUBSYSTEM_VENDOR_ID, 2), ==, 0x1f9d);
+    g_assert_cmphex(dev_cfg_read(t, PCI_SUBSYSTEM_ID, 2), ==, 0x1100);
+    g_assert_cmphex(dev_cfg_read(t, PCI_HEADER_TYPE, 1) & 0x7f, ==, 0);
+    g_assert_cmphex(dev_cfg_read(t, PCI_INTERRUPT_PIN, 1), ==, 0);
+    stop(t);
+}
+
+static int find_cap(T *t, uint8_t id)
+{
+    int pos = dev_cfg_read(t, PCI_CAPABILITY_LIST, 1);
+
+    for (int i = 0; pos && i < 48; i++) {
+        if (dev_cfg_read(t, pos, 1) == id) {
+            return pos;
+        }
+        pos = dev_cfg_read(t, pos + 1, 1);
+    }
+    return 0;
+}
+
+static void test_pci_caps(void)
+{
+    T *t = start(NULL);
+    int pm = find_cap(t, PCI_CAP_ID_PM);
+    int msi = find_cap(t, PCI_CAP_ID_MSI);
+    int exp = find_cap(t, PCI_CAP_ID_EXP);
+    uint16_t flags;
+    uint32_t v;
+
+    g_assert(dev_cfg_read(t, PCI_STATUS, 2) & PCI_STATUS_CAP_LIST);
+    g_assert_cmpint(pm, ==, PM_CAP);
+    g_assert_false(dev_cfg_read(t, pm + PCI_PM_CTRL, 2) &
+                   PCI_PM_CTRL_NO_SOFT_RESET);
+
+    g_assert_cmpint(msi, ==, MSI_CAP);
+    flags = dev_cfg_read(t, msi + PCI_MSI_FLAGS, 2);
+    g_assert(flags & PCI_MSI_FLAGS_64BIT);
+    g_assert(flags & PCI_MSI_FLAGS_MASKBIT);
+    g_assert_cmpint((flags & PCI_MSI_FLAGS_QMASK) >> 1, ==, 5);
+    g_assert_false(find_cap(t, PCI_CAP_ID_MSIX));
+
+    g_assert_cmpint(exp, ==, EXP_CAP);
+    v = dev_cfg_read(t, exp + PCI_EXP_FLAGS, 2);
+    g_assert_cmpint((v & PCI_EXP_FLAGS_TYPE) >> 4, ==, PCI_EXP_TYPE_ENDPOINT);
+    g_assert(dev_cfg_read(t, exp + PCI_EXP_DEVCAP, 4) & PCI_EXP_DEVCAP_FLR);
+    v = dev_cfg_read(t, exp + PCI_EXP_LNKCAP, 4);
+    g_assert_cmpint(v & PCI_EXP_LNKCAP_SLS, ==, 3);             /* 8 GT/s */
+    g_assert_cmpint((v & PCI_EXP_LNKCAP_MLW) >> 4, ==, 4);      /* x4 */
+    v = dev_cfg_read(t, exp + PCI_EXP_LNKSTA, 2);
+    g_assert_cmpint(v & PCI_EXP_LNKSTA_CLS, ==, 3);
+    g_assert_cmpint((v & PCI_EXP_LNKSTA_NLW) >> 4, ==, 4);
+
+    /* BAR0: 64 KiB 32-bit memory; BAR2: 32 MiB 64-bit memory. */
+    dev_cfg_write(t, PCI_COMMAND, 2, 0);
+    dev_cfg_write(t, PCI_BASE_ADDRESS_0, 4, 0xFFFFFFFF);
+    v = dev_cfg_read(t, PCI_BASE_ADDRESS_0, 4);
+    g_assert_cmphex(v & 0xF, ==, 0);
+    g_assert_cmphex(~(v & ~0xFu) + 1, ==, 64 * 1024);
+    dev_cfg_write(t, PCI_BASE_ADDRESS_2, 4, 0xFFFFFFFF);
+    v = dev_cfg_read(t, PCI_BASE_ADDRESS_2, 4);
+    g_assert_cmphex(v & 0xF, ==, PCI_BASE_ADDRESS_MEM_TYPE_64);
+    g_assert_cmphex(~(v & ~0xFu) + 1, ==, 32 * 1024 * 1024);
+    dev_cfg_write(t, PCI_BASE_ADDRESS_1, 4, 0xFFFFFFFF);
+    g_assert_cmphex(dev_cfg_read(t, PCI_BASE_ADDRESS_1, 4), ==, 0);
+    stop(t);
+}
+
+/* ---- Registers ---- */
+
+static void test_regs_reset_values(void)
+{
+    T *t = start(NULL);
+
+    g_assert_cmphex(r0(t, EDMA_CTRL), ==, 0x00040004);
+    g_assert_cmphex(r0(t, EDMA_WR_INT_MASK), ==, 0x000F000F);
+    g_assert_cmphex(r0(t, EDMA_RD_INT_MASK), ==, 0x000F000F);
+    g_assert_cmphex(r0(t, EDMA_WR_ENGINE_EN), ==, 0);
+    g_assert_cmphex(r0(t, EDMA_RD_ENGINE_EN), ==, 0);
+    g_assert_cmphex(r0(t, EDMA_WR_DONE_IMWR_LO), ==, 0);
+    g_assert_cmphex(r0(t, EDMA_RD_ABORT_IMWR_LO), ==, 0);
+    g_assert_cmphex(r0(t, ch_reg(true, 2, EDMA_CH_CONTROL1)), ==, 0);
+    g_assert_cmphex(r0(t, 0x1000), ==, 0);          /* unlisted */
+
+    g_assert_cmphex(qtest_readw(t->qts, BAR2_ADDR + SYSCTL_HDIF_MAGIC), ==,
+                    0xFD1F);
+    g_assert_cmphex(qtest_readq(t->qts, BAR2_ADDR + SYSCTL_HDIF_BASE), ==,
+                    0x08000000);
+    g_assert_cmphex(qtest_readq(t->qts, BAR2_ADDR + SYSCTL_HDIF_SIZE), ==,
+                    0x02000000);
+    g_assert_cmphex(qtest_readw(t->qts, BAR2_ADDR + SYSCTL_MASTER_VERSION),
+                    ==, 0);
+    g_assert_cmphex(qtest_readq(t->qts, BAR2_ADDR + SYSCTL_MEMORY_MAP0), ==,
+                    0x08000000);
+    g_assert_cmphex(qtest_readq(t->qts, BAR2_ADDR + SYSCTL_MEMORY_MAP1), ==,
+                    0x100000000ULL);
+    g_assert_cmphex(r2(t, SYSCTL_DMA_VM), ==, 0);
+    g_assert_cmphex(qtest_readq(t->qts, BAR2_ADDR + SYSCTL_FW_LOAD_ADDR),
+                    ==, 0x100000000ULL);
+
+    g_assert_cmphex(r2(t, HIF_ID), ==, 0x5354454D);
+    g_assert_cmphex(r2(t, HIF_VERSION), ==, 1);
+    g_assert_cmphex(r2(t, HIF_FW_STATE), ==, FW_STATE_BOOTROM);
+    g_assert_cmphex(r2(t, HIF_FW_ERROR), ==, 0);
+    g_assert_cmphex(r2(t, HIF_FW_VERSION), ==, 0);
+    g_assert_cmphex(r2(t, HIF_MB_STATUS), ==, MB_IDLE);
+    g_assert_cmphex(r2(t, HIF_IRQ_STATUS), ==, 0);
+    g_assert_cmphex(r2(t, HIF_IRQ_MASK), ==, 0);
+    g_assert_cmphex(r2(t, HIF_HB_PERIOD_MS), ==, 50);
+    g_assert_cmphex(r2(t, HIF_HB_COUNT), ==, 0);
+    g_assert_cmphex(r2(t, HIF_MEM_BASE_LO), ==, 0);
+    g_assert_cmphex(r2(t, HIF_MEM_BASE_HI), ==, 1);
+    g_assert_cmphex(r2(t, HIF_MEM_SIZE_LO), ==, 0x10000000);
+    g_assert_cmphex(r2(t, HIF_MEM_SIZE_HI), ==, 0);
+    g_assert_cmphex(r2(t, HIF_SCRATCH), ==, 0);
+    g_assert_cmphex(r2(t, HIF_CTX_COUNT), ==, 4);
+    g_assert_cmphex(r2(t, 0x1F00000), ==, 0);       /* L2 window */
+    stop(t);
+}
+
+static void test_regs_rw(void)
+{
+    T *t = start(NULL);
+    static const uint32_t rw0[] = {
+        EDMA_ARB_PRIO, EDMA_WR_ARB_WEIGHT_LO, EDMA_WR_ARB_WEIGHT_HI,
+        EDMA_RD_ARB_WEIGHT_LO, EDMA_RD_ARB_WEIGHT_HI, EDMA_WR_DONE_IMWR_LO,
+        EDMA_WR_DONE_IMWR_HI, EDMA_WR_ABORT_IMWR_LO, EDMA_WR_ABORT_IMWR_HI,
+        EDMA_RD_DONE_IMWR_LO, EDMA_RD_DONE_IMWR_HI, EDMA_RD_ABORT_IMWR_LO,
+        EDMA_RD_ABORT_IMWR_HI, EDMA_WR_CH01_IMWR_DATA, EDMA_WR_CH23_IMWR_DATA,
+        EDMA_RD_CH01_IMWR_DATA, EDMA_RD_CH23_IMWR_DATA, EDMA_WR_LL_ERR_EN,
+        EDMA_RD_LL_ERR_EN, EDMA_WR_CH_PWR_EN(3), EDMA_RD_CH_PWR_EN(1),
+    };
+
+    for (size_t i = 0; i < ARRAY_SIZE(rw0); i++) {
+        w0(t, rw0[i], 0x1234567 + i);
+        g_assert_cmphex(r0(t, rw0[i]), ==, 0x1234567 + i);
+    }
+    for (int n = 0; n < 4; n++) {
+        for (int wr = 0; wr < 2; wr++) {
+            static const uint32_t regs[] = {
+                EDMA_CH_CONTROL2, EDMA_CH_TRANSFER_SIZE, EDMA_CH_SAR_LO,
+                EDMA_CH_SAR_HI, EDMA_CH_DAR_LO, EDMA_CH_DAR_HI,
+                EDMA_CH_LLP_LO, EDMA_CH_LLP_HI,
+            };
+            for (size_t i = 0; i < ARRAY_SIZE(regs); i++) {
+                uint32_t v = 0xA0000000 | n << 16 | wr << 8 | i;
+
+                w0(t, ch_reg(wr, n, regs[i]), v);
+                g_assert_cmphex(r0(t, ch_reg(wr, n, regs[i])), ==, v);
+            }
+            /* CS cannot be set by the host. */
+            w0(t, ch_reg(wr, n, EDMA_CH_CONTROL1), EDMA_CTL_CS_MASK | 0x18);
+            g_assert_cmphex(r0(t, ch_reg(wr, n, EDMA_CH_CONTROL1)), ==, 0x18);
+        }
+    }
+    w0(t, EDMA_WR_INT_MASK, 0xFFFFFFFF);
+    g_assert_cmphex(r0(t, EDMA_WR_INT_MASK), ==, 0x000F000F);
+    w0(t, EDMA_CTRL, 0);
+    g_assert_cmphex(r0(t, EDMA_CTRL), ==, 0x00040004);
+
+    w2(t, HIF_SCRATCH, 0xCAFEF00D);
+    g_assert_cmphex(r2(t, HIF_SCRATCH), ==, 0xCAFEF00D);
+    w2(t, HIF_IRQ_MASK, 0xFFFFFFFF);
+    g_assert_cmphex(r2(t, HIF_IRQ_MASK), ==, HIF_IRQ_ALL);
+    w2(t, HIF_ID, 0);
+    g_assert_cmphex(r2(t, HIF_ID), ==, 0x5354454D);
+    /* sysctl: byte-addressable cmd area, read-only identity. */
+    qtest_writeb(t->qts, BAR2_ADDR + SYSCTL_CMD_MSG + 3, 0x5A);
+    g_assert_cmphex(r2(t, SYSCTL_CMD_MSG), ==, 0x5A000000);
+    qtest_writeq(t->qts, BAR2_ADDR + 0x700, 0x1122334455667788ULL);
+    g_assert_cmphex(qtest_readq(t->qts, BAR2_ADDR + 0x700), ==,
+                    0x1122334455667788ULL);
+    qtest_writew(t->qts, BAR2_ADDR + SYSCTL_HDIF_MAGIC, 0);
+    g_assert_cmphex(qtest_readw(t->qts, BAR2_ADDR), ==, 0xFD1F);
+    w2(t, SYSCTL_FW_LOAD_ADDR, 0);
+    g_assert_cmphex(r2(t, SYSCTL_FW_LOAD_ADDR + 4), ==, 1);
+    stop(t);
+}
+
+/* ---- eDMA ---- */
+
+static void test_edma_write_channel(void)
+{
+    T *t = start(NULL);
+    uint8_t buf[8192];
+
+    edma_setup(t);
+    memset(buf, 0xEE, sizeof(buf));
+    qtest_memwrite(t->qts, RAM_DST, buf, sizeof(buf));
+    dma_single(t, true, 1, DEV_MEM + 0x10000, RAM_DST, sizeof(buf));
+    /* In flight: running, destination untouched. */
+    step_us(t, 10);
+    g_assert_cmpuint(ch_cs(t, true, 1), ==, EDMA_CS_RUNNING);
+    g_assert_cmphex(ram_l(t, RAM_DST), ==, 0xEEEEEEEE);
+    step_us(t, 20);
+    g_assert_cmpuint(ch_cs(t, true, 1), ==, EDMA_CS_STOPPED);
+    g_assert_cmpuint(r0(t, ch_reg(true, 1, EDMA_CH_ERROR)), ==, 0);
+    g_assert_cmpuint(r0(t, ch_reg(true, 1, EDMA_CH_ELEMENTS)), ==, 1);
+    g_assert_cmpuint(r0(t, ch_reg(true, 1, EDMA_CH_TRANSFER_SIZE)), ==, 0);
+    g_assert_cmphex(r0(t, EDMA_WR_INT_STATUS), ==, EDMA_INT_DONE(1));
+    g_assert_cmphex(ram_l(t, RAM_DONE), ==, imwr_data(true, 1));
+    /* Fresh card memory holds the poison pattern. */
+    qtest_memread(t->qts, RAM_DST, buf, sizeof(buf));
+    assert_poison(buf, sizeof(buf));
+    stop(t);
+}
+
+static void test_edma_read_channel(void)
+{
+    T *t = start(NULL);
+    uint8_t src[12288], back[12288];
+
+    edma_setup(t);
+    fill_pattern(src, sizeof(src), 42);
+    qtest_memwrite(t->qts, RAM_SRC, src, sizeof(src));
+    dma_single(t, false, 2, RAM_SRC, DEV_MEM + 0x123458, sizeof(src));
+    step_us(t, 10);
+    g_assert_cmpuint(ch_cs(t, false, 2), ==, EDMA_CS_RUNNING);
+    step_us(t, 20);
+    g_assert_cmpuint(ch_cs(t, false, 2), ==, EDMA_CS_STOPPED);
+    g_assert_cmphex(r0(t, EDMA_RD_INT_STATUS), ==, EDMA_INT_DONE(2));
+    g_assert_cmphex(ram_l(t, RAM_DONE + 4), ==, imwr_data(false, 2));
+    /* Round trip through the write channel. */
+    card_to_host(t, DEV_MEM + 0x123458, back, sizeof(back));
+    g_assert(memcmp(src, back, sizeof(src)) == 0);
+    stop(t);
+}
+
+static void test_edma_bandwidth(void)
+{
+    T *t = start(",latency-us=5,bandwidth-mbps=100");
+
+    edma_setup(t);
+    /* 100 KB at 100 MB/s: 1000 us + 5 us latency. */
+    dma_single(t, true, 0, DEV_MEM, RAM_DST, 100000);
+    step_us(t, 990);
+    g_assert_cmpuint(ch_cs(t, true, 0), ==, EDMA_CS_RUNNING);
+    step_us(t, 20);
+    g_assert_cmpuint(ch_cs(t, true, 0), ==, EDMA_CS_STOPPED);
+    stop(t);
+}
+
+static void test_edma_linked_list(void)
+{
+    T *t = start(NULL);
+    uint8_t src[3 * 1024], back[3 * 1024];
+    uint64_t d2 = RAM_DESC + 0x1000;
+
+    edma_setup(t);
+    fill_pattern(src, sizeof(src), 3);
+    qtest_memwrite(t->qts, RAM_SRC, src, sizeof(src));
+    /*
+     * Ring starting with cycle 1: two data elements, a link with TCB to a
+     * second page, where elements carry cycle 0; then one data element and
+     * an element with CB 1 that ends the list.
+     */
+    put_elem(t, RAM_DESC, EDMA_CTL_CB, 1024, RAM_SRC, DEV_MEM + 0x2000);
+    put_elem(t, RAM_DESC + 24, EDMA_CTL_CB, 0, RAM_SRC, DEV_MEM);
+    put_elem(t, RAM_DESC + 48, EDMA_CTL_CB | EDMA_CTL_LLP | EDMA_CTL_TCB, 0,
+             d2, 0);
+    put_elem(t, d2, EDMA_CTL_RIE, 2048, RAM_SRC + 1024, DEV_MEM + 0x2400);
+    put_elem(t, d2 + 24, EDMA_CTL_CB, 4096, RAM_SRC, DEV_MEM + 0x9000);
+    dma_ll(t, false, 3, RAM_DESC, true);
+    step_us(t, 10);
+    g_assert_cmpuint(ch_cs(t, false, 3), ==, EDMA_CS_RUNNING);
+    step_us(t, 100);
+    g_assert_cmpuint(ch_cs(t, false, 3), ==, EDMA_CS_STOPPED);
+    g_assert_cmpuint(r0(t, ch_reg(false, 3, EDMA_CH_ERROR)), ==, 0);
+    g_assert_cmpuint(r0(t, ch_reg(false, 3, EDMA_CH_ELEMENTS)), ==, 3);
+    g_assert_cmphex(ram_l(t, RAM_DONE + 4), ==, imwr_data(false, 3));
+    card_to_host(t, DEV_MEM + 0x2000, back, sizeof(back));
+    g_assert(memcmp(src, back, sizeof(src)) == 0);
+    /* The element after the end was not run. */
+    card_to_host(t, DEV_MEM + 0x9000, back, 64);
+    assert_poison(back, 64);
+
+    /* Write direction, list without LIE/RIE: status but no IMWR. */
+    ram_set(t, RAM_DONE, NO_MSG);
+    put_elem(t, RAM_DESC, 0, 3072, DEV_MEM + 0x2000, RAM_DST + 0x10000);
+    put_elem(t, RAM_DESC + 24, EDMA_CTL_CB, 0, 0, 0);
+    dma_ll(t, true, 2, RAM_DESC, false);
+    step_us(t, 100);
+    g_assert_cmpuint(ch_cs(t, true, 2), ==, EDMA_CS_STOPPED);
+    g_assert_cmphex(r0(t, EDMA_WR_INT_STATUS) & EDMA_INT_DONE(2), !=, 0);
+    g_assert_cmphex(ram_l(t, RAM_DONE), ==, NO_MSG);
+    qtest_memread(t->qts, RAM_DST + 0x10000, back, sizeof(back));
+    g_assert(memcmp(src, back, sizeof(src)) == 0);
+    stop(t);
+}
+
+static void test_edma_all_channels(void)
+{
+    T *t = start(NULL);
+    uint8_t src[4][4096], back[4096];
+
+    edma_setup(t);
+    for (int n = 0; n < 4; n++) {
+        fill_pattern(src[n], 4096, 100 + n);
+        qtest_memwrite(t->qts, RAM_SRC + n * 4096, src[n], 4096);
+    }
+    /* Start all four read channels; they overlap. */
+    for (int n = 0; n < 4; n++) {
+        dma_single(t, false, n, RAM_SRC + n * 4096, DEV_MEM + n * 0x100000,
+                   4096);
+    }
+    for (int n = 0; n < 4; n++) {
+        g_assert_cmpuint(ch_cs(t, false, n), ==, EDMA_CS_RUNNING);
+    }
+    step_us(t, 30);
+    g_assert_cmphex(r0(t, EDMA_RD_INT_STATUS), ==, 0xF);
+    /* All four write channels back to host memory, also overlapping. */
+    for (int n = 0; n < 4; n++) {
+        dma_single(t, true, n, DEV_MEM + n * 0x100000,
+                   RAM_DST + n * 0x10000, 4096);
+    }
+    for (int n = 0; n < 4; n++) {
+        g_assert_cmpuint(ch_cs(t, true, n), ==, EDMA_CS_RUNNING);
+    }
+    step_us(t, 30);
+    g_assert_cmphex(r0(t, EDMA_WR_INT_STATUS), ==, 0xF);
+    for (int n = 0; n < 4; n++) {
+        qtest_memread(t->qts, RAM_DST + n * 0x10000, back, sizeof(back));
+        g_assert(memcmp(src[n], back, sizeof(back)) == 0);
+        g_assert_cmpuint(r0(t, ch_reg(true, n, EDMA_CH_ERROR)), ==, 0);
+        g_assert_cmpuint(r0(t, ch_reg(false, n, EDMA_CH_ERROR)), ==, 0);
+    }
+    stop(t);
+}
+
+static void test_edma_irq_mask_clear(void)
+{
+    T *t = start(NULL);
+
+    edma_setup(t);
+    /* Masked done: status set, no IMWR. */
+    w0(t, EDMA_WR_INT_MASK, EDMA_INT_DONE(0));
+    dma_single(t, true, 0, DEV_MEM, RAM_DST, 64);
+    step_us(t, 30);
+    g_assert_cmphex(r0(t, EDMA_WR_INT_STATUS), ==, EDMA_INT_DONE(0));
+    g_assert_cmphex(ram_l(t, RAM_DONE), ==, NO_MSG);
+    w0(t, EDMA_WR_INT_CLEAR, EDMA_INT_DONE(0));
+    g_assert_cmphex(r0(t, EDMA_WR_INT_STATUS), ==, 0);
+    /* Unmasked: IMWR carries the channel's data. */
+    w0(t, EDMA_WR_INT_MASK, 0);
+    w0(t, EDMA_WR_CH01_IMWR_DATA, 0xBEEF);
+    dma_single(t, true, 0, DEV_MEM, RAM_DST, 64);
+    step_us(t, 30);
+    g_assert_cmphex(ram_l(t, RAM_DONE), ==, 0xBEEF);
+    /* IMWR address 0 sends nothing. */
+    ram_set(t, RAM_DONE, NO_MSG);
+    w0(t, EDMA_WR_DONE_IMWR_LO, 0);
+    dma_single(t, true, 0, DEV_MEM, RAM_DST, 64);
+    step_us(t, 30);
+    g_assert_cmphex(ram_l(t, RAM_DONE), ==, NO_MSG);
+    /* Abort masked: status and error bits, no IMWR; clear clears both. */
+    w0(t, EDMA_RD_INT_MASK, EDMA_INT_ABORT(1));
+    dma_single(t, false, 1, RAM_SRC, 0, 64);
+    step_us(t, 30);
+    g_assert_cmphex(r0(t, EDMA_RD_INT_STATUS), ==, EDMA_INT_ABORT(1));
+    g_assert_cmphex(r0(t, EDMA_RD_ERR_STATUS_LOW), ==, 2);
+    g_assert_cmphex(ram_l(t, RAM_ABORT + 4), ==, NO_MSG);
+    w0(t, EDMA_RD_INT_CLEAR, EDMA_INT_ABORT(1));
+    g_assert_cmphex(r0(t, EDMA_RD_INT_STATUS), ==, 0);
+    g_assert_cmphex(r0(t, EDMA_RD_ERR_STATUS_LOW), ==, 0);
+    stop(t);
+}
+
+/* Abort checks common to the error tests. */
+static void assert_abort(T *t, bool wr, int n, uint32_t err, bool ll)
+{
+    uint32_t app, lle;
+
+    g_assert_cmpuint(ch_cs(t, wr, n), ==, EDMA_CS_HALTED);
+    g_assert_cmpuint(r0(t, ch_reg(wr, n, EDMA_CH_ERROR)), ==, err);
+    g_assert_cmphex(r0(t, wr ? EDMA_WR_INT_STATUS : EDMA_RD_INT_STATUS) &
+                    EDMA_INT_ABORT(n), !=, 0);
+    g_assert_cmphex(ram_l(t, RAM_ABORT + (wr ? 0 : 4)), ==, imwr_data(wr, n));
+    if (wr) {
+        app = r0(t, EDMA_WR_ERR_STATUS) & 0xF;
+        lle = r0(t, EDMA_WR_ERR_STATUS) >> 16;
+    } else {
+        app = r0(t, EDMA_RD_ERR_STATUS_LOW);
+        lle = r0(t, EDMA_RD_ERR_STATUS_HIGH);
+    }
+    g_assert_cmphex(ll ? lle : app, ==, 1u << n);
+    g_assert_cmphex(ll ? app : lle, ==, 0);
+}
+
+static void test_edma_err_host(void)
+{
+    T *t = start(NULL);
+
+    edma_setup(t);
+    dma_single(t, false, 0, RAM_UNMAPPED, DEV_MEM, 4096);
+    step_us(t, 30);
+    assert_abort(t, false, 0, DMA_ERR_HOST, false);
+    ram_set(t, RAM_DST, 0x11111111);
+    dma_single(t, true, 1, DEV_MEM, RAM_UNMAPPED, 4096);
+    step_us(t, 30);
+    assert_abort(t, true, 1, DMA_ERR_HOST, false);
+    /* Bus mastering off: every host access fails. */
+    dev_cfg_write(t, PCI_COMMAND, 2, PCI_COMMAND_MEMORY);
+    dma_single(t, true, 2, DEV_MEM, RAM_DST, 64);
+    step_us(t, 30);
+    g_assert_cmpuint(r0(t, ch_reg(true, 2, EDMA_CH_ERROR)), ==,
+                     DMA_ERR_HOST);
+    g_assert_cmphex(ram_l(t, RAM_DST), ==, 0x11111111);
+    stop(t);
+}
+
+static void test_edma_err_dev_addr(void)
+{
+    T *t = start(NULL);
+
+    edma_setup(t);
+    ram_set(t, RAM_DST, 0x22222222);
+    /* Below, straddling the end of, and far outside on-card memory. */
+    dma_single(t, true, 0, 0x1000, RAM_DST, 64);
+    step_us(t, 30);
+    assert_abort(t, true, 0, DMA_ERR_DEV_ADDR, false);
+    dma_single(t, false, 1, RAM_SRC, DEV_MEM + MEM_SIZE - 32, 64);
+    step_us(t, 30);
+    assert_abort(t, false, 1, DMA_ERR_DEV_ADDR, false);
+    dma_single(t, false, 2, RAM_SRC, 0xFFFFFFFFFFFFFFF0ULL, 64);
+    step_us(t, 30);
+    g_assert_cmpuint(r0(t, ch_reg(false, 2, EDMA_CH_ERROR)), ==,
+                     DMA_ERR_DEV_ADDR);
+    g_assert_cmphex(ram_l(t, RAM_DST), ==, 0x22222222);
+    /* A bad element later in a list: nothing is moved. */
+    w0(t, EDMA_WR_INT_CLEAR, EDMA_INT_ALL);
+    put_elem(t, RAM_DESC, 0, 64, DEV_MEM, RAM_DST);
+    put_elem(t, RAM_DESC + 24, 0, 64, 0x5000, RAM_DST + 64);
+    put_elem(t, RAM_DESC + 48, EDMA_CTL_CB, 0, 0, 0);
+    dma_ll(t, true, 3, RAM_DESC, false);
+    step_us(t, 30);
+    assert_abort(t, true, 3, DMA_ERR_DEV_ADDR, false);
+    g_assert_cmphex(ram_l(t, RAM_DST), ==, 0x22222222);
+    stop(t);
+}
+
+static void test_edma_err_desc_fetch(void)
+{
+    T *t = start(NULL);
+
+    edma_setup(t);
+    dma_ll(t, false, 0, RAM_UNMAPPED, true);
+    step_us(t, 30);
+    assert_abort(t, false, 0, DMA_ERR_DESC, true);
+    /* A link element to an unmapped page. */
+    put_elem(t, RAM_DESC, EDMA_CTL_LLP, 0, RAM_UNMAPPED, 0);
+    dma_ll(t, true, 1, RAM_DESC, false);
+    step_us(t, 30);
+    assert_abort(t, true, 1, DMA_ERR_DESC, true);
+    stop(t);
+}
+
+static void test_edma_err_desc_loop(void)
+{
+    T *t = start(NULL);
+
+    edma_setup(t);
+    /* A link element pointing at itself: bounded at 65536 elements. */
+    put_elem(t, RAM_DESC, EDMA_CTL_LLP | EDMA_CTL_CB, 0, RAM_DESC, 0);
+    dma_ll(t, false, 2, RAM_DESC, true);
+    step_us(t, 30);
+    assert_abort(t, false, 2, DMA_ERR_DESC, true);
+    stop(t);
+}
+
+static void test_edma_err_size(void)
+{
+    T *t = start(NULL);
+
+    edma_setup(t);
+    ram_set(t, RAM_DST, 0x33333333);
+    dma_single(t, true, 3, DEV_MEM, RAM_DST, 0x40000001);
+    step_us(t, 30);
+    assert_abort(t, true, 3, DMA_ERR_SIZE, false);
+    g_assert_cmphex(ram_l(t, RAM_DST), ==, 0x33333333);
+    /* Two elements of 768 MiB: the total is over 1 GiB. */
+    put_elem(t, RAM_DESC, 0, 768 << 20, RAM_SRC, DEV_MEM);
+    put_elem(t, RAM_DESC + 24, 0, 768 << 20, RAM_SRC, DEV_MEM);
+    put_elem(t, RAM_DESC + 48, EDMA_CTL_CB, 0, 0, 0);
+    dma_ll(t, false, 0, RAM_DESC, false);
+    step_us(t, 30);
+    assert_abort(t, false, 0, DMA_ERR_SIZE, false);
+    stop(t);
+}
+
+static void test_edma_err_stop(void)
+{
+    T *t = start(",latency-us=1000");
+
+    edma_setup(t);
+    ram_set(t, RAM_DST, 0x44444444);
+    dma_single(t, true, 0, DEV_MEM, RAM_DST, 4096);
+    step_us(t, 100);
+    g_assert_cmpuint(ch_cs(t, true, 0), ==, EDMA_CS_RUNNING);
+    w0(t, EDMA_WR_DOORBELL, EDMA_DOORBELL_STOP | 0);
+    assert_abort(t, true, 0, DMA_ERR_STOPPED, false);
+    step_us(t, 2000);
+    g_assert_cmphex(ram_l(t, RAM_DST), ==, 0x44444444);
+    g_assert_cmpuint(r0(t, ch_reg(true, 0, EDMA_CH_ERROR)), ==,
+                     DMA_ERR_STOPPED);
+    /* Host clears the stale CS. */
+    w0(t, ch_reg(true, 0, EDMA_CH_CONTROL1), 0);
+    g_assert_cmpuint(ch_cs(t, true, 0), ==, EDMA_CS_IDLE);
+    stop(t);
+}
+
+static void test_edma_err_engine_disable(void)
+{
+    T *t = start(",latency-us=1000");
+
+    edma_setup(t);
+    ram_set(t, RAM_DST, 0x55555555);
+    dma_single(t, true, 1, DEV_MEM, RAM_DST, 4096);
+    dma_single(t, false, 1, RAM_SRC, DEV_MEM, 4096);
+    w0(t, EDMA_WR_ENGINE_EN, 0);
+    assert_abort(t, true, 1, DMA_ERR_STOPPED, false);
+    g_assert_cmpuint(ch_cs(t, false, 1), ==, EDMA_CS_RUNNING);
+    step_us(t, 2000);
+    g_assert_cmphex(ram_l(t, RAM_DST), ==, 0x55555555);
+    g_assert_cmpuint(ch_cs(t, false, 1), ==, EDMA_CS_STOPPED);
+    /* Doorbells of a disabled engine are ignored. */
+    dma_single(t, true, 2, DEV_MEM, RAM_DST, 64);
+    g_assert_cmpuint(ch_cs(t, true, 2), ==, EDMA_CS_IDLE);
+    stop(t);
+}
+
+static void test_edma_err_busy(void)
+{
+    T *t = start(",latency-us=1000");
+
+    edma_setup(t);
+    dma_single(t, false, 3, RAM_SRC, DEV_MEM, 4096);
+    step_us(t, 10);
+    w0(t, EDMA_RD_DOORBELL, 3);
+    g_assert_cmpuint(r0(t, ch_reg(false, 3, EDMA_CH_ERROR)), ==,
+                     DMA_ERR_BUSY);
+    g_assert_cmpuint(ch_cs(t, false, 3), ==, EDMA_CS_RUNNING);
+    g_assert_cmphex(r0(t, EDMA_RD_INT_STATUS), ==, 0);
+    g_assert_cmphex(ram_l(t, RAM_ABORT + 4), ==, NO_MSG);
+    /* Writing CONTROL1 while running leaves CS at 1. */
+    w0(t, ch_reg(false, 3, EDMA_CH_CONTROL1), EDMA_CTL_RIE);
+    g_assert_cmpuint(ch_cs(t, false, 3), ==, EDMA_CS_RUNNING);
+    step_us(t, 2000);
+    g_assert_cmpuint(ch_cs(t, false, 3), ==, EDMA_CS_STOPPED);
+    g_assert_cmpuint(r0(t, ch_reg(false, 3, EDMA_CH_ERROR)), ==, 0);
+    g_assert_cmphex(r0(t, EDMA_RD_INT_STATUS), ==, EDMA_INT_DONE(3));
+    g_assert_cmphex(r0(t, EDMA_RD_ERR_STATUS_LOW), ==, 0);
+    stop(t);
+}
+
+/* ---- MSI ---- */
+
+static void test_msi_vectors(void)
+{
+    T *t = start(NULL);
+
+    /* Per-vector mask: a masked vector is held pending. */
+    ram_set(t, RAM_MSI, NO_MSG);
+    dev_cfg_write(t, MSI_CAP + PCI_MSI_MASK_64, 4, 1u << 12);
+    mb_cmd(t, MB_OP_PING, 4, "\0\0\0\0", 4);        /* error: not running */
+    g_assert_cmphex(ram_l(t, RAM_MSI), ==, NO_MSG);
+    g_assert_cmphex(dev_cfg_read(t, MSI_CAP + PCI_MSI_PENDING_64, 4) &
+                    (1u << 12), !=, 0);
+    dev_cfg_write(t, MSI_CAP + PCI_MSI_MASK_64, 4, 0);
+    g_assert_cmphex(ram_l(t, RAM_MSI), ==, MSI_DATA | 12);
+
+    /* One vector enabled: everything arrives on vector 0. */
+    dev_cfg_write(t, MSI_CAP + PCI_MSI_FLAGS, 2, PCI_MSI_FLAGS_ENABLE);
+    ram_set(t, RAM_MSI, NO_MSG);
+    mb_cmd(t, MB_OP_PING, 4, "\0\0\0\0", 4);
+    g_assert_cmphex(ram_l(t, RAM_MSI), ==, MSI_DATA);
+
+    /* MSI disabled: nothing is sent. */
+    dev_cfg_write(t, MSI_CAP + PCI_MSI_FLAGS, 2, 0);
+    ram_set(t, RAM_MSI, NO_MSG);
+    mb_cmd(t, MB_OP_PING, 4, "\0\0\0\0", 4);
+    g_assert_cmphex(ram_l(t, RAM_MSI), ==, NO_MSG);
+    g_assert_cmphex(r2(t, HIF_IRQ_STATUS) & HIF_IRQ_MB, !=, 0);
+    stop(t);
+}
+
+/* ---- Firmware boot ---- */
+
+static void test_fw_boot(void)
+{
+    T *t = start(NULL);
+
+    edma_setup(t);
+    size_t len;
+    g_autofree uint8_t *img = make_fw(BRK_NONE, &len);
+
+    host_to_card(t, DEV_MEM, img, len);
+    ram_set(t, RAM_MSI, NO_MSG);
+    mb_boot_cmd(t, DEV_MEM, len);
+    g_assert_cmpuint(r2(t, HIF_MB_STATUS), ==, MB_BUSY);
+    g_assert_cmpuint(r2(t, HIF_FW_STATE), ==, FW_STATE_BOOTING);
+    step_us(t, FW_BOOT_US - 10);
+    g_assert_cmpuint(r2(t, HIF_FW_STATE), ==, FW_STATE_BOOTING);
+    g_assert_cmphex(ram_l(t, RAM_MSI), ==, NO_MSG);
+    step_us(t, 20);
+    g_assert_cmpuint(r2(t, HIF_FW_STATE), ==, FW_STATE_READY);
+    g_assert_cmpuint(r2(t, HIF_MB_STATUS), ==, MB_DONE);
+    g_assert_cmphex(r2(t, HIF_MB_RESULT), ==, FW_VERSION_OK);
+    g_assert_cmphex(r2(t, HIF_FW_VERSION), ==, FW_VERSION_OK);
+    g_assert_cmphex(r2(t, HIF_FW_ERROR), ==, 0);
+    g_assert_cmphex(qtest_readb(t->qts, BAR2_ADDR + SYSCTL_MASTER_VERSION),
+                    ==, 1);
+    g_assert_cmphex(qtest_readb(t->qts,
+                                BAR2_ADDR + SYSCTL_MASTER_VERSION + 1), ==, 2);
+    g_assert_cmphex(r2(t, HIF_IRQ_STATUS) & (HIF_IRQ_MB | HIF_IRQ_FW), ==,
+                    HIF_IRQ_MB | HIF_IRQ_FW);
+    g_assert_cmphex(ram_l(t, RAM_MSI), ==, MSI_DATA | METIS_VEC_MSG);
+    /* A running firmware answers BOOT with MB_ERR_STATE. */
+    mb_boot_cmd(t, DEV_MEM, len);
+    g_assert_cmpuint(r2(t, HIF_MB_STATUS), ==, MB_ERROR);
+    g_assert_cmphex(r2(t, HIF_MB_RESULT), ==, MB_ERR_STATE);
+    stop(t);
+}
+
+static void check_boot_reject(int brk, uint32_t code)
+{
+    T *t = start(NULL);
+
+    edma_setup(t);
+    g_assert_cmpuint(fw_boot_image(t, brk), ==, MB_ERROR);
+    g_assert_cmpuint(r2(t, HIF_FW_STATE), ==, FW_STATE_FAILED);
+    g_assert_cmpuint(r2(t, HIF_FW_ERROR), ==, code);
+    g_assert_cmpuint(r2(t, HIF_MB_RESULT), ==, code);
+    g_assert_cmpuint(r2(t, HIF_FW_VERSION), ==, 0);
+    g_assert_cmphex(r2(t, HIF_IRQ_STATUS) & (HIF_IRQ_MB | HIF_IRQ_FW), ==,
+                    HIF_IRQ_MB | HIF_IRQ_FW);
+    /* A failed boot can be retried. */
+    g_assert_cmpuint(fw_boot_image(t, BRK_NONE), ==, MB_DONE);
+    g_assert_cmpuint(r2(t, HIF_FW_STATE), ==, FW_STATE_READY);
+    g_assert_cmpuint(r2(t, HIF_FW_ERROR), ==, 0);
+    stop(t);
+}
+
+static void test_fw_reject_magic(void)
+{
+    check_boot_reject(BRK_MAGIC, FW_ERR_MAGIC);
+}
+
+static void test_fw_reject_header(void)
+{
+    check_boot_reject(BRK_HEADER, FW_ERR_HEADER);
+}
+
+static void test_fw_reject_version(void)
+{
+    check_boot_reject(BRK_VERSION, FW_ERR_VERSION);
+}
+
+static void test_fw_reject_size(void)
+{
+    check_boot_reject(BRK_SIZE, FW_ERR_SIZE);
+}
+
+static void test_fw_reject_checksum(void)
+{
+    check_boot_reject(BRK_CHECKSUM, FW_ERR_CHECKSUM);
+}
+
+static void test_fw_reject_addr(void)
+{
+    T *t = start(NULL);
+
+    edma_setup(t);
+    mb_boot_cmd(t, 0x1000, 8192);                   /* not on-card memory */
+    step_us(t, 2010);
+    g_assert_cmpuint(r2(t, HIF_MB_STATUS), ==, MB_ERROR);
+    g_assert_cmpuint(r2(t, HIF_FW_ERROR), ==, FW_ERR_ADDR);
+    mb_boot_cmd(t, DEV_MEM + MEM_SIZE - 32, 64);    /* over the end */
+    step_us(t, 2010);
+    g_assert_cmpuint(r2(t, HIF_FW_ERROR), ==, FW_ERR_ADDR);
+    mb_boot_cmd(t, DEV_MEM, 63);                    /* smaller than a header */
+    step_us(t, 2010);
+    g_assert_cmpuint(r2(t, HIF_FW_ERROR), ==, FW_ERR_ADDR);
+    g_assert_cmpuint(r2(t, HIF_FW_STATE), ==, FW_STATE_FAILED);
+    stop(t);
+}
+
+/* ---- Mailbox ---- */
+
+static void test_mb_ping(void)
+{
+    T *t = start(NULL);
+    uint8_t msg[4];
+
+    fw_boot(t);
+    ram_set(t, RAM_MSI, NO_MSG);
+    stl_le_p(msg, 0x12345678);
+    mb_cmd(t, MB_OP_PING, 4, msg, 4);
+    g_assert_cmpuint(r2(t, HIF_MB_STATUS), ==, MB_DONE);
+    g_assert_cmphex(r2(t, HIF_MB_RESULT), ==, 0xEDCBA987);
+    g_assert_cmphex(r2(t, SYSCTL_CMD_MSG), ==, 0xEDCBA987);
+    g_assert_cmphex(r2(t, HIF_IRQ_STATUS) & HIF_IRQ_MB, ==, HIF_IRQ_MB);
+    g_assert_cmphex(ram_l(t, RAM_MSI), ==, MSI_DATA | METIS_VEC_MSG);
+    stop(t);
+}
+
+static void test_mb_errors(void)
+{
+    T *t = start(NULL);
+
+    mb_cmd(t, MB_OP_PING, 4, "abcd", 4);            /* boot ROM */
+    g_assert_cmpuint(r2(t, HIF_MB_STATUS), ==, MB_ERROR);
+    g_assert_cmphex(r2(t, HIF_MB_RESULT), ==, MB_ERR_STATE);
+    mb_cmd(t, 77, 4, "abcd", 4);
+    g_assert_cmphex(r2(t, HIF_MB_RESULT), ==, MB_ERR_OPCODE);
+    mb_cmd(t, MB_OP_BOOT, 8, "abcdefgh", 8);
+    g_assert_cmphex(r2(t, HIF_MB_RESULT), ==, MB_ERR_SIZE);
+    mb_cmd(t, MB_OP_BOOT, 257, "abcd", 4);
+    g_assert_cmphex(r2(t, HIF_MB_RESULT), ==, MB_ERR_SIZE);
+    g_assert_cmpuint(r2(t, HIF_FW_STATE), ==, FW_STATE_BOOTROM);
+    fw_boot(t);
+    mb_cmd(t, MB_OP_PING, 2, "abcd", 4);
+    g_assert_cmpuint(r2(t, HIF_MB_STATUS), ==, MB_ERROR);
+    g_assert_cmphex(r2(t, HIF_MB_RESULT), ==, MB_ERR_SIZE);
+    stop(t);
+}
+
+/* ---- Contexts ---- */
+
+static void test_ctx_nop(void)
+{
+    T *t = start(NULL);
+
+    fw_boot(t);
+    ram_set(t, RAM_MSI, NO_MSG);
+    ctx_run(t, 1, CTX_OP_NOP, 0, 0, 0, 300);
+    g_assert_cmpuint(ctx_r(t, 1, CTX_STATUS), ==, CTX_BUSY);
+    step_us(t, 290);
+    g_assert_cmpuint(ctx_r(t, 1, CTX_STATUS), ==, CTX_BUSY);
+    g_assert_cmphex(ram_l(t, RAM_MSI), ==, NO_MSG);
+    step_us(t, 20);
+    g_assert_cmpuint(ctx_r(t, 1, CTX_STATUS), ==, CTX_DONE);
+    g_assert_cmphex(ctx_r(t, 1, CTX_RESULT_LO), ==, 0);
+    g_assert_cmphex(r2(t, HIF_IRQ_STATUS), ==, HIF_IRQ_CTX(1));
+    g_assert_cmphex(ram_l(t, RAM_MSI), ==, MSI_DATA | 1);
+    stop(t);
+}
+
+static void test_ctx_crc32(void)
+{
+    T *t = start(NULL);
+    uint8_t data[8192];
+
+    fw_boot(t);
+    fill_pattern(data, sizeof(data), 9);
+    host_to_card(t, DEV_MEM + 0x400000, data, sizeof(data));
+    ctx_run(t, 0, CTX_OP_CRC32, DEV_MEM + 0x400000, sizeof(data) - 1, 0, 0);
+    step_us(t, 7);                                  /* 1 us per KiB */
+    g_assert_cmpuint(ctx_r(t, 0, CTX_STATUS), ==, CTX_BUSY);
+    step_us(t, 2);
+    g_assert_cmpuint(ctx_r(t, 0, CTX_STATUS), ==, CTX_DONE);
+    g_assert_cmphex(ctx_r(t, 0, CTX_RESULT_LO), ==,
+                    crc32_ieee(0, data, sizeof(data) - 1));
+    g_assert_cmphex(ctx_r(t, 0, CTX_RESULT_HI), ==, 0);
+    g_assert_cmphex(r2(t, HIF_IRQ_STATUS), ==, HIF_IRQ_CTX(0));
+    stop(t);
+}
+
+static void test_ctx_xor32(void)
+{
+    T *t = start(NULL);
+    uint8_t data[4096], back[4096];
+
+    fw_boot(t);
+    fill_pattern(data, sizeof(data), 10);
+    host_to_card(t, DEV_MEM + 0x800000, data, sizeof(data));
+    ctx_run(t, 2, CTX_OP_XOR32, DEV_MEM + 0x800000, sizeof(data),
+            0xA5A5F00F, 50);
+    step_us(t, 20);
+    /* Contents change only at completion. */
+    card_to_host(t, DEV_MEM + 0x800000, back, sizeof(back));
+    g_assert(memcmp(data, back, sizeof(data)) == 0);
+    step_us(t, 100);
+    g_assert_cmpuint(ctx_r(t, 2, CTX_STATUS), ==, CTX_DONE);
+    for (size_t i = 0; i < sizeof(data); i += 4) {
+        stl_le_p(data + i, ldl_le_p(data + i) ^ 0xA5A5F00F);
+    }
+    g_assert_cmphex(ctx_r(t, 2, CTX_RESULT_LO), ==,
+                    crc32_ieee(0, data, sizeof(data)));
+    card_to_host(t, DEV_MEM + 0x800000, back, sizeof(back));
+    g_assert(memcmp(data, back, sizeof(data)) == 0);
+    stop(t);
+}
+
+static void test_ctx_fill32(void)
+{
+    T *t = start(NULL);
+    uint8_t back[4096 + 8];
+
+    fw_boot(t);
+    ram_set(t, RAM_MSI, NO_MSG);
+    ctx_run(t, 3, CTX_OP_FILL32, DEV_MEM + 0x101000, 4096, 0x01020304, 0);
+    step_us(t, 10);
+    g_assert_cmpuint(ctx_r(t, 3, CTX_STATUS), ==, CTX_DONE);
+    g_assert_cmphex(ctx_r(t, 3, CTX_RESULT_LO), ==, 0);
+    g_assert_cmphex(ram_l(t, RAM_MSI), ==, MSI_DATA | 3);
+    card_to_host(t, DEV_MEM + 0x101000 - 4, back, sizeof(back));
+    g_assert_cmphex(ldl_le_p(back), ==, METIS_POISON);
+    for (size_t i = 4; i < 4096 + 4; i += 4) {
+        g_assert_cmphex(ldl_le_p(back + i), ==, 0x01020304);
+    }
+    g_assert_cmphex(ldl_le_p(back + 4100), ==, METIS_POISON);
+    stop(t);
+}
+
+static void check_ctx_err(T *t, int n, uint32_t err)
+{
+    g_assert_cmpuint(ctx_r(t, n, CTX_STATUS), ==, CTX_FAILED);
+    g_assert_cmpuint(ctx_r(t, n, CTX_ERROR), ==, err);
+    g_assert_cmphex(r2(t, HIF_IRQ_STATUS) & HIF_IRQ_CTX(n), !=, 0);
+    w2(t, HIF_IRQ_STATUS, HIF_IRQ_ALL);
+}
+
+static void test_ctx_errors(void)
+{
+    T *t = start(NULL);
+
+    ctx_run(t, 0, CTX_OP_NOP, 0, 0, 0, 0);          /* boot ROM */
+    check_ctx_err(t, 0, CTX_ERR_STATE);
+    fw_boot(t);
+    ctx_run(t, 1, 9, 0, 0, 0, 0);
+    check_ctx_err(t, 1, CTX_ERR_OPCODE);
+    ctx_run(t, 2, CTX_OP_CRC32, 0x1000, 16, 0, 0);
+    check_ctx_err(t, 2, CTX_ERR_RANGE);
+    ctx_run(t, 2, CTX_OP_CRC32, DEV_MEM + MEM_SIZE - 8, 16, 0, 0);
+    check_ctx_err(t, 2, CTX_ERR_RANGE);
+    ctx_run(t, 3, CTX_OP_XOR32, DEV_MEM, 6, 0, 0);
+    check_ctx_err(t, 3, CTX_ERR_ALIGN);
+    ctx_run(t, 3, CTX_OP_FILL32, DEV_MEM, 10, 0, 0);
+    check_ctx_err(t, 3, CTX_ERR_ALIGN);
+    ctx_run(t, 0, CTX_OP_NOP, 0, 0, 0, CTX_MAX_DURATION_US + 1);
+    check_ctx_err(t, 0, CTX_ERR_DURATION);
+    /* Busy: the running command continues and completes. */
+    ctx_run(t, 1, CTX_OP_NOP, 0, 0, 0, 100);
+    w2(t, CTX_BASE + 1 * CTX_STRIDE + CTX_DOORBELL, 1);
+    g_assert_cmpuint(ctx_r(t, 1, CTX_ERROR), ==, CTX_ERR_BUSY);
+    g_assert_cmpuint(ctx_r(t, 1, CTX_STATUS), ==, CTX_BUSY);
+    step_us(t, 110);
+    g_assert_cmpuint(ctx_r(t, 1, CTX_STATUS), ==, CTX_DONE);
+    g_assert_cmpuint(ctx_r(t, 1, CTX_ERROR), ==, 0);
+    stop(t);
+}
+
+/* ---- Heartbeat ---- */
+
+static void test_heartbeat(void)
+{
+    T *t = start(NULL);
+    uint64_t irqs;
+
+    fw_boot(t);
+    ram_set(t, RAM_MSI, NO_MSG);
+    step_us(t, 50 * 1000 + 10);
+    g_assert_cmpuint(r2(t, HIF_HB_COUNT), ==, 1);
+    g_assert_cmphex(r2(t, HIF_IRQ_STATUS), ==, HIF_IRQ_HB);
+    g_assert_cmphex(ram_l(t, RAM_MSI), ==, MSI_DATA | METIS_VEC_MSG);
+    /* It keeps coming whether or not the host acknowledges. */
+    irqs = qom_get_int(t, "stat-irqs");
+    step_us(t, 200 * 1000);
+    g_assert_cmpuint(r2(t, HIF_HB_COUNT), ==, 5);
+    g_assert_cmpuint(qom_get_int(t, "stat-irqs"), ==, irqs + 4);
+    /* Masked: the count and status go on, the MSIs stop. */
+    w2(t, HIF_IRQ_MASK, HIF_IRQ_HB);
+    w2(t, HIF_IRQ_STATUS, HIF_IRQ_HB);
+    irqs = qom_get_int(t, "stat-irqs");
+    step_us(t, 100 * 1000);
+    g_assert_cmpuint(r2(t, HIF_HB_COUNT), ==, 7);
+    g_assert_cmphex(r2(t, HIF_IRQ_STATUS), ==, HIF_IRQ_HB);
+    g_assert_cmpuint(qom_get_int(t, "stat-irqs"), ==, irqs);
+    stop(t);
+}
+
+static void test_heartbeat_off(void)
+{
+    T *t = start(",heartbeat-ms=0");
+
+    fw_boot(t);
+    g_assert_cmpuint(r2(t, HIF_HB_PERIOD_MS), ==, 0);
+    step_us(t, 500 * 1000);
+    g_assert_cmpuint(r2(t, HIF_HB_COUNT), ==, 0);
+    g_assert_cmphex(r2(t, HIF_IRQ_STATUS), ==, 0);
+    stop(t);
+}
+
+/* ---- Resets ---- */
+
+/* Leave state everywhere a reset must clear, plus a transfer in flight. */
+static void dirty_card(T *t)
+{
+    uint8_t data[256];
+
+    fw_boot(t);
+    fill_pattern(data, sizeof(data), 5);
+    host_to_card(t, DEV_MEM + 0x10000, data, sizeof(data));
+    w2(t, HIF_SCRATCH, 0x600DF00D);
+    w2(t, HIF_IRQ_MASK, HIF_IRQ_HB);
+    w2(t, SYSCTL_CMD_MSG, 0x77777777);
+    ctx_run(t, 0, CTX_OP_FILL32, DEV_MEM + 0x20000, 4096, 0x12121212, 5000);
+    ram_set(t, RAM_DST, 0x66666666);
+    w0(t, ch_reg(true, 1, EDMA_CH_TRANSFER_SIZE), 4096);
+    w0(t, ch_reg(true, 1, EDMA_CH_SAR_LO), 0);
+    w0(t, ch_reg(true, 1, EDMA_CH_SAR_HI), 1);
+    w0(t, ch_reg(true, 1, EDMA_CH_DAR_LO), RAM_DST);
+    w0(t, ch_reg(true, 1, EDMA_CH_CONTROL1), EDMA_CTL_LIE);
+    w0(t, ch_reg(true, 1, EDMA_CH_DAR_HI), 0);
+    w0(t, EDMA_WR_DOORBELL, 1);
+    g_assert_cmpuint(ch_cs(t, true, 1), ==, EDMA_CS_RUNNING);
+    ram_set(t, RAM_DONE, NO_MSG);
+    t->resets0 = qom_get_int(t, "stat-resets");
+}
+
+static void check_reset_state(T *t, const char *kind)
+{
+    uint8_t back[256];
+    g_autofree char *last = qom_get_str(t, "stat-last-reset");
+
+    g_assert_cmpuint(qom_get_int(t, "stat-resets"), ==, t->resets0 + 1);
+    g_assert_cmpstr(last, ==, kind);
+    /* The dropped transfer never completes nor writes. */
+    step_us(t, 1000);
+    g_assert_cmphex(ram_l(t, RAM_DST), ==, 0x66666666);
+    g_assert_cmphex(ram_l(t, RAM_DONE), ==, NO_MSG);
+    g_assert_cmpuint(ch_cs(t, true, 1), ==, EDMA_CS_IDLE);
+    g_assert_cmphex(r0(t, EDMA_WR_INT_MASK), ==, 0x000F000F);
+    g_assert_cmphex(r0(t, EDMA_RD_INT_MASK), ==, 0x000F000F);
+    g_assert_cmphex(r0(t, EDMA_WR_ENGINE_EN), ==, 0);
+    g_assert_cmphex(r0(t, EDMA_WR_DONE_IMWR_LO), ==, 0);
+    g_assert_cmphex(r0(t, EDMA_WR_INT_STATUS), ==, 0);
+    g_assert_cmphex(r2(t, HIF_FW_STATE), ==, FW_STATE_BOOTROM);
+    g_assert_cmphex(r2(t, HIF_FW_VERSION), ==, 0);
+    g_assert_cmphex(qtest_readw(t->qts, BAR2_ADDR + SYSCTL_MASTER_VERSION),
+                    ==, 0);
+    g_assert_cmphex(r2(t, HIF_MB_STATUS), ==, MB_IDLE);
+    g_assert_cmphex(r2(t, HIF_IRQ_STATUS), ==, 0);
+    g_assert_cmphex(r2(t, HIF_IRQ_MASK), ==, 0);
+    g_assert_cmphex(r2(t, HIF_SCRATCH), ==, 0);
+    g_assert_cmphex(r2(t, SYSCTL_CMD_MSG), ==, 0);
+    g_assert_cmphex(r2(t, HIF_HB_COUNT), ==, 0);
+    g_assert_cmpuint(ctx_r(t, 0, CTX_STATUS), ==, CTX_IDLE);
+    step_us(t, 10000);
+    g_assert_cmpuint(ctx_r(t, 0, CTX_STATUS), ==, CTX_IDLE);
+    g_assert_cmphex(r2(t, HIF_IRQ_STATUS), ==, 0);
+    /* On-card memory is poison again. */
+    edma_setup(t);
+    card_to_host(t, DEV_MEM + 0x10000, back, sizeof(back));
+    assert_poison(back, sizeof(back));
+    card_to_host(t, DEV_MEM + 0x20000, back, sizeof(back));
+    assert_poison(back, sizeof(back));
+    /* And the card boots again. */
+    g_assert_cmpuint(fw_boot_image(t, BRK_NONE), ==, MB_DONE);
+}
+
+static void test_reset_system(void)
+{
+    T *t = start(NULL);
+
+    dirty_card(t);
+    qtest_system_reset(t->qts);
+    setup_pci(t);
+    check_reset_state(t, "cold");
+    stop(t);
+}
+
+static void test_reset_flr(void)
+{
+    T *t = start(NULL);
+
+    dirty_card(t);
+    dev_cfg_write(t, EXP_CAP + PCI_EXP_DEVCTL, 2,
+                  dev_cfg_read(t, EXP_CAP + PCI_EXP_DEVCTL, 2) |
+                  PCI_EXP_DEVCTL_BCR_FLR);
+    /* FLR resets configuration space too. */
+    g_assert_cmphex(dev_cfg_read(t, PCI_COMMAND, 2), ==, 0);
+    g_assert_cmphex(dev_cfg_read(t, MSI_CAP + PCI_MSI_FLAGS, 2) &
+                    PCI_MSI_FLAGS_ENABLE, ==, 0);
+    setup_dev(t);
+    check_reset_state(t, "cold");
+    stop(t);
+}
+
+static void test_reset_bus(void)
+{
+    T *t = start(NULL);
+    uint16_t ctl = cfg_read(t, 0, RP_DEVFN, PCI_BRIDGE_CONTROL, 2);
+
+    dirty_card(t);
+    cfg_write(t, 0, RP_DEVFN, PCI_BRIDGE_CONTROL, 2,
+              ctl | PCI_BRIDGE_CTL_BUS_RESET);
+    cfg_write(t, 0, RP_DEVFN, PCI_BRIDGE_CONTROL, 2, ctl);
+    setup_dev(t);
+    check_reset_state(t, "cold");
+    stop(t);
+}
+
+static void test_reset_d3hot(void)
+{
+    T *t = start(NULL);
+
+    dirty_card(t);
+    dev_cfg_write(t, PM_CAP + PCI_PM_CTRL, 2, 3);
+    /* In D3hot the BARs do not decode. */
+    g_assert_cmphex(r2(t, HIF_ID), !=, 0x5354454D);
+    dev_cfg_write(t, PM_CAP + PCI_PM_CTRL, 2, 0);
+    g_assert_cmphex(dev_cfg_read(t, PCI_COMMAND, 2), ==, 0);
+    setup_dev(t);
+    check_reset_state(t, "d3hot-d0");
+    stop(t);
+}
+
+static void test_reset_soft(void)
+{
+    T *t = start(NULL);
+
+    dirty_card(t);
+    w2(t, HIF_SOFT_RESET, 0x12345678);              /* wrong magic */
+    g_assert_cmphex(r2(t, HIF_SCRATCH), ==, 0x600DF00D);
+    w2(t, HIF_SOFT_RESET, HIF_SOFT_RESET_MAGIC);
+    /* Configuration space is untouched. */
+    g_assert_cmphex(dev_cfg_read(t, PCI_COMMAND, 2) & PCI_COMMAND_MEMORY, !=,
+                    0);
+    check_reset_state(t, "soft");
+    stop(t);
+}
+
+/*
+ * S3: program the ICH9 PM block as firmware would, request S3 through
+ * PM1_CNT, then wake with QMP system_wakeup.  QEMU's wake-up path resets
+ * devices with RESET_TYPE_WAKEUP.
+ */
+static void test_reset_s3_wakeup(void)
+{
+    T *t = start(NULL);
+
+    dirty_card(t);
+    cfg_write(t, 0, LPC_DEVFN, 0x40, 4, 0x600);     /* PMBASE */
+    cfg_write(t, 0, LPC_DEVFN, 0x44, 1, 0x80);      /* ACPI_EN */
+    qtest_outw(t->qts, 0x604, 1 << 10 | 1 << 13);   /* SLP_TYP=1, SLP_EN */
+    qtest_qmp_eventwait(t->qts, "SUSPEND");
+    qtest_qmp_assert_success(t->qts, "{'execute': 'system_wakeup'}");
+    qtest_qmp_eventwait(t->qts, "WAKEUP");
+    setup_pci(t);
+    check_reset_state(t, "wakeup");
+    stop(t);
+}
+
+/* ---- Fault injection ---- */
+
+static void test_fault_drop_completions(void)
+{
+    T *t = start(NULL);
+
+    fw_boot(t);
+    qom_set_int(t, "fault-drop-completions", 2);
+    g_assert_cmpuint(qom_get_int(t, "fault-drop-completions"), ==, 2);
+    dma_single(t, true, 0, DEV_MEM, RAM_DST, 64);
+    ctx_run(t, 0, CTX_OP_NOP, 0, 0, 0, 0);
+    step_us(t, 100 * 1000);
+    g_assert_cmpuint(ch_cs(t, true, 0), ==, EDMA_CS_RUNNING);
+    g_assert_cmpuint(ctx_r(t, 0, CTX_STATUS), ==, CTX_BUSY);
+    g_assert_cmpuint(qom_get_int(t, "fault-drop-completions"), ==, 0);
+    /* STOP ends the hung channel; the next transfer completes. */
+    w0(t, EDMA_WR_DOORBELL, EDMA_DOORBELL_STOP | 0);
+    g_assert_cmpuint(r0(t, ch_reg(true, 0, EDMA_CH_ERROR)), ==,
+                     DMA_ERR_STOPPED);
+    g_assert_cmpuint(dma_sync(t, true, 0, DEV_MEM, RAM_DST, 64), ==, 0);
+    /* A reset ends the hung context. */
+    w2(t, HIF_SOFT_RESET, HIF_SOFT_RESET_MAGIC);
+    g_assert_cmpuint(ctx_r(t, 0, CTX_STATUS), ==, CTX_IDLE);
+    stop(t);
+}
+
+static void test_fault_fw_boot_fail(void)
+{
+    T *t = start(NULL);
+
+    edma_setup(t);
+    qom_set_int(t, "fault-fw-boot-fail", 1);
+    g_assert_cmpuint(fw_boot_image(t, BRK_NONE), ==, MB_ERROR);
+    g_assert_cmpuint(r2(t, HIF_FW_ERROR), ==, FW_ERR_INJECTED);
+    g_assert_cmpuint(r2(t, HIF_FW_STATE), ==, FW_STATE_FAILED);
+    g_assert_cmpuint(fw_boot_image(t, BRK_NONE), ==, MB_DONE);
+    stop(t);
+}
+
+static void test_fault_corrupt(void)
+{
+    T *t = start(NULL);
+    uint8_t src[512], back[512];
+
+    edma_setup(t);
+    fill_pattern(src, sizeof(src), 11);
+    qom_set_int(t, "fault-corrupt", 1);
+    host_to_card(t, DEV_MEM, src, sizeof(src));
+    g_assert_cmpuint(qom_get_int(t, "fault-corrupt"), ==, 0);
+    card_to_host(t, DEV_MEM, back, sizeof(back));
+    g_assert_cmphex(back[0], ==, src[0] ^ 1);
+    g_assert(memcmp(src + 1, back + 1, sizeof(src) - 1) == 0);
+    /* Write direction: the host copy gets the flipped bit. */
+    qom_set_int(t, "fault-corrupt", 1);
+    card_to_host(t, DEV_MEM, back, sizeof(back));
+    g_assert_cmphex(back[0], ==, src[0]);
+    g_assert(memcmp(src + 1, back + 1, sizeof(src) - 1) == 0);
+    stop(t);
+}
+
+static void test_fault_spurious_irq(void)
+{
+    T *t = start(NULL);
+    uint64_t irqs = qom_get_int(t, "stat-irqs");
+
+    g_assert_cmpuint(qom_get_int(t, "fault-spurious-vector"), ==, 12);
+    ram_set(t, RAM_MSI, NO_MSG);
+    qom_set_int(t, "fault-spurious-irq", 3);
+    g_assert_cmpuint(qom_get_int(t, "stat-irqs"), ==, irqs + 3);
+    g_assert_cmphex(ram_l(t, RAM_MSI), ==, MSI_DATA | 12);
+    g_assert_cmphex(r2(t, HIF_IRQ_STATUS), ==, 0);
+    qom_set_int(t, "fault-spurious-vector", 5);
+    qom_set_int(t, "fault-spurious-irq", 1);
+    g_assert_cmphex(ram_l(t, RAM_MSI), ==, MSI_DATA | 5);
+    g_assert_cmpuint(qom_get_int(t, "stat-irqs"), ==, irqs + 4);
+    stop(t);
+}
+
+static void test_fault_irq_storm(void)
+{
+    T *t = start(NULL);
+    uint64_t irqs;
+
+    qom_set_int(t, "fault-spurious-vector", 7);
+    irqs = qom_get_int(t, "stat-irqs");
+    qom_set_int(t, "fault-irq-storm-hz", 10000);
+    ram_set(t, RAM_MSI, NO_MSG);
+    step_us(t, 10000 + 50);
+    g_assert_cmpuint(qom_get_int(t, "stat-irqs"), ==, irqs + 100);
+    g_assert_cmphex(ram_l(t, RAM_MSI), ==, MSI_DATA | 7);
+    qom_set_int(t, "fault-irq-storm-hz", 0);
+    irqs = qom_get_int(t, "stat-irqs");
+    step_us(t, 10000);
+    g_assert_cmpuint(qom_get_int(t, "stat-irqs"), ==, irqs);
+    stop(t);
+}
+
+static void test_fault_link_down(void)
+{
+    T *t = start(",latency-us=1000");
+
+    fw_boot(t);
+    t->resets0 = qom_get_int(t, "stat-resets");
+    w2(t, HIF_SCRATCH, 0xABCD);
+    ram_set(t, RAM_DST, 0x99999999);
+    dma_single(t, true, 3, DEV_MEM, RAM_DST, 64);
+    ram_set(t, RAM_MSI, NO_MSG);
+    qom_set_bool(t, "link-down", true);
+    g_assert_cmphex(dev_cfg_read(t, PCI_VENDOR_ID, 4), ==, 0xFFFFFFFF);
+    g_assert_cmphex(dev_cfg_read(t, PCI_COMMAND, 2), ==, 0xFFFF);
+    g_assert_cmphex(r2(t, HIF_ID), ==, 0xFFFFFFFF);
+    g_assert_cmphex(r0(t, EDMA_CTRL), ==, 0xFFFFFFFF);
+    w2(t, HIF_SCRATCH, 0x1234);
+    dev_cfg_write(t, PCI_COMMAND, 2, 0);
+    /* No DMA, no heartbeats, no completion. */
+    step_us(t, 200 * 1000);
+    g_assert_cmphex(ram_l(t, RAM_DST), ==, 0x99999999);
+    g_assert_cmphex(ram_l(t, RAM_MSI), ==, NO_MSG);
+    qom_set_bool(t, "link-down", false);
+    /* Config writes were dropped; the card came back reset. */
+    g_assert_cmphex(dev_cfg_read(t, PCI_COMMAND, 2) & PCI_COMMAND_MEMORY, !=,
+                    0);
+    g_assert_cmphex(r2(t, HIF_ID), ==, 0x5354454D);
+    g_assert_cmphex(r2(t, HIF_SCRATCH), ==, 0);
+    g_assert_cmphex(r2(t, HIF_FW_STATE), ==, FW_STATE_BOOTROM);
+    g_assert_cmpuint(ch_cs(t, true, 3), ==, EDMA_CS_IDLE);
+    g_assert_cmpuint(qom_get_int(t, "stat-resets"), ==, t->resets0 + 1);
+    {
+        g_autofree char *last = qom_get_str(t, "stat-last-reset");
+        g_assert_cmpstr(last, ==, "link-up");
+    }
+    step_us(t, 2000);
+    g_assert_cmphex(ram_l(t, RAM_DST), ==, 0x99999999);
+    stop(t);
+}
+
+static void test_stats(void)
+{
+    T *t = start(NULL);
+    g_autofree char *last = NULL;
+
+    edma_setup(t);
+    g_assert_cmpuint(qom_get_int(t, "stat-bytes"), ==, 0);
+    g_assert_cmpuint(qom_get_int(t, "stat-transfers"), ==, 0);
+    last = qom_get_str(t, "stat-last-reset");
+    g_assert_cmpstr(last, ==, "cold");
+    dma_sync(t, true, 0, DEV_MEM, RAM_DST, 1000);
+    dma_sync(t, false, 1, RAM_SRC, DEV_MEM, 3000);
+    dma_sync(t, false, 1, RAM_SRC, 0, 3000);        /* fails: not counted */
+    g_assert_cmpuint(qom_get_int(t, "stat-bytes"), ==, 4000);
+    g_assert_cmpuint(qom_get_int(t, "stat-transfers"), ==, 2);
+    g_assert_cmpuint(qom_get_int(t, "stat-busy-ns"), >=, 3 * LATENCY_NS);
+    g_assert_cmpuint(qom_get_int(t, "stat-irqs"), ==, 3);    /* IMWRs */
+    stop(t);
+}
+
 int main(int argc, char **argv)
 {
+    static const struct {
+        const char *path;
+        void (*fn)(void);
+    } tests[] = {
+        { "metis/pci/ids", test_pci_ids },
+        { "metis/pci/caps", test_pci_caps },
+        { "metis/regs/reset-values", test_regs_reset_values },
+        { "metis/regs/rw", test_regs_rw },
+        { "metis/edma/write-channel", test_edma_write_channel },
+        { "metis/edma/read-channel", test_edma_read_channel },
+        { "metis/edma/bandwidth", test_edma_bandwidth },
+        { "metis/edma/linked-list", test_edma_linked_list },
+        { "metis/edma/all-channels", test_edma_all_channels },
+        { "metis/edma/irq-mask-clear", test_edma_irq_mask_clear },
+        { "metis/edma/err-host", test_edma_err_host },
+        { "metis/edma/err-dev-addr", test_edma_err_dev_addr },
+        { "metis/edma/err-desc-fetch", test_edma_err_desc_fetch },
+        { "metis/edma/err-desc-loop", test_edma_err_desc_loop },
+        { "metis/edma/err-size", test_edma_err_size },
+        { "metis/edma/err-stop", test_edma_err_stop },
+        { "metis/edma/err-engine-disable", test_edma_err_engine_disable },
+        { "metis/edma/err-busy", test_edma_err_busy },
+        { "metis/msi/vectors", test_msi_vectors },
+        { "metis/fw/boot", test_fw_boot },
+        { "metis/fw/reject-addr", test_fw_reject_addr },
+        { "metis/fw/reject-magic", test_fw_reject_magic },
+        { "metis/fw/reject-header", test_fw_reject_header },
+        { "metis/fw/reject-version", test_fw_reject_version },
+        { "metis/fw/reject-size", test_fw_reject_size },
+        { "metis/fw/reject-checksum", test_fw_reject_checksum },
+        { "metis/mb/ping", test_mb_ping },
+        { "metis/mb/errors", test_mb_errors },
+        { "metis/ctx/nop", test_ctx_nop },
+        { "metis/ctx/crc32", test_ctx_crc32 },
+        { "metis/ctx/xor32", test_ctx_xor32 },
+        { "metis/ctx/fill32", test_ctx_fill32 },
+        { "metis/ctx/errors", test_ctx_errors },
+        { "metis/heartbeat/irqs-and-mask", test_heartbeat },
+        { "metis/heartbeat/off", test_heartbeat_off },
+        { "metis/reset/system", test_reset_system },
+        { "metis/reset/flr", test_reset_flr },
+        { "metis/reset/bus", test_reset_bus },
+        { "metis/reset/d3hot-d0", test_reset_d3hot },
+        { "metis/reset/soft", test_reset_soft },
+        { "metis/reset/s3-wakeup", test_reset_s3_wakeup },
+        { "metis/fault/drop-completions", test_fault_drop_completions },
+        { "metis/fault/fw-boot-fail", test_fault_fw_boot_fail },
+        { "metis/fault/corrupt", test_fault_corrupt },
+        { "metis/fault/spurious-irq", test_fault_spurious_irq },
+        { "metis/fault/irq-storm", test_fault_irq_storm },
+        { "metis/fault/link-down", test_fault_link_down },
+        { "metis/stats", test_stats },
+    };
+
     g_test_init(&argc, &argv, NULL);
+    for (size_t i = 0; i < ARRAY_SIZE(tests); i++) {
+        qtest_add_func(tests[i].path, tests[i].fn);
+    }
     return g_test_run();
 }
