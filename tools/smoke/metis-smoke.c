@@ -1,0 +1,481 @@
+// SPDX-License-Identifier: MIT
+/*
+ * metis-smoke: a self-contained smoke test of the metis driver, using only
+ * the UAPI header and ioctl(2). Prints "ok"/"not ok" per check and exits
+ * non-zero if any check failed.
+ *
+ *   metis-smoke [-d /dev/accel/accel0] [-q]
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "metis_accel.h"
+
+static int failures, checks;
+static int quiet;
+
+static void check(int ok, const char *fmt, ...)
+{
+	va_list ap;
+
+	checks++;
+	if (!ok)
+		failures++;
+	if (ok && quiet)
+		return;
+	printf("%s ", ok ? "ok" : "not ok");
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	fflush(stdout);
+}
+
+static int xioctl(int fd, unsigned long req, void *arg)
+{
+	int ret;
+
+	do {
+		ret = ioctl(fd, req, arg);
+	} while (ret == -1 && (errno == EINTR || errno == EAGAIN));
+	return ret == -1 ? -errno : 0;
+}
+
+static int64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static uint32_t crc32_zlib(const uint8_t *p, size_t n)
+{
+	uint32_t crc = 0xffffffff;
+
+	while (n--) {
+		crc ^= *p++;
+		for (int k = 0; k < 8; k++)
+			crc = (crc >> 1) ^ (0xedb88320 & -(crc & 1));
+	}
+	return ~crc;
+}
+
+static int get_param(int fd, uint32_t param, uint64_t *value)
+{
+	struct drm_metis_get_param gp = { .param = param };
+	int ret = xioctl(fd, DRM_IOCTL_METIS_GET_PARAM, &gp);
+
+	*value = gp.value;
+	return ret;
+}
+
+static uint32_t bo_create(int fd, uint64_t size, uint32_t flags)
+{
+	struct drm_metis_bo_create c = { .size = size, .flags = flags };
+	int ret = xioctl(fd, DRM_IOCTL_METIS_BO_CREATE, &c);
+
+	check(!ret, "BO_CREATE size %llu flags %u (%d)",
+	      (unsigned long long)size, flags, ret);
+	return ret ? 0 : c.handle;
+}
+
+static void *bo_map(int fd, uint32_t handle, uint64_t size)
+{
+	struct drm_metis_bo_info info = { .handle = handle };
+	void *p;
+
+	if (xioctl(fd, DRM_IOCTL_METIS_BO_INFO, &info)) {
+		check(0, "BO_INFO %u", handle);
+		return NULL;
+	}
+	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+		 info.mmap_offset);
+	check(p != MAP_FAILED, "mmap of host BO %u", handle);
+	return p == MAP_FAILED ? NULL : p;
+}
+
+static int bo_wait(int fd, uint32_t handle, int64_t timeout_ms)
+{
+	struct drm_metis_bo_wait w = {
+		.handle = handle,
+		.timeout_ns = now_ns() + timeout_ms * 1000000,
+	};
+
+	return xioctl(fd, DRM_IOCTL_METIS_BO_WAIT, &w);
+}
+
+static int submit(int fd, struct drm_metis_job *jobs, uint32_t count)
+{
+	struct drm_metis_submit s = {
+		.jobs = (uintptr_t)jobs,
+		.job_count = count,
+		.job_stride = sizeof(*jobs),
+	};
+
+	return xioctl(fd, DRM_IOCTL_METIS_SUBMIT, &s);
+}
+
+static struct drm_metis_job copy_job(uint32_t src, uint64_t src_off,
+				     uint32_t dst, uint64_t dst_off,
+				     uint64_t size, uint32_t channel)
+{
+	struct drm_metis_job j = {
+		.op = DRM_METIS_OP_COPY,
+		.src_handle = src,
+		.dst_handle = dst,
+		.src_offset = src_off,
+		.dst_offset = dst_off,
+		.size = size,
+		.channel = channel,
+	};
+
+	return j;
+}
+
+static struct drm_metis_job fw_job(uint32_t region, uint64_t off, uint64_t size,
+				   uint32_t opcode, uint32_t param,
+				   uint32_t ctx, uint32_t result, uint64_t roff)
+{
+	struct drm_metis_job j = {
+		.op = DRM_METIS_OP_FW,
+		.dst_handle = region,
+		.dst_offset = off,
+		.size = size,
+		.fw_opcode = opcode,
+		.fw_param = param,
+		.channel = ctx,
+		.result_handle = result,
+		.result_offset = roff,
+	};
+
+	return j;
+}
+
+static void fill(uint8_t *p, size_t n, uint32_t seed)
+{
+	for (size_t i = 0; i < n; i++) {
+		seed = seed * 1103515245 + 12345;
+		p[i] = seed >> 16;
+	}
+}
+
+static void check_param(int fd, uint32_t param, const char *name,
+			uint64_t min, uint64_t max)
+{
+	uint64_t v = 0;
+	int ret = get_param(fd, param, &v);
+
+	check(!ret && v >= min && v <= max, "%s = %#llx (%d)", name,
+	      (unsigned long long)v, ret);
+}
+
+static void test_params(int fd)
+{
+	check_param(fd, DRM_METIS_PARAM_DEVICE_ID, "DEVICE_ID", 0x1f9d1100, 0x1f9d1100);
+	check_param(fd, DRM_METIS_PARAM_FW_VERSION, "FW_VERSION", 0x10000, 0x1ffff);
+	check_param(fd, DRM_METIS_PARAM_FW_ERROR, "FW_ERROR", 0, 0);
+	check_param(fd, DRM_METIS_PARAM_DEVICE_STATE, "DEVICE_STATE",
+		    DRM_METIS_STATE_READY, DRM_METIS_STATE_READY);
+	check_param(fd, DRM_METIS_PARAM_DEVICE_MEM_SIZE, "DEVICE_MEM_SIZE",
+		    1 << 20, ~0ull);
+	check_param(fd, DRM_METIS_PARAM_DEVICE_MEM_FREE, "DEVICE_MEM_FREE", 1, ~0ull);
+	check_param(fd, DRM_METIS_PARAM_READ_CHANNELS, "READ_CHANNELS", 4, 4);
+	check_param(fd, DRM_METIS_PARAM_WRITE_CHANNELS, "WRITE_CHANNELS", 4, 4);
+	check_param(fd, DRM_METIS_PARAM_CONTEXTS, "CONTEXTS", 4, 4);
+	check_param(fd, DRM_METIS_PARAM_MSI_VECTORS, "MSI_VECTORS", 1, 32);
+	check_param(fd, DRM_METIS_PARAM_MAX_JOBS, "MAX_JOBS", 1, 4096);
+	check_param(fd, DRM_METIS_PARAM_RESET_COUNT, "RESET_COUNT", 0, ~0ull);
+}
+
+static void test_bad_args(int fd)
+{
+	struct drm_metis_get_param gp = { .param = 1000 };
+	struct drm_metis_bo_create bc = { .size = 4096, .flags = 4 };
+	struct drm_metis_bo_info bi = { .handle = 0xdead };
+	struct drm_metis_submit s = { 0 };
+	struct drm_metis_job j;
+	uint64_t mem, v;
+	uint32_t h, d;
+	int ret;
+
+	check(xioctl(fd, DRM_IOCTL_METIS_GET_PARAM, &gp) == -EINVAL,
+	      "GET_PARAM unknown param -> EINVAL");
+	gp.param = 0;
+	gp.pad = 1;
+	check(xioctl(fd, DRM_IOCTL_METIS_GET_PARAM, &gp) == -EINVAL,
+	      "GET_PARAM pad -> EINVAL");
+	check(xioctl(fd, DRM_IOCTL_METIS_BO_CREATE, &bc) == -EINVAL,
+	      "BO_CREATE bad flags -> EINVAL");
+	bc.flags = 0;
+	bc.size = 0;
+	check(xioctl(fd, DRM_IOCTL_METIS_BO_CREATE, &bc) == -EINVAL,
+	      "BO_CREATE size 0 -> EINVAL");
+	get_param(fd, DRM_METIS_PARAM_DEVICE_MEM_SIZE, &mem);
+	bc.flags = DRM_METIS_BO_DEVICE;
+	bc.size = mem + 4096;
+	check(xioctl(fd, DRM_IOCTL_METIS_BO_CREATE, &bc) == -E2BIG,
+	      "BO_CREATE device larger than memory -> E2BIG");
+	check(xioctl(fd, DRM_IOCTL_METIS_BO_INFO, &bi) == -ENOENT,
+	      "BO_INFO unknown handle -> ENOENT");
+	check(bo_wait(fd, 0xdead, 10) == -ENOENT, "BO_WAIT unknown handle -> ENOENT");
+
+	h = bo_create(fd, 8192, DRM_METIS_BO_HOST);
+	d = bo_create(fd, 8192, DRM_METIS_BO_DEVICE);
+	bi.handle = h;
+	bi.pad = 1;
+	check(xioctl(fd, DRM_IOCTL_METIS_BO_INFO, &bi) == -EINVAL,
+	      "BO_INFO pad -> EINVAL");
+
+	j = copy_job(h, 0, d, 0, 4096, DRM_METIS_CHANNEL_ANY);
+	s.jobs = (uintptr_t)&j;
+	s.job_count = 1;
+	s.job_stride = sizeof(j);
+	s.flags = 1;
+	check(xioctl(fd, DRM_IOCTL_METIS_SUBMIT, &s) == -EINVAL,
+	      "SUBMIT flags -> EINVAL");
+	s.flags = 0;
+	s.job_stride = 8;
+	check(xioctl(fd, DRM_IOCTL_METIS_SUBMIT, &s) == -E2BIG,
+	      "SUBMIT small stride -> E2BIG");
+	s.job_stride = sizeof(j);
+	get_param(fd, DRM_METIS_PARAM_MAX_JOBS, &v);
+	s.job_count = v + 1;
+	check(xioctl(fd, DRM_IOCTL_METIS_SUBMIT, &s) == -E2BIG,
+	      "SUBMIT too many jobs -> E2BIG");
+	s.job_count = 1;
+	s.jobs = 8;
+	check(xioctl(fd, DRM_IOCTL_METIS_SUBMIT, &s) == -EFAULT,
+	      "SUBMIT bad pointer -> EFAULT");
+
+	j = copy_job(h, 0, 0xdead, 0, 4096, DRM_METIS_CHANNEL_ANY);
+	check(submit(fd, &j, 1) == -ENOENT, "SUBMIT unknown BO -> ENOENT");
+	j = copy_job(h, 0, d, 4096, 8192, DRM_METIS_CHANNEL_ANY);
+	check(submit(fd, &j, 1) == -ERANGE, "SUBMIT out of range -> ERANGE");
+	j = copy_job(h, ~0ull, d, 0, 2, DRM_METIS_CHANNEL_ANY);
+	check(submit(fd, &j, 1) == -ERANGE, "SUBMIT offset overflow -> ERANGE");
+	j = copy_job(h, 0, h, 4096, 4096, DRM_METIS_CHANNEL_ANY);
+	check(submit(fd, &j, 1) == -EINVAL, "SUBMIT host to host -> EINVAL");
+	j = copy_job(h, 0, d, 0, 0, DRM_METIS_CHANNEL_ANY);
+	check(submit(fd, &j, 1) == -EINVAL, "SUBMIT size 0 -> EINVAL");
+	j = copy_job(h, 0, d, 0, 4096, 4);
+	check(submit(fd, &j, 1) == -EINVAL, "SUBMIT bad channel -> EINVAL");
+	j = copy_job(h, 0, d, 0, 4096, 0);
+	j.pad = 1;
+	check(submit(fd, &j, 1) == -EINVAL, "SUBMIT job pad -> EINVAL");
+	j = fw_job(d, 0, 4096, 9, 0, DRM_METIS_CHANNEL_ANY, 0, 0);
+	check(submit(fd, &j, 1) == -EINVAL, "SUBMIT bad fw opcode -> EINVAL");
+	j = fw_job(h, 0, 4096, DRM_METIS_FW_CRC32, 0, DRM_METIS_CHANNEL_ANY, 0, 0);
+	check(submit(fd, &j, 1) == -EINVAL, "SUBMIT fw on host BO -> EINVAL");
+	j = fw_job(d, 0, 4096, DRM_METIS_FW_CRC32, 0, DRM_METIS_CHANNEL_ANY, h, 4);
+	check(submit(fd, &j, 1) == -EINVAL, "SUBMIT misaligned result -> EINVAL");
+	j = fw_job(d, 0, 6, DRM_METIS_FW_FILL32, 0, DRM_METIS_CHANNEL_ANY, 0, 0);
+	check(submit(fd, &j, 1) == -EINVAL, "SUBMIT FILL32 size % 4 -> EINVAL");
+	j = copy_job(h, 0, d, 0, 4096, 0);
+	j.in_sync_count = 65;
+	check(submit(fd, &j, 1) == -E2BIG, "SUBMIT 65 syncs -> E2BIG");
+	ret = bo_wait(fd, d, 1000);
+	check(ret == 0, "BO_WAIT after rejected jobs (%d)", ret);
+}
+
+static void test_copies(int fd, size_t size)
+{
+	uint32_t a = bo_create(fd, size, DRM_METIS_BO_HOST);
+	uint32_t b = bo_create(fd, size, DRM_METIS_BO_HOST);
+	uint32_t d = bo_create(fd, size, DRM_METIS_BO_DEVICE);
+	uint8_t *pa = bo_map(fd, a, size), *pb = bo_map(fd, b, size);
+	struct drm_metis_job j[2];
+
+	if (!pa || !pb || !d)
+		return;
+	for (uint32_t rd = 0; rd < 4; rd++) {
+		for (uint32_t wr = 0; wr < 4; wr++) {
+			/* Odd offsets and lengths: every byte boundary counts. */
+			size_t off = (rd * 4 + wr) * 13 % 4093;
+			size_t len = size - off - rd * 7;
+			int ret;
+
+			fill(pa, size, rd * 16 + wr + size);
+			memset(pb, 0, size);
+			j[0] = copy_job(a, off, d, off, len, rd);
+			j[1] = copy_job(d, off, b, off, len, wr);
+			ret = submit(fd, j, 2);
+			if (!ret)
+				ret = bo_wait(fd, b, 10000);
+			check(!ret && !memcmp(pa + off, pb + off, len),
+			      "copy %zu bytes host -> rd%u -> card -> wr%u -> host (%d)",
+			      len, rd, wr, ret);
+		}
+	}
+	munmap(pa, size);
+	munmap(pb, size);
+}
+
+static void test_fw(int fd)
+{
+	const size_t size = 64 * 1024;
+	uint32_t h = bo_create(fd, size, DRM_METIS_BO_HOST);
+	uint32_t d = bo_create(fd, size, DRM_METIS_BO_DEVICE);
+	uint32_t r = bo_create(fd, 4096, DRM_METIS_BO_HOST);
+	uint8_t *ph = bo_map(fd, h, size), *ref = malloc(size);
+	uint64_t *pr = bo_map(fd, r, 4096);
+	struct drm_metis_job j[3];
+
+	if (!ph || !pr || !ref)
+		return;
+	for (uint32_t ctx = 0; ctx < 4; ctx++) {
+		uint32_t param = 0x11223344u * (ctx + 1);
+		uint32_t *w = (uint32_t *)ref;
+		int ret, ok = 1;
+
+		/* FILL32, read back */
+		memset(ph, 0, size);
+		j[0] = fw_job(d, 0, size, DRM_METIS_FW_FILL32, param, ctx, 0, 0);
+		j[1] = copy_job(d, 0, h, 0, size, ctx);
+		ret = submit(fd, j, 2);
+		if (!ret)
+			ret = bo_wait(fd, h, 10000);
+		for (size_t i = 0; i < size / 4 && !ret; i++)
+			ok &= ((uint32_t *)ph)[i] == param;
+		check(!ret && ok, "FILL32 on ctx%u (%d)", ctx, ret);
+
+		/* CRC32 of uploaded data */
+		fill(ph, size, ctx);
+		memcpy(ref, ph, size);
+		pr[ctx] = 0;
+		j[0] = copy_job(h, 0, d, 0, size, DRM_METIS_CHANNEL_ANY);
+		j[1] = fw_job(d, 0, size, DRM_METIS_FW_CRC32, 0, ctx, r, ctx * 8);
+		ret = submit(fd, j, 2);
+		if (!ret)
+			ret = bo_wait(fd, r, 10000);
+		check(!ret && pr[ctx] == crc32_zlib(ref, size),
+		      "CRC32 on ctx%u: %#llx, expected %#x (%d)", ctx,
+		      (unsigned long long)pr[ctx], crc32_zlib(ref, size), ret);
+
+		/* XOR32, result is the CRC after the change, then read back */
+		for (size_t i = 0; i < size / 4; i++)
+			w[i] ^= param;
+		pr[ctx] = 0;
+		memset(ph, 0, size);
+		j[0] = fw_job(d, 0, size, DRM_METIS_FW_XOR32, param, ctx, r, ctx * 8);
+		j[1] = copy_job(d, 0, h, 0, size, DRM_METIS_CHANNEL_ANY);
+		ret = submit(fd, j, 2);
+		if (!ret)
+			ret = bo_wait(fd, h, 10000);
+		if (!ret)
+			ret = bo_wait(fd, r, 10000);
+		check(!ret && pr[ctx] == crc32_zlib(ref, size) &&
+		      !memcmp(ph, ref, size), "XOR32 on ctx%u (%d)", ctx, ret);
+
+		/* NOP with a duration */
+		pr[ctx] = 0xdeadbeef;
+		j[0] = fw_job(d, 0, 4, DRM_METIS_FW_NOP, 0, ctx, r, ctx * 8);
+		j[0].duration_us = 2000;
+		ret = submit(fd, j, 1);
+		if (!ret)
+			ret = bo_wait(fd, r, 10000);
+		check(!ret && pr[ctx] == 0, "NOP on ctx%u (%d)", ctx, ret);
+	}
+	free(ref);
+}
+
+/* Syncobj ioctls from drm.h, so the test needs no libdrm. */
+static uint32_t syncobj_create(int fd)
+{
+	struct drm_syncobj_create c = { 0 };
+
+	return xioctl(fd, DRM_IOCTL_SYNCOBJ_CREATE, &c) ? 0 : c.handle;
+}
+
+static void test_syncobjs(int fd)
+{
+	const size_t size = 16384;
+	uint32_t a = bo_create(fd, size, DRM_METIS_BO_HOST);
+	uint32_t b = bo_create(fd, size, DRM_METIS_BO_HOST);
+	uint32_t d = bo_create(fd, size, DRM_METIS_BO_DEVICE);
+	uint32_t s1 = syncobj_create(fd), tl = syncobj_create(fd);
+	uint8_t *pa = bo_map(fd, a, size), *pb = bo_map(fd, b, size);
+	struct drm_metis_sync out1 = { .handle = s1 };
+	struct drm_metis_sync in1 = { .handle = s1 };
+	struct drm_metis_sync outtl = { .handle = tl, .flags = DRM_METIS_SYNC_TIMELINE, .point = 7 };
+	struct drm_metis_sync bad = { .handle = 0xdead };
+	struct drm_syncobj_timeline_wait tw = { 0 };
+	uint64_t point = 7;
+	struct drm_metis_job j;
+	int ret;
+
+	check(s1 && tl, "syncobjs created");
+	if (!pa || !pb || !s1 || !tl)
+		return;
+	fill(pa, size, 99);
+	memset(pb, 0, size);
+	j = copy_job(a, 0, d, 0, size, DRM_METIS_CHANNEL_ANY);
+	j.out_syncs = (uintptr_t)&out1;
+	j.out_sync_count = 1;
+	ret = submit(fd, &j, 1);
+	check(!ret, "submit with a binary out-sync (%d)", ret);
+	j = copy_job(d, 0, b, 0, size, DRM_METIS_CHANNEL_ANY);
+	j.in_syncs = (uintptr_t)&in1;
+	j.in_sync_count = 1;
+	j.out_syncs = (uintptr_t)&outtl;
+	j.out_sync_count = 1;
+	ret = submit(fd, &j, 1);
+	check(!ret, "submit with an in-sync and a timeline out-sync (%d)", ret);
+	tw.handles = (uintptr_t)&tl;
+	tw.points = (uintptr_t)&point;
+	tw.count_handles = 1;
+	tw.timeout_nsec = now_ns() + 10000000000ll;
+	tw.flags = DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT;
+	ret = xioctl(fd, DRM_IOCTL_SYNCOBJ_TIMELINE_WAIT, &tw);
+	check(!ret && !memcmp(pa, pb, size), "timeline point signalled, data ok (%d)", ret);
+
+	j = copy_job(a, 0, d, 0, size, DRM_METIS_CHANNEL_ANY);
+	j.in_syncs = (uintptr_t)&bad;
+	j.in_sync_count = 1;
+	check(submit(fd, &j, 1) == -ENOENT, "SUBMIT unknown in-sync -> ENOENT");
+	j.in_sync_count = 0;
+	j.out_syncs = (uintptr_t)&bad;
+	j.out_sync_count = 1;
+	check(submit(fd, &j, 1) == -ENOENT, "SUBMIT unknown out-sync -> ENOENT");
+	out1.point = 3;
+	j.out_syncs = (uintptr_t)&out1;
+	check(submit(fd, &j, 1) == -EINVAL, "SUBMIT binary sync with a point -> EINVAL");
+}
+
+int main(int argc, char **argv)
+{
+	const char *dev = "/dev/accel/accel0";
+	int opt, fd;
+
+	while ((opt = getopt(argc, argv, "d:q")) != -1) {
+		if (opt == 'd')
+			dev = optarg;
+		else if (opt == 'q')
+			quiet = 1;
+		else
+			return 2;
+	}
+	fd = open(dev, O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		perror(dev);
+		return 1;
+	}
+	test_params(fd);
+	test_bad_args(fd);
+	test_copies(fd, 4096);
+	test_copies(fd, 3 << 20);
+	test_fw(fd);
+	test_syncobjs(fd);
+	close(fd);
+	printf("%d checks, %d failed\n", checks, failures);
+	return failures ? 1 : 0;
+}
