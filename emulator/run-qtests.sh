@@ -10,6 +10,7 @@ prefix=$("$top/emulator/build.sh" | tail -n1)
 
 export QTEST_QEMU_BINARY=$prefix/bin/qemu-system-x86_64
 export METIS_QEMU_DATADIR=$prefix/share/qemu
+export METIS_MKFW=$prefix/bin/metis-mkfw
 log_dir=${CHECK_LOG_DIR:-$top/build/check}/qtest
 mkdir -p "$log_dir"
 

@@ -1143,6 +1143,71 @@ static void test_fw_reject_addr(void)
     stop(t);
 }
 
+/* Images from emulator/tools/metis-mkfw (path in $METIS_MKFW). */
+static uint8_t *mkfw(const char *mkfw_bin, const char *brk, size_t *len)
+{
+    g_autofree char *path = g_strdup_printf("%s/metis-fw-%d-%s.bin",
+                                            g_get_tmp_dir(), getpid(),
+                                            brk ? brk : "good");
+    const char *argv[] = {
+        mkfw_bin, "-o", path, "--version", "1.4.2", "--payload-size",
+        "10000", "--boot-time-us", "300", "--build-id", "qtest-mkfw",
+        brk ? "--break" : NULL, brk, NULL,
+    };
+    g_autoptr(GError) err = NULL;
+    gchar *img = NULL;
+    gint status;
+
+    g_assert(g_spawn_sync(NULL, (char **)argv, NULL, 0, NULL, NULL, NULL,
+                          NULL, &status, &err));
+    g_assert(g_spawn_check_wait_status(status, NULL));
+    g_assert(g_file_get_contents(path, &img, len, NULL));
+    unlink(path);
+    return (uint8_t *)img;
+}
+
+static void test_fw_mkfw_images(void)
+{
+    static const struct {
+        const char *brk;
+        uint32_t err;
+    } cases[] = {
+        { "magic", FW_ERR_MAGIC },
+        { "header", FW_ERR_HEADER },
+        { "version", FW_ERR_VERSION },
+        { "size", FW_ERR_SIZE },
+        { "checksum", FW_ERR_CHECKSUM },
+        { NULL, FW_ERR_NONE },
+    };
+    const char *bin = g_getenv("METIS_MKFW");
+    T *t;
+
+    if (!bin) {
+        g_test_skip("METIS_MKFW is not set");
+        return;
+    }
+    t = start(NULL);
+    edma_setup(t);
+    for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+        size_t len;
+        g_autofree uint8_t *img = mkfw(bin, cases[i].brk, &len);
+
+        g_assert_cmpuint(len, ==, FW_HDR_SIZE + 10000);
+        g_assert(memcmp(img + 32, "qtest-mkfw", 11) == 0);
+        host_to_card(t, DEV_MEM, img, len);
+        mb_boot_cmd(t, DEV_MEM, len);
+        step_us(t, 290);
+        g_assert_cmpuint(r2(t, HIF_MB_STATUS), ==, MB_BUSY);
+        step_us(t, 20);
+        g_assert_cmpuint(r2(t, HIF_FW_ERROR), ==, cases[i].err);
+        g_assert_cmpuint(r2(t, HIF_MB_STATUS), ==,
+                         cases[i].err ? MB_ERROR : MB_DONE);
+    }
+    g_assert_cmpuint(r2(t, HIF_FW_STATE), ==, FW_STATE_READY);
+    g_assert_cmphex(r2(t, HIF_FW_VERSION), ==, 0x010402);
+    stop(t);
+}
+
 /* ---- Mailbox ---- */
 
 static void test_mb_ping(void)
@@ -1699,6 +1764,7 @@ int main(int argc, char **argv)
         { "metis/fw/reject-version", test_fw_reject_version },
         { "metis/fw/reject-size", test_fw_reject_size },
         { "metis/fw/reject-checksum", test_fw_reject_checksum },
+        { "metis/fw/mkfw-images", test_fw_mkfw_images },
         { "metis/mb/ping", test_mb_ping },
         { "metis/mb/errors", test_mb_errors },
         { "metis/ctx/nop", test_ctx_nop },
