@@ -272,9 +272,10 @@ main() {
 	touch "$stage/.done"
 	rm -rf "$inst"
 	mv "$stage" "$inst"
-	# Keep the three newest installs.
+	# Keep the three newest installs and only the current tree (~700 MB).
 	ls -1dt "$cache"/inst-* 2>/dev/null | grep -v '\.tmp$' | tail -n +4 |
 		xargs -r rm -rf
+	ls -1d "$cache"/tree-* 2>/dev/null | grep -vxF "$tree" | xargs -r rm -rf
 	msg "installed into $inst"
 	echo "$inst"
 }

@@ -178,20 +178,26 @@ static void setup_pci(T *t)
     setup_dev(t);
 }
 
-static T *start(const char *extra)
+/* @machine: extra QEMU options; @extra: extra metis properties */
+static T *start_with(const char *machine, const char *extra)
 {
     T *t = g_new0(T, 1);
     const char *datadir = g_getenv("METIS_QEMU_DATADIR");
     g_autofree char *ldir = datadir ? g_strdup_printf("-L %s ", datadir) :
                                       g_strdup("");
 
-    t->qts = qtest_initf("%s-machine q35 -m 128M -nodefaults "
+    t->qts = qtest_initf("%s-machine q35 -m 128M -nodefaults %s "
                          "-device pcie-root-port,id=rp0,chassis=1,slot=1,"
                          "addr=2.0 "
                          "-device metis,id=metis0,bus=rp0%s",
-                         ldir, extra ? extra : "");
+                         ldir, machine, extra ? extra : "");
     setup_pci(t);
     return t;
+}
+
+static T *start(const char *extra)
+{
+    return start_with("", extra);
 }
 
 static void stop(T *t)
@@ -1576,6 +1582,58 @@ static void test_reset_s3_wakeup(void)
     stop(t);
 }
 
+/* ---- Hot-unplug ---- */
+
+static int rp_exp_cap(T *t)
+{
+    int pos = cfg_read(t, 0, RP_DEVFN, PCI_CAPABILITY_LIST, 1);
+
+    while (pos && cfg_read(t, 0, RP_DEVFN, pos, 1) != PCI_CAP_ID_EXP) {
+        pos = cfg_read(t, 0, RP_DEVFN, pos + 1, 1);
+    }
+    g_assert(pos);
+    return pos;
+}
+
+/*
+ * Surprise-style removal while everything runs: the OS powers the slot
+ * off (native PCIe hotplug), which detaches the card at once with a
+ * transfer, a context command, heartbeats and an interrupt storm in
+ * flight; then a new card is plugged into the same slot and must work.
+ */
+static void test_hotplug_unplug_replug(void)
+{
+    T *t = start_with("-global ICH9-LPC.acpi-pci-hotplug-with-bridge-support"
+                      "=off", ",latency-us=1000");
+    int exp = rp_exp_cap(t);
+    uint16_t sltctl;
+
+    g_assert(cfg_read(t, 0, RP_DEVFN, exp + PCI_EXP_SLTCAP, 4) &
+             PCI_EXP_SLTCAP_HPC);
+    fw_boot(t);
+    dma_single(t, true, 0, DEV_MEM, RAM_DST, 4096);
+    ctx_run(t, 0, CTX_OP_FILL32, DEV_MEM, 4096, 1, 500);
+    qom_set_int(t, "fault-irq-storm-hz", 1000);
+
+    sltctl = cfg_read(t, 0, RP_DEVFN, exp + PCI_EXP_SLTCTL, 2);
+    sltctl &= ~(PCI_EXP_SLTCTL_PIC | PCI_EXP_SLTCTL_PCC);
+    cfg_write(t, 0, RP_DEVFN, exp + PCI_EXP_SLTCTL, 2,
+              sltctl | PCI_EXP_SLTCTL_PWR_IND_OFF | PCI_EXP_SLTCTL_PWR_OFF);
+    qtest_qmp_eventwait(t->qts, "DEVICE_DELETED");
+    step_us(t, 10000);
+    g_assert_cmphex(dev_cfg_read(t, PCI_VENDOR_ID, 2), ==, 0xFFFF);
+
+    qtest_qmp_device_add(t->qts, "metis", "metis0", "{'bus': 'rp0'}");
+    cfg_write(t, 0, RP_DEVFN, exp + PCI_EXP_SLTCTL, 2,
+              sltctl | PCI_EXP_SLTCTL_PWR_IND_ON | PCI_EXP_SLTCTL_PWR_ON);
+    g_assert_cmphex(dev_cfg_read(t, PCI_VENDOR_ID, 2), ==, 0x1f9d);
+    setup_dev(t);
+    g_assert_cmphex(r2(t, HIF_FW_STATE), ==, FW_STATE_BOOTROM);
+    fw_boot(t);
+    g_assert_cmpuint(dma_sync(t, true, 0, DEV_MEM, RAM_DST, 4096), ==, 0);
+    stop(t);
+}
+
 /* ---- Fault injection ---- */
 
 static void test_fault_drop_completions(void)
@@ -1780,6 +1838,7 @@ int main(int argc, char **argv)
         { "metis/reset/d3hot-d0", test_reset_d3hot },
         { "metis/reset/soft", test_reset_soft },
         { "metis/reset/s3-wakeup", test_reset_s3_wakeup },
+        { "metis/hotplug/unplug-replug", test_hotplug_unplug_replug },
         { "metis/fault/drop-completions", test_fault_drop_completions },
         { "metis/fault/fw-boot-fail", test_fault_fw_boot_fail },
         { "metis/fault/corrupt", test_fault_corrupt },
