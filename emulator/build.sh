@@ -272,9 +272,15 @@ main() {
 	touch "$stage/.done"
 	rm -rf "$inst"
 	mv "$stage" "$inst"
-	# Keep the three newest installs and only the current tree (~700 MB).
+	# Keep the three newest installs, and older ones for 6 hours: a test
+	# run may still start QEMU from a prefix it looked up earlier.  Keep
+	# only the current tree (~700 MB).
 	ls -1dt "$cache"/inst-* 2>/dev/null | grep -v '\.tmp$' | tail -n +4 |
-		xargs -r rm -rf
+		while read -r d; do
+			if [ -n "$(find "$d/.done" -mmin +360 2>/dev/null)" ]; then
+				rm -rf "$d"
+			fi
+		done
 	ls -1d "$cache"/tree-* 2>/dev/null | grep -vxF "$tree" | xargs -r rm -rf
 	msg "installed into $inst"
 	echo "$inst"
