@@ -15,12 +15,24 @@ fi
 
 # The CLI: each command must succeed (they verify their own data).
 cli() {
-	local name=$1
+	local name=$1 log=/results/cli-$1.log pid rc
 	shift
-	if "$lib/metis" "$@" > "/results/cli-$name.log" 2>&1; then
+	"$lib/metis" "$@" > "$log" 2>&1 &
+	pid=$!
+	for _ in $(seq 1200); do
+		[ -d /proc/$pid ] || break
+		sleep 0.1
+	done
+	if [ -d /proc/$pid ]; then
+		{ echo "--- stuck; kernel stack:"; cat /proc/$pid/stack; dmesg | tail -n 30; } >> "$log"
+		kill -9 $pid
+	fi
+	wait $pid
+	rc=$?
+	if [ $rc -eq 0 ]; then
 		echo "PASS lib-cli-$name" >> "$out"
 	else
-		echo "FAIL lib-cli-$name: metis $* exited $? ($(tail -n1 /results/cli-$name.log))" >> "$out"
+		echo "FAIL lib-cli-$name: metis $* exited $rc ($(grep -v '^\[' "$log" | tail -n1))" >> "$out"
 	fi
 }
 cli list list

@@ -9,7 +9,7 @@ igt=$(cd "$here/../../build/igt" && pwd)
 "$here/load-metis.sh" || exit 1
 export LD_LIBRARY_PATH=$igt/lib
 echo "run-igt: igt_runner on $(uname -r)"
-"$igt/usr/bin/igt_runner" --overwrite --per-test-timeout 600 \
+"$igt/usr/bin/igt_runner" --overwrite --per-test-timeout ${METIS_IGT_TEST_TIMEOUT:-180} \
 	--dmesg-warn-level 3 "$@" "$igt/tests" /results/igt \
 	> /results/igt-runner.log 2>&1
 rc=$?

@@ -12,6 +12,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <xf86drm.h>
@@ -319,6 +320,63 @@ void igt_metis_copy(int fd, uint32_t dst, uint64_t dst_off, uint32_t src,
 
 	igt_metis_job_copy(&job, dst, dst_off, src, src_off, size, channel);
 	igt_metis_run(fd, &job, 1, 0);
+}
+
+bool igt_metis_has_qmp(void)
+{
+	return system("command -v tb-qmp > /dev/null 2>&1") == 0 &&
+	       access("/results/requests", W_OK) == 0;
+}
+
+void igt_require_metis_qmp(void)
+{
+	igt_require_f(igt_metis_has_qmp(),
+		      "no host request channel (tb-qmp): not in a test-bed guest\n");
+}
+
+int igt_metis_qmp(const char *json, char *reply, size_t len)
+{
+	char cmd[1024];
+	size_t n = 0;
+	FILE *p;
+	int st;
+
+	igt_assert(strchr(json, '\'') == NULL);
+	snprintf(cmd, sizeof(cmd), "tb-qmp '%s' 30 2>&1", json);
+	p = popen(cmd, "r");
+	igt_assert(p);
+	if (reply && len) {
+		n = fread(reply, 1, len - 1, p);
+		reply[n] = '\0';
+	} else {
+		char sink[256];
+
+		while (fread(sink, 1, sizeof(sink), p) > 0)
+			;
+	}
+	st = pclose(p);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* The card's QOM path: -device metis,id=metis0 unless told otherwise. */
+static const char *card_qom_path(void)
+{
+	const char *p = getenv("METIS_QOM_PATH");
+
+	return p ? p : "/machine/peripheral/metis0";
+}
+
+void igt_metis_fault_set(const char *property, uint64_t value)
+{
+	char json[512], reply[512];
+
+	snprintf(json, sizeof(json),
+		 "{\"execute\":\"qom-set\",\"arguments\":{\"path\":\"%s\","
+		 "\"property\":\"%s\",\"value\":%" PRIu64 "}}",
+		 card_qom_path(), property, value);
+	igt_assert_f(igt_metis_qmp(json, reply, sizeof(reply)) == 0,
+		     "qom-set %s=%" PRIu64 " failed: %s\n", property, value, reply);
+	igt_debug("fault %s = %" PRIu64 "\n", property, value);
 }
 
 void igt_metis_pattern(void *buf, uint64_t size, uint32_t seed)

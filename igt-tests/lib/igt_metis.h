@@ -73,6 +73,16 @@ void igt_metis_copy(int fd, uint32_t dst, uint64_t dst_off, uint32_t src,
 /* Relative timeout to the absolute CLOCK_MONOTONIC value the UAPI takes. */
 int64_t igt_metis_abs_timeout(int64_t rel_ns);
 
+/*
+ * Host requests from inside a test-bed guest (tb-qmp, see
+ * Documentation/testbed.md): QMP commands such as the card's fault
+ * injection properties (Documentation/hw-interface.md section 8).
+ */
+bool igt_metis_has_qmp(void);
+void igt_require_metis_qmp(void);
+int igt_metis_qmp(const char *json, char *reply, size_t len);
+void igt_metis_fault_set(const char *property, uint64_t value);
+
 /* Test data. */
 void igt_metis_pattern(void *buf, uint64_t size, uint32_t seed);
 uint64_t igt_metis_first_diff(const void *a, const void *b, uint64_t size);

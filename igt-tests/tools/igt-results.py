@@ -35,7 +35,8 @@ for name in names:
     elif res == "skip":
         print("SKIP %s: %s" % (short, reason(t, "skipped")))
     elif res == "notrun":
-        print("SKIP %s: not run (an earlier subtest aborted the binary)" % short)
+        print("FAIL %s: not run (the run ended or the binary died before it)" % short)
+        fails += 1
     else:
         extra = ""
         if res.startswith("dmesg"):

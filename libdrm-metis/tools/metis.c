@@ -338,7 +338,7 @@ int main(int argc, char **argv)
 		argv[optind - 1] = argv[0];
 		argc -= optind - 1;
 		argv += optind - 1;
-		optind = 1;
+		optind = 0;	/* glibc: full re-initialisation */
 		while ((c = getopt(argc, argv, "s:c:n:P:D:t:")) != -1) {
 			switch (c) {
 			case 's': o.size = parse_size(optarg); break;

@@ -1,0 +1,390 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Copyright (C) 2026 The metis authors
+ */
+
+/**
+ * TEST: metis reset
+ * Category: Core
+ * Description: Hang recovery of the metis accel driver.  Hangs are made by
+ *	the emulated card's fault injection (QMP qom-set of
+ *	fault-drop-completions, fault-fw-boot-fail) through the test bed's
+ *	host request channel.  The guilty job ends with an error, innocent
+ *	jobs complete with correct data, the reset counter moves, and the
+ *	timings follow IGT's gem_eio bounds: the reset completes within 2 s,
+ *	waiters wake within 250 ms (median) of it.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <xf86drm.h>
+
+#include "igt.h"
+#include "igt_metis.h"
+
+#define PAGE 4096ull
+#define MSEC ((uint64_t)1000000)
+#define SZ (256 * 1024ull)
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+/* Watches the reset counter and the state from another thread. */
+struct watch {
+	int fd;
+	uint64_t base;
+	volatile bool stop;
+	volatile uint64_t t_detect, t_ready;
+	pthread_t thread;
+};
+
+static void *watch_fn(void *arg)
+{
+	struct watch *w = arg;
+	uint64_t v;
+
+	while (!w->stop && !w->t_ready) {
+		if (!w->t_detect &&
+		    !__igt_metis_get_param(w->fd, DRM_METIS_PARAM_RESET_COUNT, 0, &v) &&
+		    v > w->base)
+			w->t_detect = now_ns();
+		if (w->t_detect &&
+		    !__igt_metis_get_param(w->fd, DRM_METIS_PARAM_DEVICE_STATE, 0, &v) &&
+		    v == DRM_METIS_STATE_READY)
+			w->t_ready = now_ns();
+		usleep(500);
+	}
+	return NULL;
+}
+
+/* A thread blocked on a syncobj; records when it woke. */
+struct waiter {
+	int fd;
+	uint32_t syncobj;
+	int ret;
+	uint64_t t_wake;
+	pthread_t thread;
+};
+
+static void *wait_fn(void *arg)
+{
+	struct waiter *w = arg;
+
+	w->ret = __igt_metis_syncobj_wait(w->fd, w->syncobj, 0, 60 * NSEC_PER_SEC);
+	w->t_wake = now_ns();
+	return NULL;
+}
+
+static void clear_faults(int sig)
+{
+	if (!igt_metis_has_qmp())
+		return;
+	igt_metis_qmp("{\"execute\":\"qom-set\",\"arguments\":{\"path\":\"/machine/peripheral/metis0\",\"property\":\"fault-drop-completions\",\"value\":0}}", NULL, 0);
+	igt_metis_qmp("{\"execute\":\"qom-set\",\"arguments\":{\"path\":\"/machine/peripheral/metis0\",\"property\":\"fault-fw-boot-fail\",\"value\":0}}", NULL, 0);
+}
+
+struct bufs {
+	uint32_t host, card, back;
+	uint8_t *hm, *bm;
+};
+
+static void bufs_init(int fd, struct bufs *b, uint32_t seed)
+{
+	b->host = igt_metis_bo_create(fd, SZ, DRM_METIS_BO_HOST, 0);
+	b->back = igt_metis_bo_create(fd, SZ, DRM_METIS_BO_HOST, 0);
+	b->card = igt_metis_bo_create(fd, SZ, DRM_METIS_BO_DEVICE, 0);
+	b->hm = igt_metis_bo_mmap(fd, b->host, SZ);
+	b->bm = igt_metis_bo_mmap(fd, b->back, SZ);
+	igt_metis_pattern(b->hm, SZ, seed);
+}
+
+static void bufs_fini(int fd, struct bufs *b)
+{
+	munmap(b->hm, SZ);
+	munmap(b->bm, SZ);
+	igt_metis_bo_close(fd, b->host);
+	igt_metis_bo_close(fd, b->back);
+	igt_metis_bo_close(fd, b->card);
+}
+
+static void verify_card(int fd, struct bufs *b, uint32_t channel)
+{
+	memset(b->bm, 0, SZ);
+	igt_metis_copy(fd, b->back, 0, b->card, 0, SZ, channel);
+	igt_assert_eq_u64(igt_metis_first_diff(b->hm, b->bm, SZ), SZ);
+}
+
+/* Every channel moves data correctly. */
+static void check_all_channels(int fd)
+{
+	struct bufs b;
+
+	bufs_init(fd, &b, 1234);
+	for (uint32_t c = 0; c < 4; c++) {
+		igt_metis_pattern(b.hm, SZ, 1234 + c);
+		igt_metis_copy(fd, b.card, 0, b.host, 0, SZ, c);
+		verify_card(fd, &b, c);
+	}
+	bufs_fini(fd, &b);
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * One hang: job A (guilty: its completion is dropped) then job B queued
+ * behind it on the same channel or context.  Returns the wake latencies.
+ */
+static void hang_once(int fd, bool fw, uint64_t *lat_a, uint64_t *lat_b)
+{
+	struct drm_metis_sync sa = {}, sb = {};
+	struct waiter wa = { .fd = fd }, wb = { .fd = fd };
+	struct watch w = { .fd = fd };
+	struct drm_metis_job a, b;
+	struct bufs ga, gb;
+	uint32_t res = 0;
+	uint64_t *rm = NULL, t0;
+
+	bufs_init(fd, &ga, 1);
+	bufs_init(fd, &gb, 2);
+	/* B's source data is on the card before the hang. */
+	igt_metis_copy(fd, gb.card, 0, gb.host, 0, SZ, 1);
+
+	if (fw) {
+		res = igt_metis_bo_create(fd, PAGE, DRM_METIS_BO_HOST, 0);
+		rm = igt_metis_bo_mmap(fd, res, PAGE);
+		igt_metis_job_fw(&a, DRM_METIS_FW_NOP, ga.card, 0, SZ, 0, 0);
+		igt_metis_job_fw(&b, DRM_METIS_FW_CRC32, gb.card, 0, SZ, 0, 0);
+		b.result_handle = res;
+	} else {
+		igt_metis_job_copy(&a, ga.card, 0, ga.host, 0, SZ, 0);
+		/* New data, so that B's effect is visible. */
+		igt_metis_pattern(gb.hm, SZ, 3);
+		igt_metis_job_copy(&b, gb.card, 0, gb.host, 0, SZ, 0);
+	}
+	sa.handle = wa.syncobj = igt_metis_syncobj_create(fd);
+	sb.handle = wb.syncobj = igt_metis_syncobj_create(fd);
+	a.out_syncs = (uintptr_t)&sa;
+	a.out_sync_count = 1;
+	b.out_syncs = (uintptr_t)&sb;
+	b.out_sync_count = 1;
+
+	w.base = igt_metis_get_param(fd, DRM_METIS_PARAM_RESET_COUNT);
+	igt_metis_fault_set("fault-drop-completions", 1);
+	t0 = now_ns();
+	igt_metis_submit(fd, &a, 1, 0);
+	igt_metis_submit(fd, &b, 1, 0);
+	igt_assert(pthread_create(&w.thread, NULL, watch_fn, &w) == 0);
+	igt_assert(pthread_create(&wa.thread, NULL, wait_fn, &wa) == 0);
+	igt_assert(pthread_create(&wb.thread, NULL, wait_fn, &wb) == 0);
+	pthread_join(wa.thread, NULL);
+	pthread_join(wb.thread, NULL);
+	/* Give the watcher time to see READY if the waiters were faster. */
+	for (int i = 0; i < 4000 && !w.t_ready; i++)
+		usleep(500);
+	w.stop = true;
+	pthread_join(w.thread, NULL);
+	igt_metis_fault_set("fault-drop-completions", 0);
+
+	igt_assert_eq(wa.ret, 0);
+	igt_assert_eq(wb.ret, 0);
+	igt_assert_f(w.t_detect, "the reset counter never moved\n");
+	igt_assert_f(w.t_ready, "the card did not come back to READY\n");
+	igt_assert_eq_u64(igt_metis_get_param(fd, DRM_METIS_PARAM_RESET_COUNT),
+			  w.base + 1);
+	igt_info("hang detected %" PRIu64 " ms after submit, ready %" PRIu64
+		 " ms later; guilty woke at %+" PRId64 " ms, innocent at %+" PRId64
+		 " ms of ready\n", (w.t_detect - t0) / MSEC,
+		 (w.t_ready - w.t_detect) / MSEC,
+		 ((int64_t)wa.t_wake - (int64_t)w.t_ready) / (int64_t)MSEC,
+		 ((int64_t)wb.t_wake - (int64_t)w.t_ready) / (int64_t)MSEC);
+	igt_assert_f(w.t_ready - w.t_detect <= 2000 * MSEC,
+		     "reset took %" PRIu64 " ms\n", (w.t_ready - w.t_detect) / MSEC);
+
+	/* Guilty: its buffer reports the failure.  Innocent: done, right. */
+	igt_metis_bo_wait(fd, ga.card, 0, EIO);
+	igt_metis_bo_wait(fd, gb.card, 0, 0);
+	if (fw) {
+		igt_metis_bo_wait(fd, res, 0, 0);
+		igt_assert_eq_u64(le64toh(rm[0]), igt_metis_crc32(0, gb.hm, SZ));
+		munmap(rm, PAGE);
+		igt_metis_bo_close(fd, res);
+	} else {
+		verify_card(fd, &gb, 2);
+	}
+	*lat_a = wa.t_wake > w.t_ready ? wa.t_wake - w.t_ready : 0;
+	*lat_b = wb.t_wake > w.t_ready ? wb.t_wake - w.t_ready : 0;
+	igt_metis_syncobj_destroy(fd, sa.handle);
+	igt_metis_syncobj_destroy(fd, sb.handle);
+	bufs_fini(fd, &ga);
+	bufs_fini(fd, &gb);
+}
+
+static void test_hang(int fd, bool fw)
+{
+	uint64_t la[3], lb[3];
+
+	igt_require_metis_qmp();
+	igt_set_timeout(300, "hang recovery");
+	for (int i = 0; i < 3; i++)
+		hang_once(fd, fw, &la[i], &lb[i]);
+	qsort(la, 3, sizeof(la[0]), cmp_u64);
+	qsort(lb, 3, sizeof(lb[0]), cmp_u64);
+	igt_info("median wake after ready: guilty %" PRIu64 " ms, innocent %"
+		 PRIu64 " ms\n", la[1] / MSEC, lb[1] / MSEC);
+	igt_assert_f(la[1] <= 250 * MSEC, "guilty waiters woke late\n");
+	igt_assert_f(lb[1] <= 250 * MSEC, "innocent waiters woke late\n");
+	check_all_channels(fd);
+	igt_reset_timeout();
+}
+
+/* Another client keeps working across a hang it has nothing to do with. */
+static void test_hang_other_client(int fd)
+{
+	uint64_t la, lb;
+
+	igt_require_metis_qmp();
+	igt_set_timeout(300, "hang recovery");
+	igt_fork(child, 1) {
+		int fd2 = igt_metis_open();
+		struct bufs b;
+
+		bufs_init(fd2, &b, 77);
+		for (int i = 0; i < 40; i++) {
+			igt_metis_pattern(b.hm, SZ, 77 + i);
+			igt_metis_copy(fd2, b.card, 0, b.host, 0, SZ, 2 + (i & 1));
+			verify_card(fd2, &b, 3 - (i & 1));
+			usleep(20000);
+		}
+		bufs_fini(fd2, &b);
+		close(fd2);
+	}
+	usleep(100000);
+	hang_once(fd, false, &la, &lb);
+	igt_waitchildren();
+	igt_reset_timeout();
+}
+
+static int driver_dir(int fd, char *pci, size_t len)
+{
+	igt_assert(igt_metis_pci_address(fd, pci, len));
+	return open("/sys/bus/pci/drivers/metis", O_RDONLY | O_DIRECTORY);
+}
+
+static void sysfs_write(int dir, const char *file, const char *val)
+{
+	int f = openat(dir, file, O_WRONLY);
+
+	igt_assert_fd(f);
+	igt_assert_eq(write(f, val, strlen(val)), (int)strlen(val));
+	close(f);
+}
+
+/*
+ * The firmware fails to boot during recovery: the device reports the error
+ * state and the firmware error, jobs fail with EIO instead of hanging, and
+ * unbind + bind brings the card back.
+ */
+static void test_fw_boot_fail(int *fdp)
+{
+	int fd = *fdp, drv;
+	struct drm_metis_job job;
+	struct bufs b;
+	uint64_t state = 0;
+	char pci[64];
+
+	igt_require_metis_qmp();
+	drv = driver_dir(fd, pci, sizeof(pci));
+	igt_require_f(drv >= 0, "no /sys/bus/pci/drivers/metis\n");
+	igt_set_timeout(300, "firmware boot failure");
+	bufs_init(fd, &b, 9);
+
+	igt_metis_fault_set("fault-fw-boot-fail", 1000);
+	igt_metis_fault_set("fault-drop-completions", 1);
+	igt_metis_job_copy(&job, b.card, 0, b.host, 0, SZ, 0);
+	igt_metis_submit(fd, &job, 1, 0);
+	igt_metis_bo_wait(fd, b.card, 60 * NSEC_PER_SEC, EIO);
+	igt_metis_fault_set("fault-drop-completions", 0);
+	for (int i = 0; i < 200; i++) {
+		state = igt_metis_get_param(fd, DRM_METIS_PARAM_DEVICE_STATE);
+		if (state == DRM_METIS_STATE_ERROR)
+			break;
+		usleep(50000);
+	}
+	igt_assert_eq_u64(state, DRM_METIS_STATE_ERROR);
+	igt_assert_eq_u64(igt_metis_get_param(fd, DRM_METIS_PARAM_FW_ERROR), 7);
+	/* New work fails at once rather than hanging. */
+	igt_metis_job_copy(&job, b.card, 0, b.host, 0, SZ, 1);
+	igt_metis_submit(fd, &job, 1, EIO);
+	bufs_fini(fd, &b);
+	igt_metis_fault_set("fault-fw-boot-fail", 0);
+
+	/* Recovery: rebind the driver; the old file sees the card gone. */
+	sysfs_write(drv, "unbind", pci);
+	igt_assert_eq(__igt_metis_get_param(fd, DRM_METIS_PARAM_DEVICE_ID, 0, NULL),
+		      -ENODEV);
+	close(fd);
+	sysfs_write(drv, "bind", pci);
+	close(drv);
+	fd = -1;
+	for (int i = 0; i < 300 && fd < 0; i++) {
+		fd = __igt_metis_open();
+		if (fd < 0)
+			usleep(100000);
+	}
+	igt_assert_fd(fd);
+	*fdp = fd;
+	for (int i = 0; i < 300; i++) {
+		state = igt_metis_get_param(fd, DRM_METIS_PARAM_DEVICE_STATE);
+		if (state == DRM_METIS_STATE_READY)
+			break;
+		usleep(100000);
+	}
+	igt_assert_eq_u64(state, DRM_METIS_STATE_READY);
+	igt_assert_eq_u64(igt_metis_get_param(fd, DRM_METIS_PARAM_FW_ERROR), 0);
+	check_all_channels(fd);
+	igt_reset_timeout();
+}
+
+igt_main
+{
+	int fd = -1;
+
+	igt_fixture {
+		fd = igt_metis_open();
+		igt_install_exit_handler(clear_faults);
+	}
+
+	igt_describe("A hung DMA copy: guilty fails, queued innocent completes, "
+		     "reset within 2 s, waiters wake within 250 ms.");
+	igt_subtest("hang-copy")
+		test_hang(fd, false);
+
+	igt_describe("The same with a hung firmware command.");
+	igt_subtest("hang-fw")
+		test_hang(fd, true);
+
+	igt_describe("Another client's work survives a hang it did not cause.");
+	igt_subtest("hang-other-client")
+		test_hang_other_client(fd);
+
+	igt_describe("Firmware that fails to boot during recovery: error state, "
+		     "EIO, and a rebind brings the card back.");
+	igt_subtest("fw-boot-fail")
+		test_fw_boot_fail(&fd);
+
+	igt_fixture
+		close(fd);
+}
