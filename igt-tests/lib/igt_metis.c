@@ -379,6 +379,86 @@ void igt_metis_fault_set(const char *property, uint64_t value)
 	igt_debug("fault %s = %" PRIu64 "\n", property, value);
 }
 
+int igt_metis_pci_dir(const char *pci)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s", pci);
+	return open(path, O_RDONLY | O_DIRECTORY);
+}
+
+bool igt_metis_bound(const char *pci)
+{
+	char path[160];
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/drivers/metis/%s", pci);
+	return access(path, F_OK) == 0;
+}
+
+static void driver_write(const char *file, const char *pci)
+{
+	char path[128];
+	int fd;
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/drivers/metis/%s", file);
+	fd = open(path, O_WRONLY);
+	igt_assert_f(fd >= 0, "open %s: %s\n", path, strerror(errno));
+	igt_assert_f(write(fd, pci, strlen(pci)) == (ssize_t)strlen(pci),
+		     "write %s to %s: %s\n", pci, path, strerror(errno));
+	close(fd);
+}
+
+void igt_metis_unbind(const char *pci)
+{
+	driver_write("unbind", pci);
+	igt_assert(!igt_metis_bound(pci));
+}
+
+void igt_metis_bind(const char *pci)
+{
+	driver_write("bind", pci);
+	igt_assert(igt_metis_bound(pci));
+}
+
+char *igt_metis_runtime_status(const char *pci, char *buf, size_t len)
+{
+	char path[160];
+	int fd;
+	ssize_t n;
+
+	snprintf(path, sizeof(path),
+		 "/sys/bus/pci/devices/%s/power/runtime_status", pci);
+	buf[0] = '\0';
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return buf;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	return buf;
+}
+
+int igt_metis_wait_ready(int timeout_s)
+{
+	uint64_t state;
+	int fd = -ENODEV;
+
+	for (int i = 0; i < timeout_s * 10; i++) {
+		if (fd < 0)
+			fd = __igt_metis_open();
+		if (fd >= 0 &&
+		    !__igt_metis_get_param(fd, DRM_METIS_PARAM_DEVICE_STATE, 0, &state) &&
+		    (state == DRM_METIS_STATE_READY ||
+		     state == DRM_METIS_STATE_SUSPENDED))
+			return fd;
+		usleep(100000);
+	}
+	if (fd >= 0)
+		close(fd);
+	return -ETIMEDOUT;
+}
+
 void igt_metis_pattern(void *buf, uint64_t size, uint32_t seed)
 {
 	uint64_t x = seed * 0x9e3779b97f4a7c15ull + 0x1234567;

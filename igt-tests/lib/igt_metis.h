@@ -83,6 +83,15 @@ void igt_require_metis_qmp(void);
 int igt_metis_qmp(const char *json, char *reply, size_t len);
 void igt_metis_fault_set(const char *property, uint64_t value);
 
+/* The card's PCI device in sysfs and its driver. */
+int igt_metis_pci_dir(const char *pci);		/* /sys/bus/pci/devices/<pci> */
+bool igt_metis_bound(const char *pci);
+void igt_metis_unbind(const char *pci);
+void igt_metis_bind(const char *pci);
+char *igt_metis_runtime_status(const char *pci, char *buf, size_t len);
+/* Wait (up to @timeout_s) for a card to be ready; returns an open fd or -errno. */
+int igt_metis_wait_ready(int timeout_s);
+
 /* Test data. */
 void igt_metis_pattern(void *buf, uint64_t size, uint32_t seed);
 uint64_t igt_metis_first_diff(const void *a, const void *b, uint64_t size);

@@ -1,0 +1,385 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Copyright (C) 2026 The metis authors
+ */
+
+/**
+ * TEST: metis pm
+ * Category: Core
+ * Description: The metis card across system suspend (s2idle, S3, S4 test
+ *	points) and runtime suspend: what a client uploaded to on-card memory
+ *	survives, jobs in flight at the moment of suspend complete once with
+ *	the right data, hangs and firmware failures around a suspend end in a
+ *	working or a reported error state.  Built on
+ *	igt_system_suspend_autoresume(), like IGT's gem_exec_suspend.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <xf86drm.h>
+
+#include "igt.h"
+#include "igt_metis.h"
+
+#define PAGE 4096ull
+#define MODEL_SIZE (2ull << 20)
+
+/* The user's scenario: a "model binary" on the card and a job using it. */
+struct model {
+	int fd;
+	uint32_t card, host, back, res;
+	uint8_t *hm, *bm;
+	uint64_t *rm;
+	uint32_t crc;
+};
+
+static void model_load(int fd, struct model *m, uint32_t seed)
+{
+	m->fd = fd;
+	m->card = igt_metis_bo_create(fd, MODEL_SIZE, DRM_METIS_BO_DEVICE, 0);
+	m->host = igt_metis_bo_create(fd, MODEL_SIZE, DRM_METIS_BO_HOST, 0);
+	m->back = igt_metis_bo_create(fd, MODEL_SIZE, DRM_METIS_BO_HOST, 0);
+	m->res = igt_metis_bo_create(fd, PAGE, DRM_METIS_BO_HOST, 0);
+	m->hm = igt_metis_bo_mmap(fd, m->host, MODEL_SIZE);
+	m->bm = igt_metis_bo_mmap(fd, m->back, MODEL_SIZE);
+	m->rm = igt_metis_bo_mmap(fd, m->res, PAGE);
+	igt_metis_pattern(m->hm, MODEL_SIZE, seed);
+	m->crc = igt_metis_crc32(0, m->hm, MODEL_SIZE);
+	igt_metis_copy(fd, m->card, 0, m->host, 0, MODEL_SIZE, DRM_METIS_CHANNEL_ANY);
+}
+
+/* The job: CRC32 of the model on the card, then the bytes back. */
+static void model_run(struct model *m)
+{
+	struct drm_metis_job job;
+
+	m->rm[0] = 0;
+	igt_metis_job_fw(&job, DRM_METIS_FW_CRC32, m->card, 0, MODEL_SIZE, 0,
+			 DRM_METIS_CHANNEL_ANY);
+	job.result_handle = m->res;
+	igt_metis_run(m->fd, &job, 1, 0);
+	igt_metis_bo_wait(m->fd, m->res, 10 * NSEC_PER_SEC, 0);
+	igt_assert_eq_u64(le64toh(m->rm[0]), m->crc);
+	memset(m->bm, 0, MODEL_SIZE);
+	igt_metis_copy(m->fd, m->back, 0, m->card, 0, MODEL_SIZE, DRM_METIS_CHANNEL_ANY);
+	igt_assert_eq_u64(igt_metis_first_diff(m->hm, m->bm, MODEL_SIZE), MODEL_SIZE);
+}
+
+static void model_free(struct model *m)
+{
+	munmap(m->hm, MODEL_SIZE);
+	munmap(m->bm, MODEL_SIZE);
+	munmap(m->rm, PAGE);
+	igt_metis_bo_close(m->fd, m->card);
+	igt_metis_bo_close(m->fd, m->host);
+	igt_metis_bo_close(m->fd, m->back);
+	igt_metis_bo_close(m->fd, m->res);
+}
+
+/*
+ * s2idle does not wake on the RTC alarm under QEMU (Documentation/
+ * testbed.md): ask the host for a byte on the wake-enabled serial port.
+ */
+static void arm_wake(enum igt_suspend_state state, enum igt_suspend_test test)
+{
+	int fd;
+
+	if (state != SUSPEND_STATE_FREEZE || test != SUSPEND_TEST_NONE)
+		return;
+	igt_require_metis_qmp();
+	fd = open("/sys/class/tty/ttyS0/power/wakeup", O_WRONLY);
+	igt_require_f(fd >= 0, "ttyS0 cannot wake the system\n");
+	igt_assert_eq(write(fd, "enabled", 7), 7);
+	close(fd);
+	igt_assert_eq(igt_metis_qmp("{\"serial-write\":\"w\",\"delay\":8}", NULL, 0), 0);
+}
+
+static void suspend(enum igt_suspend_state state, enum igt_suspend_test test)
+{
+	arm_wake(state, test);
+	igt_system_suspend_autoresume(state, test);
+}
+
+static void test_model(int fd, enum igt_suspend_state state,
+		       enum igt_suspend_test test, int cycles)
+{
+	struct model m;
+
+	model_load(fd, &m, state * 10 + test);
+	model_run(&m);
+	for (int i = 0; i < cycles; i++) {
+		suspend(state, test);
+		/* The same job again: the model is still on the card. */
+		model_run(&m);
+		igt_info("cycle %d of %d: model intact\n", i + 1, cycles);
+	}
+	model_free(&m);
+}
+
+/*
+ * Jobs really in flight at suspend, from two clients, on all channels and
+ * contexts: upload P, XOR32 with Q lasting 1 s, download.  Each must run
+ * exactly once: a lost job leaves P or nothing, a repeated XOR gives P.
+ */
+struct flight {
+	int fd;
+	uint32_t card, host, back;
+	uint8_t *hm, *bm;
+	uint32_t q;
+};
+
+#define FLIGHT_SIZE (256 * 1024ull)
+
+static void flight_submit(struct flight *f, int fd, int i)
+{
+	struct drm_metis_job jobs[3];
+
+	f->fd = fd;
+	f->q = 0x01010101u * (i + 1) ^ 0xa5000000u;
+	f->card = igt_metis_bo_create(fd, FLIGHT_SIZE, DRM_METIS_BO_DEVICE, 0);
+	f->host = igt_metis_bo_create(fd, FLIGHT_SIZE, DRM_METIS_BO_HOST, 0);
+	f->back = igt_metis_bo_create(fd, FLIGHT_SIZE, DRM_METIS_BO_HOST, 0);
+	f->hm = igt_metis_bo_mmap(fd, f->host, FLIGHT_SIZE);
+	f->bm = igt_metis_bo_mmap(fd, f->back, FLIGHT_SIZE);
+	igt_metis_pattern(f->hm, FLIGHT_SIZE, 500 + i);
+	memset(f->bm, 0, FLIGHT_SIZE);
+	igt_metis_job_copy(&jobs[0], f->card, 0, f->host, 0, FLIGHT_SIZE, i % 4);
+	igt_metis_job_fw(&jobs[1], DRM_METIS_FW_XOR32, f->card, 0, FLIGHT_SIZE,
+			 f->q, i % 4);
+	jobs[1].duration_us = 1000000;
+	igt_metis_job_copy(&jobs[2], f->back, 0, f->card, 0, FLIGHT_SIZE, (i + 1) % 4);
+	igt_metis_submit(fd, jobs, 3, 0);
+}
+
+static void flight_check(struct flight *f)
+{
+	igt_metis_bo_wait(f->fd, f->back, 60 * NSEC_PER_SEC, 0);
+	for (uint64_t w = 0; w < FLIGHT_SIZE / 4; w++) {
+		uint32_t p, b;
+
+		memcpy(&p, f->hm + 4 * w, 4);
+		memcpy(&b, f->bm + 4 * w, 4);
+		igt_assert_f(le32toh(b) == (le32toh(p) ^ f->q),
+			     "word %" PRIu64 ": %#x, want %#x (lost or repeated job)\n",
+			     w, le32toh(b), le32toh(p) ^ f->q);
+	}
+	munmap(f->hm, FLIGHT_SIZE);
+	munmap(f->bm, FLIGHT_SIZE);
+	igt_metis_bo_close(f->fd, f->card);
+	igt_metis_bo_close(f->fd, f->host);
+	igt_metis_bo_close(f->fd, f->back);
+}
+
+static void test_inflight(int fd, enum igt_suspend_state state,
+			  enum igt_suspend_test test)
+{
+	int fd2 = igt_metis_open();
+	struct flight f[8];
+	int busy = 0;
+
+	for (int i = 0; i < 8; i++)
+		flight_submit(&f[i], i & 1 ? fd2 : fd, i);
+	/* In flight now: nothing may have finished yet. */
+	for (int i = 0; i < 8; i++)
+		busy += __igt_metis_bo_wait(f[i].fd, f[i].back, 0, 0) == -ETIME;
+	igt_assert_f(busy == 8, "only %d of 8 chains still running before suspend\n", busy);
+	suspend(state, test);
+	for (int i = 0; i < 8; i++)
+		flight_check(&f[i]);
+	close(fd2);
+}
+
+/* A hang pending at suspend is handled on one side or the other. */
+static void test_hang(int fd, enum igt_suspend_state state,
+		      enum igt_suspend_test test)
+{
+	uint32_t card = igt_metis_bo_create(fd, FLIGHT_SIZE, DRM_METIS_BO_DEVICE, 0);
+	uint32_t host = igt_metis_bo_create(fd, FLIGHT_SIZE, DRM_METIS_BO_HOST, 0);
+	struct drm_metis_job job;
+	struct model m;
+	int ret;
+
+	igt_require_metis_qmp();
+	model_load(fd, &m, 77);
+	igt_metis_fault_set("fault-drop-completions", 1);
+	igt_metis_job_copy(&job, card, 0, host, 0, FLIGHT_SIZE, 0);
+	igt_metis_submit(fd, &job, 1, 0);
+	suspend(state, test);
+	ret = __igt_metis_bo_wait(fd, card, 0, 60 * NSEC_PER_SEC);
+	igt_metis_fault_set("fault-drop-completions", 0);
+	igt_info("hung job after resume: %s\n", ret ? strerror(-ret) : "completed");
+	igt_assert_f(ret == 0 || ret == -EIO, "hung job: %d\n", ret);
+	model_run(&m);
+	model_free(&m);
+	igt_metis_bo_close(fd, card);
+	igt_metis_bo_close(fd, host);
+}
+
+static int recover_by_rebind(int fd, const char *pci)
+{
+	close(fd);
+	igt_metis_unbind(pci);
+	igt_metis_bind(pci);
+	fd = igt_metis_wait_ready(30);
+	igt_assert_fd(fd);
+	return fd;
+}
+
+static uint64_t wait_state(int fd, uint64_t want, int timeout_s)
+{
+	uint64_t s = ~0ull;
+
+	for (int i = 0; i < timeout_s * 20; i++) {
+		s = igt_metis_get_param(fd, DRM_METIS_PARAM_DEVICE_STATE);
+		if (s == want)
+			break;
+		usleep(50000);
+	}
+	return s;
+}
+
+/* Firmware refusing to boot at resume: a reported error, not a hang. */
+static void test_resume_fw_fail(int *fdp, enum igt_suspend_state state,
+				enum igt_suspend_test test)
+{
+	int fd = *fdp;
+	uint32_t card = igt_metis_bo_create(fd, PAGE, DRM_METIS_BO_DEVICE, 0);
+	uint32_t host = igt_metis_bo_create(fd, PAGE, DRM_METIS_BO_HOST, 0);
+	struct drm_metis_job job;
+	struct model m;
+	char pci[64];
+
+	igt_require_metis_qmp();
+	igt_assert(igt_metis_pci_address(fd, pci, sizeof(pci)));
+	igt_metis_fault_set("fault-fw-boot-fail", 1000);
+	suspend(state, test);
+	igt_assert_eq_u64(wait_state(fd, DRM_METIS_STATE_ERROR, 30), DRM_METIS_STATE_ERROR);
+	igt_assert_eq_u64(igt_metis_get_param(fd, DRM_METIS_PARAM_FW_ERROR), 7);
+	igt_metis_job_copy(&job, card, 0, host, 0, PAGE, DRM_METIS_CHANNEL_ANY);
+	igt_metis_submit(fd, &job, 1, EIO);
+	/* Still an error after another cycle, not a crash or a hang. */
+	suspend(state, test);
+	igt_assert_eq_u64(wait_state(fd, DRM_METIS_STATE_ERROR, 30), DRM_METIS_STATE_ERROR);
+	igt_metis_fault_set("fault-fw-boot-fail", 0);
+	*fdp = fd = recover_by_rebind(fd, pci);
+	model_load(fd, &m, 3);
+	model_run(&m);
+	model_free(&m);
+}
+
+static void runtime_write(const char *pci, const char *file, const char *val)
+{
+	char path[160];
+	int fd;
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/power/%s", pci, file);
+	fd = open(path, O_WRONLY);
+	igt_assert_f(fd >= 0, "%s: %s\n", path, strerror(errno));
+	igt_assert_eq(write(fd, val, strlen(val)), (int)strlen(val));
+	close(fd);
+}
+
+static bool wait_runtime(const char *pci, const char *want, int timeout_s)
+{
+	char buf[32];
+
+	for (int i = 0; i < timeout_s * 20; i++) {
+		if (!strcmp(igt_metis_runtime_status(pci, buf, sizeof(buf)), want))
+			return true;
+		usleep(50000);
+	}
+	igt_info("runtime_status is %s, not %s\n", buf, want);
+	return false;
+}
+
+/* idle -> suspended -> job -> active, data kept, with an fd open. */
+static void test_runtime(int fd, int cycles)
+{
+	struct model m;
+	char pci[64], buf[32];
+
+	igt_assert(igt_metis_pci_address(fd, pci, sizeof(pci)));
+	runtime_write(pci, "autosuspend_delay_ms", "200");
+	runtime_write(pci, "control", "auto");
+	model_load(fd, &m, 11);
+	for (int i = 0; i < cycles; i++) {
+		igt_assert_f(wait_runtime(pci, "suspended", 20),
+			     "the idle card did not runtime-suspend\n");
+		/* Queries do not wake the card. */
+		igt_assert_eq_u64(igt_metis_get_param(fd, DRM_METIS_PARAM_DEVICE_STATE),
+				  DRM_METIS_STATE_SUSPENDED);
+		igt_assert_eq_u64(igt_metis_get_param(fd, DRM_METIS_PARAM_FW_VERSION) >> 16, 1);
+		igt_assert_eq(strcmp(igt_metis_runtime_status(pci, buf, sizeof(buf)), "suspended"), 0);
+		model_run(&m);
+		igt_info("cycle %d: status after the job: %s\n", i + 1,
+			 igt_metis_runtime_status(pci, buf, sizeof(buf)));
+	}
+	model_free(&m);
+	runtime_write(pci, "control", "on");
+	igt_assert(wait_runtime(pci, "active", 10));
+}
+
+static int cycles_from_env(const char *name, int dflt)
+{
+	const char *v = getenv(name);
+
+	return v ? atoi(v) : dflt;
+}
+
+static const struct {
+	const char *name;
+	enum igt_suspend_state state;
+	enum igt_suspend_test test;
+} modes[] = {
+	{ "s3-devices", SUSPEND_STATE_S3, SUSPEND_TEST_DEVICES },
+	{ "s3", SUSPEND_STATE_S3, SUSPEND_TEST_NONE },
+	{ "s2idle", SUSPEND_STATE_FREEZE, SUSPEND_TEST_NONE },
+	{ "s4-devices", SUSPEND_STATE_DISK, SUSPEND_TEST_DEVICES },
+	{ "s4", SUSPEND_STATE_DISK, SUSPEND_TEST_NONE },
+};
+
+igt_main
+{
+	int fd = -1;
+
+	igt_fixture {
+		fd = igt_metis_open();
+		igt_set_autoresume_delay(5);
+	}
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(modes); i++) {
+		igt_describe("Upload a model to on-card memory, run a job, suspend, "
+			     "run it again: same result, same bytes.");
+		igt_subtest_f("model-%s", modes[i].name)
+			test_model(fd, modes[i].state, modes[i].test, 1);
+
+		igt_describe("Jobs of two clients in flight on every channel and "
+			     "context at suspend each complete once, correctly.");
+		igt_subtest_f("inflight-%s", modes[i].name)
+			test_inflight(fd, modes[i].state, modes[i].test);
+	}
+
+	igt_describe("A hang pending at S3 is handled; the card works after.");
+	igt_subtest("hang-s3")
+		test_hang(fd, SUSPEND_STATE_S3, SUSPEND_TEST_NONE);
+
+	igt_describe("Firmware failing to boot at resume gives the error state "
+		     "across suspends; a rebind recovers.");
+	igt_subtest("resume-fw-fail-s3")
+		test_resume_fw_fail(&fd, SUSPEND_STATE_S3, SUSPEND_TEST_NONE);
+
+	igt_describe("Consecutive S3 cycles with the model verified each time "
+		     "(METIS_S3_CYCLES, default 3).");
+	igt_subtest("s3-cycles")
+		test_model(fd, SUSPEND_STATE_S3, SUSPEND_TEST_NONE,
+			   cycles_from_env("METIS_S3_CYCLES", 3));
+
+	igt_describe("Runtime suspend when idle, resume on the next job, data kept.");
+	igt_subtest("runtime-suspend")
+		test_runtime(fd, 3);
+
+	igt_fixture
+		close(fd);
+}
