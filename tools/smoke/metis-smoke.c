@@ -4,7 +4,10 @@
  * the UAPI header and ioctl(2). Prints "ok"/"not ok" per check and exits
  * non-zero if any check failed.
  *
- *   metis-smoke [-d /dev/accel/accel0] [-q]
+ *   metis-smoke [-d /dev/accel/accel0] [-q]      everything below "full"
+ *   metis-smoke -m hang -t TIMEOUT_MS            after the host injected one
+ *                                                dropped completion
+ *   metis-smoke -m fwfail -e CODE                the firmware did not boot
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -451,16 +454,107 @@ static void test_syncobjs(int fd)
 	check(submit(fd, &j, 1) == -EINVAL, "SUBMIT binary sync with a point -> EINVAL");
 }
 
+/*
+ * The host made the next transfer hang. A copy on rd0 is the guilty job,
+ * a firmware command on ctx1 is innocent and in flight at the reset, and a
+ * copy queued behind the guilty one on rd0 must run afterwards.
+ */
+static void test_hang(int fd, int timeout_ms)
+{
+	const size_t size = 65536;
+	uint32_t a = bo_create(fd, size, DRM_METIS_BO_HOST);
+	uint32_t b = bo_create(fd, size, DRM_METIS_BO_HOST);
+	uint32_t d = bo_create(fd, size, DRM_METIS_BO_DEVICE);
+	uint32_t d2 = bo_create(fd, size, DRM_METIS_BO_DEVICE);
+	uint32_t d3 = bo_create(fd, 4096, DRM_METIS_BO_DEVICE);
+	uint32_t r = bo_create(fd, 4096, DRM_METIS_BO_HOST);
+	uint8_t *pa = bo_map(fd, a, size), *pb = bo_map(fd, b, size);
+	uint64_t *pr = bo_map(fd, r, 4096);
+	uint64_t resets0 = 0, resets1 = 0, state = 0;
+	int64_t t0, tg, tq, ti;
+	struct drm_metis_job j;
+	int ret;
+
+	if (!pa || !pb || !pr)
+		return;
+	get_param(fd, DRM_METIS_PARAM_RESET_COUNT, &resets0);
+	fill(pa, size, 7);
+	pr[0] = 0xdeadbeef;
+
+	t0 = now_ns();
+	j = copy_job(a, 0, d, 0, size, 0);
+	check(!submit(fd, &j, 1), "submit the job that hangs");
+	usleep(200000);
+	j = fw_job(d3, 0, 4, DRM_METIS_FW_NOP, 0, 1, r, 0);
+	j.duration_us = timeout_ms * 1000;
+	check(!submit(fd, &j, 1), "submit an innocent firmware command");
+	j = copy_job(a, 0, d2, 0, size, 0);
+	check(!submit(fd, &j, 1), "queue a copy behind the hanging job");
+
+	ret = bo_wait(fd, d, timeout_ms + 10000);
+	tg = (now_ns() - t0) / 1000000;
+	check(ret == -EIO, "guilty job ends with an error (%d) after %lld ms",
+	      ret, (long long)tg);
+	check(tg < timeout_ms + 2000, "guilty job ends within timeout + 2 s");
+	ret = bo_wait(fd, d2, 10000);
+	tq = (now_ns() - t0) / 1000000;
+	check(!ret, "queued job completes (%d), %lld ms after the guilty one",
+	      ret, (long long)(tq - tg));
+	ret = bo_wait(fd, r, 20000);
+	ti = (now_ns() - t0) / 1000000;
+	check(!ret && pr[0] == 0, "innocent command replayed (%d, result %#llx) at %lld ms",
+	      ret, (unsigned long long)pr[0], (long long)ti);
+	get_param(fd, DRM_METIS_PARAM_RESET_COUNT, &resets1);
+	check(resets1 == resets0 + 1, "RESET_COUNT %llu -> %llu",
+	      (unsigned long long)resets0, (unsigned long long)resets1);
+	get_param(fd, DRM_METIS_PARAM_DEVICE_STATE, &state);
+	check(state == DRM_METIS_STATE_READY, "device ready after the reset");
+
+	memset(pb, 0, size);
+	j = copy_job(d2, 0, b, 0, size, DRM_METIS_CHANNEL_ANY);
+	ret = submit(fd, &j, 1);
+	if (!ret)
+		ret = bo_wait(fd, b, 10000);
+	check(!ret && !memcmp(pa, pb, size), "data of the queued job intact (%d)", ret);
+}
+
+/* The firmware did not boot: the device says why and refuses jobs. */
+static void test_fwfail(int fd, int code)
+{
+	uint64_t state = 0, err = 0, ver = 1;
+	struct drm_metis_job j;
+	uint32_t h, d;
+
+	get_param(fd, DRM_METIS_PARAM_DEVICE_STATE, &state);
+	get_param(fd, DRM_METIS_PARAM_FW_ERROR, &err);
+	get_param(fd, DRM_METIS_PARAM_FW_VERSION, &ver);
+	check(state == DRM_METIS_STATE_ERROR, "DEVICE_STATE is ERROR (%llu)",
+	      (unsigned long long)state);
+	check(err == (uint64_t)code, "FW_ERROR is %d (%llu)", code,
+	      (unsigned long long)err);
+	check(ver == 0, "FW_VERSION is 0 (%#llx)", (unsigned long long)ver);
+	h = bo_create(fd, 4096, DRM_METIS_BO_HOST);
+	d = bo_create(fd, 4096, DRM_METIS_BO_DEVICE);
+	j = copy_job(h, 0, d, 0, 4096, DRM_METIS_CHANNEL_ANY);
+	check(submit(fd, &j, 1) == -EIO, "SUBMIT in the error state -> EIO");
+}
+
 int main(int argc, char **argv)
 {
-	const char *dev = "/dev/accel/accel0";
-	int opt, fd;
+	const char *dev = "/dev/accel/accel0", *mode = "full";
+	int opt, fd, timeout_ms = 1000, code = 0;
 
-	while ((opt = getopt(argc, argv, "d:q")) != -1) {
+	while ((opt = getopt(argc, argv, "d:qm:t:e:")) != -1) {
 		if (opt == 'd')
 			dev = optarg;
 		else if (opt == 'q')
 			quiet = 1;
+		else if (opt == 'm')
+			mode = optarg;
+		else if (opt == 't')
+			timeout_ms = atoi(optarg);
+		else if (opt == 'e')
+			code = atoi(optarg);
 		else
 			return 2;
 	}
@@ -469,12 +563,18 @@ int main(int argc, char **argv)
 		perror(dev);
 		return 1;
 	}
-	test_params(fd);
-	test_bad_args(fd);
-	test_copies(fd, 4096);
-	test_copies(fd, 3 << 20);
-	test_fw(fd);
-	test_syncobjs(fd);
+	if (!strcmp(mode, "hang")) {
+		test_hang(fd, timeout_ms);
+	} else if (!strcmp(mode, "fwfail")) {
+		test_fwfail(fd, code);
+	} else {
+		test_params(fd);
+		test_bad_args(fd);
+		test_copies(fd, 4096);
+		test_copies(fd, 3 << 20);
+		test_fw(fd);
+		test_syncobjs(fd);
+	}
 	close(fd);
 	printf("%d checks, %d failed\n", checks, failures);
 	return failures ? 1 : 0;

@@ -311,13 +311,19 @@ int metis_ioctl_bo_wait(struct drm_device *drm, void *data,
 	} else if (!timeout) {
 		ret = -ETIME;
 	} else {
-		/* Report how the last writer ended. */
-		dma_resv_iter_begin(&cursor, obj->resv, DMA_RESV_USAGE_WRITE);
-		dma_resv_for_each_fence_unlocked(&cursor, fence) {
-			if (fence->error)
-				ret = fence->error == -ENODEV ? -ENODEV : -EIO;
+		/*
+		 * Report how the last writer ended; the unlocked iterator
+		 * would skip the signalled fences.
+		 */
+		ret = dma_resv_lock_interruptible(obj->resv, NULL);
+		if (!ret) {
+			dma_resv_for_each_fence(&cursor, obj->resv,
+						DMA_RESV_USAGE_WRITE, fence) {
+				if (fence->error)
+					ret = fence->error == -ENODEV ? -ENODEV : -EIO;
+			}
+			dma_resv_unlock(obj->resv);
 		}
-		dma_resv_iter_end(&cursor);
 	}
 	drm_gem_object_put(obj);
 	return ret;

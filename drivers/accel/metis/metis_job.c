@@ -309,45 +309,60 @@ static struct metis_queue *metis_pick_queue(struct metis_device *mdev,
 		      metis_queue(mdev, engine, 0);
 }
 
-/* Dependencies on the buffers' fences, then publish ours; all or nothing. */
+/*
+ * Dependencies on the buffers' fences, then publish ours; all or nothing.
+ * Once pushed, the job may complete and be freed at any time: what is
+ * needed afterwards is copied first.
+ */
 static int metis_job_push(struct metis_file *mfile, struct metis_job *job,
 			  struct metis_out_sync *out, u32 nout)
 {
+	struct drm_gem_object *bos[METIS_JOB_MAX_BOS];
+	bool write[METIS_JOB_MAX_BOS];
+	unsigned int i, nbos = job->nbos;
 	struct dma_fence *finished;
 	struct ww_acquire_ctx ctx;
-	unsigned int i;
 	int ret;
 
-	ret = drm_gem_lock_reservations(job->bos, job->nbos, &ctx);
+	for (i = 0; i < nbos; i++) {
+		bos[i] = job->bos[i];
+		write[i] = job->bo_write[i];
+	}
+
+	ret = drm_gem_lock_reservations(bos, nbos, &ctx);
 	if (ret)
 		return ret;
-	for (i = 0; i < job->nbos; i++) {
-		ret = dma_resv_reserve_fences(job->bos[i]->resv, 1);
+	for (i = 0; i < nbos; i++) {
+		ret = dma_resv_reserve_fences(bos[i]->resv, 1);
 		if (ret)
 			goto unlock;
 		ret = drm_sched_job_add_implicit_dependencies(&job->base,
-							      job->bos[i],
-							      job->bo_write[i]);
+							      bos[i], write[i]);
 		if (ret)
 			goto unlock;
 	}
 
+	/* The buffers stay referenced until they are unlocked. */
+	for (i = 0; i < nbos; i++)
+		drm_gem_object_get(bos[i]);
 	drm_sched_job_arm(&job->base);
 	finished = dma_fence_get(&job->base.s_fence->finished);
 	trace_metis_job_submit(job);
 	drm_sched_entity_push_job(&job->base);
 
-	for (i = 0; i < job->nbos; i++)
-		dma_resv_add_fence(job->bos[i]->resv, finished,
-				   job->bo_write[i] ? DMA_RESV_USAGE_WRITE :
-						      DMA_RESV_USAGE_READ);
-	drm_gem_unlock_reservations(job->bos, job->nbos, &ctx);
+	for (i = 0; i < nbos; i++)
+		dma_resv_add_fence(bos[i]->resv, finished,
+				   write[i] ? DMA_RESV_USAGE_WRITE :
+					      DMA_RESV_USAGE_READ);
+	drm_gem_unlock_reservations(bos, nbos, &ctx);
+	for (i = 0; i < nbos; i++)
+		drm_gem_object_put(bos[i]);
 	metis_out_syncs_signal(out, nout, finished);
 	dma_fence_put(finished);
 	return 0;
 
 unlock:
-	drm_gem_unlock_reservations(job->bos, job->nbos, &ctx);
+	drm_gem_unlock_reservations(bos, nbos, &ctx);
 	return ret;
 }
 

@@ -1,0 +1,80 @@
+#!/bin/bash
+# driver-tests.sh: the metis driver on the emulated card, in a guest of
+# each test-bed kernel: smoke test, hang recovery, firmware boot failure,
+# corrupt firmware image, single-vector MSI (guest without IOMMU).
+# Prints PASS/FAIL per (kernel, test).
+#   tools/driver-tests.sh [KERNEL...]   (default: every kernel of kernels.conf)
+# DRIVER_TESTS="smoke hang ..." runs a subset.
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/tools/testbed/lib/common.sh"
+
+out=$top/build/driver-tests
+mkdir -p "$out"
+kernels=("$@")
+if [ ${#kernels[@]} -eq 0 ]; then
+	mapfile -t kernels < <(awk '!/^#/ && NF { print $1 }' "$top/tools/testbed/kernels.conf")
+fi
+
+"$top/tools/testbed/rootfs.sh" >/dev/null || { echo "FAIL driver-tests: no build root"; exit 1; }
+prefix=$("$top/emulator/build.sh" | tail -n1) || { echo "FAIL driver-tests: no QEMU"; exit 1; }
+
+# The smoke binary, built in the guest's own distribution.
+tb_log "building metis-smoke"
+if ! "$top/tools/testbed/chroot.sh" -- gcc -O2 -Wall -Werror \
+	-I"$top/include/uapi/drm" -I/usr/include/drm \
+	-o "$out/metis-smoke" "$top/tools/smoke/metis-smoke.c" > "$out/smoke-build.log" 2>&1; then
+	cat "$out/smoke-build.log"
+	echo "FAIL driver-tests: metis-smoke does not build"
+	exit 1
+fi
+
+# A corrupt image (payload checksum): the driver must refuse it itself.
+badfw=$out/metis-fw-badcrc.bin
+"$prefix/bin/metis-mkfw" -o "$badfw" --break checksum >/dev/null ||
+	{ echo "FAIL driver-tests: metis-mkfw failed"; exit 1; }
+
+build_module() {
+	local k=$1 abi dir=$out/$1
+	abi=$("$top/tools/testbed/kernels.sh" --abi "$k") || return 1
+	rm -rf "$dir" && mkdir -p "$dir/drivers/accel" "$dir/include/uapi/drm"
+	cp "$top/Kbuild" "$dir/"
+	cp -r "$top/drivers/accel/metis" "$dir/drivers/accel/"
+	cp "$top/include/uapi/drm/metis_accel.h" "$dir/include/uapi/drm/"
+	"$top/tools/testbed/chroot.sh" -- make -C "/usr/src/linux-headers-$abi" \
+		M="$dir" -j2 modules > "$dir/build.log" 2>&1 &&
+		[ -f "$dir/drivers/accel/metis/metis.ko" ]
+}
+
+# guest_test KERNEL MODE [run-in-guest options...]
+guest_test() {
+	local k=$1 mode=$2 log
+	shift 2
+	case " ${DRIVER_TESTS:-$mode} " in *" $mode "*) ;; *) return 0 ;; esac
+	log=$out/$k/$mode.log
+	tb_log "driver test $mode on $k"
+	if "$top/tools/testbed/run-in-guest.sh" --kernel "$k" --timeout 300 --quiet \
+		--results "$out/$k/run-$mode" "$@" -- \
+		bash /metis/tools/smoke/guest-test.sh "$mode" \
+		"/metis/build/driver-tests/$k/drivers/accel/metis/metis.ko" \
+		/metis/build/driver-tests/metis-smoke > "$log" 2>&1; then
+		echo "PASS driver-$mode-$k"
+	else
+		cat "$out/$k/run-$mode/output" 2>/dev/null | tail -n 40
+		tail -n 5 "$log"
+		echo "FAIL driver-$mode-$k: $(grep -h '^guest-test:' "$out/$k/run-$mode/output" 2>/dev/null | tail -n1) (log: $log)"
+	fi
+}
+
+for k in "${kernels[@]}"; do
+	if ! build_module "$k"; then
+		tail -n 20 "$out/$k/build.log"
+		echo "FAIL driver-tests-$k: module build failed"
+		continue
+	fi
+	guest_test "$k" smoke
+	guest_test "$k" hang
+	guest_test "$k" fwfail
+	guest_test "$k" badfw --firmware "$badfw"
+	guest_test "$k" single --no-iommu
+done
