@@ -1,0 +1,462 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Copyright (C) 2026 The metis authors
+ */
+
+/**
+ * TEST: metis hotunplug
+ * Category: Core
+ * Description: Detach without crashes, modelled on IGT's core_hotunplug:
+ *	driver unbind/bind, PCI remove/rescan, surprise removal (QMP
+ *	device_del/device_add on the root port) and link down, each idle and
+ *	with load (jobs running on every channel and context, a client
+ *	holding open files, BOs, an mmap, an exported dma-buf and an exported
+ *	syncobj); module unload and reload.  The client gets ENODEV, never a
+ *	hang, and afterwards a new client runs a verified job.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <xf86drm.h>
+
+#include "igt.h"
+#include "igt_metis.h"
+
+#define PAGE 4096ull
+#define LOAD_SIZE (1ull << 20)
+
+struct hotunplug {
+	int fd;			/* the client kept across the event, or -1 */
+	char pci[32];
+	const char *failure;	/* what is being done, for post-mortems */
+};
+
+/* What a busy client holds. */
+struct load {
+	int fd;
+	uint32_t host, card[4], res, syncobj;
+	uint8_t *map;
+	int dmabuf, syncobj_fd;
+};
+
+static void set_failure(struct hotunplug *p, const char *what)
+{
+	p->failure = what;
+	igt_debug("%s\n", what);
+}
+
+static bool pci_present(const char *pci)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s", pci);
+	return access(path, F_OK) == 0;
+}
+
+static void write_sysfs(const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY);
+
+	igt_assert_f(fd >= 0, "open %s: %s\n", path, strerror(errno));
+	igt_assert_f(write(fd, val, strlen(val)) == (ssize_t)strlen(val),
+		     "write %s: %s\n", path, strerror(errno));
+	close(fd);
+}
+
+static bool wait_for(bool (*cond)(const char *), const char *pci, bool want,
+		     int timeout_s)
+{
+	for (int i = 0; i < timeout_s * 20; i++) {
+		if (cond(pci) == want)
+			return true;
+		usleep(50000);
+	}
+	return false;
+}
+
+static void driver_unbind(struct hotunplug *p)
+{
+	set_failure(p, "driver unbind timeout");
+	igt_set_timeout(60, p->failure);
+	igt_metis_unbind(p->pci);
+	igt_reset_timeout();
+}
+
+static void driver_bind(struct hotunplug *p)
+{
+	set_failure(p, "driver bind timeout");
+	igt_set_timeout(60, p->failure);
+	igt_metis_bind(p->pci);
+	igt_reset_timeout();
+}
+
+static void device_unplug(struct hotunplug *p)
+{
+	char path[128];
+
+	set_failure(p, "device remove timeout");
+	igt_set_timeout(60, p->failure);
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/remove", p->pci);
+	write_sysfs(path, "1");
+	igt_assert(!pci_present(p->pci));
+	igt_reset_timeout();
+}
+
+static void bus_rescan(struct hotunplug *p)
+{
+	set_failure(p, "bus rescan timeout");
+	igt_set_timeout(60, p->failure);
+	write_sysfs("/sys/bus/pci/rescan", "1");
+	igt_assert_f(wait_for(pci_present, p->pci, true, 30),
+		     "%s did not come back\n", p->pci);
+	igt_reset_timeout();
+}
+
+static void qmp_device(struct hotunplug *p, bool add)
+{
+	char reply[512];
+	int ret;
+
+	igt_require_metis_qmp();
+	set_failure(p, add ? "device_add" : "device_del");
+	igt_set_timeout(60, p->failure);
+	ret = igt_metis_qmp(add ?
+		"{\"execute\":\"device_add\",\"arguments\":{\"driver\":\"metis\",\"bus\":\"rp1\",\"id\":\"metis0\"}}" :
+		"{\"execute\":\"device_del\",\"arguments\":{\"id\":\"metis0\"}}",
+		reply, sizeof(reply));
+	igt_assert_f(ret == 0, "%s: %s\n", p->failure, reply);
+	igt_assert_f(wait_for(pci_present, p->pci, add, 30),
+		     "%s: the guest did not see it\n", p->failure);
+	igt_reset_timeout();
+}
+
+static void link_down(struct hotunplug *p, bool down)
+{
+	char json[256];
+
+	igt_require_metis_qmp();
+	snprintf(json, sizeof(json),
+		 "{\"execute\":\"qom-set\",\"arguments\":{\"path\":\"/machine/peripheral/metis0\",\"property\":\"link-down\",\"value\":%s}}",
+		 down ? "true" : "false");
+	igt_assert_eq(igt_metis_qmp(json, NULL, 0), 0);
+}
+
+/* A new client runs verified jobs on every channel. */
+static void healthcheck(struct hotunplug *p)
+{
+	uint32_t host, back, card;
+	uint8_t *hm, *bm;
+	int fd;
+
+	set_failure(p, "healthcheck: card not ready again");
+	igt_set_timeout(120, p->failure);
+	fd = igt_metis_wait_ready(60);
+	igt_assert_f(fd >= 0, "no ready card after the event\n");
+	igt_assert_eq_u64(igt_metis_get_param(fd, DRM_METIS_PARAM_DEVICE_ID),
+			  (uint64_t)METIS_PCI_VENDOR << 16 | METIS_PCI_DEVICE);
+	set_failure(p, "healthcheck: jobs");
+	host = igt_metis_bo_create(fd, LOAD_SIZE, DRM_METIS_BO_HOST, 0);
+	back = igt_metis_bo_create(fd, LOAD_SIZE, DRM_METIS_BO_HOST, 0);
+	card = igt_metis_bo_create(fd, LOAD_SIZE, DRM_METIS_BO_DEVICE, 0);
+	hm = igt_metis_bo_mmap(fd, host, LOAD_SIZE);
+	bm = igt_metis_bo_mmap(fd, back, LOAD_SIZE);
+	for (uint32_t c = 0; c < 4; c++) {
+		igt_metis_pattern(hm, LOAD_SIZE, 900 + c);
+		memset(bm, 0, LOAD_SIZE);
+		igt_metis_copy(fd, card, 0, host, 0, LOAD_SIZE, c);
+		igt_metis_copy(fd, back, 0, card, 0, LOAD_SIZE, 3 - c);
+		igt_assert_eq_u64(igt_metis_first_diff(hm, bm, LOAD_SIZE), LOAD_SIZE);
+	}
+	munmap(hm, LOAD_SIZE);
+	munmap(bm, LOAD_SIZE);
+	close(fd);
+	igt_reset_timeout();
+	p->failure = NULL;
+}
+
+static void load_start(struct hotunplug *p, struct load *l)
+{
+	struct drm_metis_sync out = { .flags = DRM_METIS_SYNC_TIMELINE, .point = 1 };
+	struct drm_metis_job jobs[12];
+	int n = 0;
+
+	l->fd = p->fd;
+	l->host = igt_metis_bo_create(l->fd, LOAD_SIZE, DRM_METIS_BO_HOST, 0);
+	l->res = igt_metis_bo_create(l->fd, PAGE, DRM_METIS_BO_HOST, 0);
+	l->map = igt_metis_bo_mmap(l->fd, l->host, LOAD_SIZE);
+	igt_metis_pattern(l->map, LOAD_SIZE, 1);
+	l->syncobj = igt_metis_syncobj_create(l->fd);
+	out.handle = l->syncobj;
+	for (int c = 0; c < 4; c++) {
+		l->card[c] = igt_metis_bo_create(l->fd, LOAD_SIZE, DRM_METIS_BO_DEVICE, 0);
+		/* Up on read channel c, 5 s of firmware work, down on write c. */
+		igt_metis_job_copy(&jobs[n++], l->card[c], 0, l->host, 0, LOAD_SIZE, c);
+		igt_metis_job_fw(&jobs[n], DRM_METIS_FW_XOR32, l->card[c], 0,
+				 LOAD_SIZE, 0xffffffff, c);
+		jobs[n++].duration_us = 5000000;
+		igt_metis_job_copy(&jobs[n++], l->res, 0, l->card[c], 0, PAGE, c);
+	}
+	jobs[n - 1].out_syncs = (uintptr_t)&out;
+	jobs[n - 1].out_sync_count = 1;
+	igt_metis_submit(l->fd, jobs, n, 0);
+	igt_assert_eq(drmPrimeHandleToFD(l->fd, l->host, DRM_CLOEXEC | DRM_RDWR,
+					 &l->dmabuf), 0);
+	igt_assert_eq(drmSyncobjHandleToFD(l->fd, l->syncobj, &l->syncobj_fd), 0);
+	/* Really running: the firmware work takes seconds. */
+	igt_assert(igt_metis_syncobj_busy(l->fd, l->syncobj, 1));
+}
+
+static sigjmp_buf sigbus_jmp;
+
+static void on_sigbus(int sig)
+{
+	siglongjmp(sigbus_jmp, 1);
+}
+
+/* After the card went away: what the busy client sees. */
+static void load_check_gone(struct load *l)
+{
+	struct sigaction sa = { .sa_handler = on_sigbus }, old;
+	volatile uint64_t sum = 0;
+	uint64_t v;
+	void *dm;
+	int ret;
+
+	/* Waits end instead of hanging. */
+	igt_set_timeout(30, "waiting on jobs of a removed card");
+	ret = __igt_metis_syncobj_wait(l->fd, l->syncobj, 1, 20 * NSEC_PER_SEC);
+	igt_assert_f(ret == 0, "syncobj wait after removal: %d\n", ret);
+	ret = __igt_metis_bo_wait(l->fd, l->card[0], 0, 20 * NSEC_PER_SEC);
+	igt_assert_f(ret == -ENODEV || ret == -EIO || ret == 0,
+		     "BO_WAIT after removal: %d\n", ret);
+	igt_reset_timeout();
+	/* Ioctls that need the card fail with ENODEV. */
+	igt_assert_eq(__igt_metis_get_param(l->fd, DRM_METIS_PARAM_DEVICE_ID, 0, &v),
+		      -ENODEV);
+	{
+		uint32_t h;
+
+		igt_assert_eq(__igt_metis_bo_create(l->fd, PAGE, DRM_METIS_BO_HOST, &h),
+			      -ENODEV);
+	}
+	/* The mmap stays readable or faults cleanly. */
+	sigaction(SIGBUS, &sa, &old);
+	if (!sigsetjmp(sigbus_jmp, 1)) {
+		for (uint64_t i = 0; i < LOAD_SIZE; i += PAGE)
+			sum += l->map[i];
+		igt_info("mmap still readable after removal\n");
+	} else {
+		igt_info("mmap faults (SIGBUS) after removal\n");
+	}
+	sigaction(SIGBUS, &old, NULL);
+	/* The exported dma-buf stays valid for its holder. */
+	dm = mmap(NULL, LOAD_SIZE, PROT_READ, MAP_SHARED, l->dmabuf, 0);
+	if (dm != MAP_FAILED) {
+		uint8_t *want = malloc(LOAD_SIZE);
+
+		igt_metis_pattern(want, LOAD_SIZE, 1);
+		igt_assert_eq_u64(igt_metis_first_diff(want, dm, LOAD_SIZE), LOAD_SIZE);
+		free(want);
+		munmap(dm, LOAD_SIZE);
+	}
+	(void)sum;
+}
+
+static void load_close(struct load *l)
+{
+	close(l->dmabuf);
+	close(l->syncobj_fd);
+	munmap(l->map, LOAD_SIZE);
+	/* Closing handles of a removed card must not crash; results ignored. */
+	close(l->fd);
+}
+
+enum event { UNBIND, REMOVE, QMP_DEL, LINK_DOWN };
+
+static void detach(struct hotunplug *p, enum event e)
+{
+	switch (e) {
+	case UNBIND:
+		driver_unbind(p);
+		break;
+	case REMOVE:
+		device_unplug(p);
+		break;
+	case QMP_DEL:
+		qmp_device(p, false);
+		break;
+	case LINK_DOWN:
+		link_down(p, true);
+		/* The driver notices all-ones reads; then remove the corpse. */
+		sleep(2);
+		device_unplug(p);
+		link_down(p, false);
+		break;
+	}
+}
+
+static void reattach(struct hotunplug *p, enum event e)
+{
+	switch (e) {
+	case UNBIND:
+		driver_bind(p);
+		break;
+	case REMOVE:
+	case LINK_DOWN:
+		bus_rescan(p);
+		break;
+	case QMP_DEL:
+		qmp_device(p, true);
+		break;
+	}
+}
+
+/* When the client kept across the event closes its file. */
+enum close_at {
+	BEFORE,		/* before the event (cold; with load: after it) */
+	DETACHED,	/* after the detach */
+	REATTACHED,	/* after the reattach, before the healthcheck */
+	LATE,		/* after the healthcheck */
+};
+
+static void client_close(struct hotunplug *p, struct load *l, bool load)
+{
+	if (p->fd < 0)
+		return;
+	if (load)
+		load_close(l);
+	else
+		close(p->fd);
+	p->fd = -1;
+}
+
+static void run(struct hotunplug *p, enum event e, enum close_at when, bool load)
+{
+	struct load l;
+
+	p->fd = igt_metis_wait_ready(30);
+	igt_assert_fd(p->fd);
+	igt_assert(igt_metis_pci_address(p->fd, p->pci, sizeof(p->pci)));
+	if (load)
+		load_start(p, &l);
+	else if (when == BEFORE)
+		client_close(p, &l, false);
+	detach(p, e);
+	if (load)
+		load_check_gone(&l);
+	else if (p->fd >= 0)
+		igt_assert_eq(__igt_metis_get_param(p->fd, DRM_METIS_PARAM_DEVICE_ID,
+						    0, NULL), -ENODEV);
+	if (when <= DETACHED)
+		client_close(p, &l, load);
+	reattach(p, e);
+	if (when == REATTACHED)
+		client_close(p, &l, load);
+	healthcheck(p);
+	client_close(p, &l, load);
+}
+
+/* Put back whatever a failed subtest left missing. */
+static void recover(struct hotunplug *p)
+{
+	if (!p->pci[0])
+		return;
+	if (igt_metis_has_qmp())
+		link_down(p, false);
+	if (!pci_present(p->pci) && igt_metis_has_qmp())
+		igt_metis_qmp("{\"execute\":\"device_add\",\"arguments\":{\"driver\":\"metis\",\"bus\":\"rp1\",\"id\":\"metis0\"}}", NULL, 0);
+	if (!pci_present(p->pci))
+		write_sysfs("/sys/bus/pci/rescan", "1");
+	wait_for(pci_present, p->pci, true, 30);
+	if (!igt_metis_bound(p->pci))
+		igt_metis_bind(p->pci);
+}
+
+static void module_reload(struct hotunplug *p, bool load, int count)
+{
+	const char *ko = getenv("METIS_KO");
+	char cmd[512];
+
+	igt_require_f(ko, "METIS_KO (the module file) not set\n");
+	for (int i = 0; i < count; i++) {
+		if (load) {
+			/* A busy client that exits before the unload. */
+			igt_fork(child, 1) {
+				struct hotunplug q = *p;
+				struct load l;
+
+				q.fd = igt_metis_open();
+				load_start(&q, &l);
+			}
+			igt_waitchildren();
+		}
+		set_failure(p, "rmmod");
+		igt_set_timeout(60, p->failure);
+		igt_assert_eq(system("rmmod metis"), 0);
+		igt_assert(!igt_metis_bound(p->pci));
+		snprintf(cmd, sizeof(cmd), "insmod %s", ko);
+		set_failure(p, "insmod");
+		igt_assert_eq(system(cmd), 0);
+		igt_reset_timeout();
+		healthcheck(p);
+	}
+}
+
+igt_main
+{
+	static const struct {
+		const char *name;
+		enum event e;
+		enum close_at when;
+	} cases[] = {
+		{ "unbind-rebind", UNBIND, BEFORE },
+		{ "unplug-rescan", REMOVE, BEFORE },
+		{ "hotunbind-rebind", UNBIND, DETACHED },
+		{ "hotunplug-rescan", REMOVE, DETACHED },
+		{ "hotrebind", UNBIND, REATTACHED },
+		{ "hotrebind-lateclose", UNBIND, LATE },
+		{ "hotreplug", REMOVE, REATTACHED },
+		{ "hotreplug-lateclose", REMOVE, LATE },
+		{ "surprise-unplug-replug", QMP_DEL, REATTACHED },
+		{ "surprise-unplug-replug-lateclose", QMP_DEL, LATE },
+		{ "linkdown-rescan", LINK_DOWN, DETACHED },
+	};
+	struct hotunplug p = { .fd = -1 };
+
+	igt_fixture {
+		int fd = igt_metis_open();
+
+		igt_assert(igt_metis_pci_address(fd, p.pci, sizeof(p.pci)));
+		close(fd);
+		igt_require_f(igt_metis_bound(p.pci), "card not bound to metis\n");
+	}
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(cases); i++) {
+		for (int load = 0; load < 2; load++) {
+			igt_subtest_group {
+				igt_describe("Detach and reattach the card; a new client "
+					     "then runs verified jobs.");
+				igt_subtest_f("%s%s", cases[i].name, load ? "-with-load" : "")
+					run(&p, cases[i].e, cases[i].when, load);
+
+				igt_fixture {
+					if (p.fd >= 0)
+						close(p.fd);
+					p.fd = -1;
+					recover(&p);
+				}
+			}
+		}
+	}
+
+	igt_describe("rmmod after busy clients exit, insmod, verified jobs; "
+		     "METIS_RELOAD_COUNT times (default 5).");
+	igt_subtest("module-reload-with-load")
+		module_reload(&p, true, getenv("METIS_RELOAD_COUNT") ?
+			      atoi(getenv("METIS_RELOAD_COUNT")) : 5);
+}
