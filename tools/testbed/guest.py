@@ -30,7 +30,8 @@ def parse(argv):
     opts, cmd = argv[:i], argv[i + 1:]
     o = {"qemu_arg": [], "append": "", "mem": "1024", "timeout": "600",
          "card_props": "", "iommu": True, "card": True, "disk": None,
-         "qmp": None, "hook": None, "firmware": None, "quiet": False}
+         "qmp": None, "hook": None, "firmware": None, "quiet": False,
+         "stop_on": None}
     flags = {"--no-iommu": ("iommu", False), "--no-card": ("card", False),
              "--quiet": ("quiet", True)}
     j = 0
@@ -125,6 +126,7 @@ class Run:
         self.ser_pos = 0
         self.boot_time = None
         self.pending_serial = []
+        self.stopped_on = None
         self.events_log = open(os.path.join(self.run, "events.log"), "a")
 
     def now(self):
@@ -211,13 +213,17 @@ class Run:
             sys.stdout.flush()
 
     def watch_serial(self):
-        if self.boot_time is not None:
+        stop = self.o["stop_on"]
+        if self.boot_time is not None and not stop:
             return
         with open(os.path.join(self.run, "serial.log"), "rb") as f:
-            if READY in f.read():
-                self.boot_time = self.now()
-                with open(os.path.join(self.run, "boot-time"), "w") as t:
-                    t.write("%.2f\n" % self.boot_time)
+            log = f.read()
+        if stop and self.stopped_on is None and stop.encode() in log:
+            self.stopped_on = self.now()
+        if self.boot_time is None and READY in log:
+            self.boot_time = self.now()
+            with open(os.path.join(self.run, "boot-time"), "w") as t:
+                t.write("%.2f\n" % self.boot_time)
 
     def serve_requests(self):
         now = self.now()
@@ -287,6 +293,8 @@ class Run:
         timed_out = False
         while self.qemu.poll() is None:
             self.poll(0.1)
+            if self.stopped_on is not None and self.now() > self.stopped_on + 1:
+                break
             if self.now() > timeout:
                 timed_out = True
                 break
@@ -307,6 +315,8 @@ class Run:
             print("TB: guest (%s) timed out after %d s; serial log tail:\n%s"
                   % (what, timeout, tail(os.path.join(self.run, "serial.log"))), file=sys.stderr)
             return 124
+        if self.stopped_on is not None:
+            return 0
         try:
             with open(os.path.join(self.run, "rc")) as f:
                 rc = int(f.read().strip())

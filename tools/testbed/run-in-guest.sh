@@ -22,6 +22,8 @@
 #   --firmware FILE    image installed as /lib/firmware/axelera/metis-fw.bin
 #                      (default: a valid one from metis-mkfw; "none": no file)
 #   --quiet            do not stream CMD's output (it stays in RESULTS/output)
+#   --stop-on TEXT     stop QEMU (status 0) once TEXT appears on the serial
+#                      console (for guests that cannot report through 9p)
 # Exit status: CMD's; 124 timeout; 125 guest stopped without a result.
 set -eu
 . "$(dirname "$0")/lib/common.sh"
@@ -34,7 +36,7 @@ while [ $# -gt 0 ]; do
 	--out) out=$2; shift 2 ;;
 	--firmware) firmware=$2; shift 2 ;;
 	--no-iommu|--no-card|--quiet) pass+=("$1"); shift ;;
-	--card-props|--qemu-arg|--append|--mem|--timeout|--qmp|--hook|--disk)
+	--card-props|--qemu-arg|--append|--mem|--timeout|--qmp|--hook|--disk|--stop-on)
 		[ $# -ge 2 ] || tb_die "$1 needs a value"
 		pass+=("$1" "$2"); shift 2 ;;
 	--) shift; break ;;
@@ -53,7 +55,7 @@ read -r name abi kdir < <("$TB_DIR/kernels.sh" "$kernel" | tail -n1)
 initrd=$("$TB_DIR/initramfs.sh" "$abi" "$root" | tail -n1)
 
 if [ -z "$firmware" ] && [ -x "$prefix/bin/metis-mkfw" ]; then
-	firmware=$TB_CACHE/firmware/$(basename "$prefix")/metis-fw.bin
+	firmware=$TB_CACHE/firmware/$(tb_hash "$prefix/bin/metis-mkfw")/metis-fw.bin
 	if [ ! -f "$firmware" ]; then
 		mkdir -p "$(dirname "$firmware")"
 		"$prefix/bin/metis-mkfw" -o "$firmware.tmp" >/dev/null && mv "$firmware.tmp" "$firmware"

@@ -1,0 +1,36 @@
+#!/bin/bash
+# Suite: the emulated card in a guest of every test-bed kernel.  One boot per
+# kernel with the IOMMU runs lspci, S3 (5 cycles; 20 with TB_LONG=1 or
+# S3_CYCLES=N), s2idle and hot-unplug/replug checks (guest/card-checks.sh);
+# a second boot without the IOMMU checks lspci again.
+set -u
+. "$(dirname "$0")/../lib/common.sh"
+. "$TB_DIR/lib/kernels.sh"
+run=$TB_DIR/run-in-guest.sh
+cycles=${S3_CYCLES:-5}
+[ "${TB_LONG:-}" = 1 ] && cycles=${S3_CYCLES:-20}
+checks=tools/testbed/tests/guest/card-checks.sh
+
+# guest NAME CHECKS... -- RUN-IN-GUEST OPTIONS: one boot; a FAIL line when
+# the guest itself failed (timeout, crash) rather than a check.
+guest() {
+	local name=$1 rc out
+	shift
+	out=$("$run" "$@")
+	rc=$?
+	printf '%s\n' "$out"
+	if [ "$rc" -ge 124 ] || ! grep -q '^\(PASS\|FAIL\|SKIP\) ' <<<"$out"; then
+		echo "FAIL $name: guest failed with status $rc (log above)"
+	fi
+}
+
+for k in ${TB_KERNELS:-$(tb_kernel_names)}; do
+	tb_log "kernel $k: card, IOMMU: lspci, $cycles x S3, s2idle, hotplug"
+	guest "$k/boot" --kernel "$k" --timeout $((120 + cycles * 6)) \
+		--results "$TB_TOP/build/testbed/runs/card-$k" \
+		-- env S3_CYCLES="$cycles" "$checks" lspci s3 s2idle hotplug
+	tb_log "kernel $k: card, no IOMMU: lspci"
+	guest "$k/boot-noiommu" --kernel "$k" --no-iommu --timeout 120 \
+		--results "$TB_TOP/build/testbed/runs/card-$k-noiommu" \
+		-- env TB_SUFFIX=-noiommu "$checks" lspci
+done

@@ -1,0 +1,39 @@
+#!/bin/bash
+# Suite: S4 on every test-bed kernel: hibernate to a virtio-blk swap disk in
+# one QEMU boot, restore in a second boot with the same command line, check
+# a tmpfs canary and the card (guest/s4-hibernate.sh).
+set -u
+. "$(dirname "$0")/../lib/common.sh"
+. "$TB_DIR/lib/kernels.sh"
+run=$TB_DIR/run-in-guest.sh
+for k in ${TB_KERNELS:-$(tb_kernel_names)}; do
+	r=$TB_TOP/build/testbed/runs/s4-$k
+	rm -rf "$r" && mkdir -p "$r"
+	truncate -s 1G "$r/swap.img"
+	opts=(--kernel "$k" --disk "$r/swap.img" --append tb.resume --results "$r" --timeout 90)
+	tb_log "kernel $k: S4 hibernate"
+	start=$SECONDS
+	"$run" "${opts[@]}" -- tools/testbed/tests/guest/s4-hibernate.sh
+	rc=$?
+	t1=$((SECONDS - start))
+	if [ "$rc" != 125 ] || ! grep -q 'TB-S4: hibernating' "$r/serial.log" ||
+		! grep -q 'SHUTDOWN' "$r/events.log"; then
+		echo "FAIL $k/s4-hibernate: first boot did not power off in S4 (status $rc, see $r)"
+		continue
+	fi
+	cp "$r/serial.log" "$r/serial-1.log"
+	echo "PASS $k/s4-hibernate (boot + image: $t1 s)"
+	tb_log "kernel $k: S4 restore"
+	start=$SECONDS
+	# The same command line; the command runs only when nothing is restored.
+	# The restored guest cannot power off cleanly (device shutdown waits
+	# on the dead 9p queues), so QEMU is stopped once it has reported.
+	"$run" "${opts[@]}" --stop-on 'TB-S4: restored' -- sh -c 'echo "TB-S4: no image restored"; exit 1'
+	rc=$?
+	line=$(grep -a -o 'TB-S4: [a-z].*' "$r/serial.log" | tr -d '\r' | tail -n1)
+	if [ "$line" = "TB-S4: restored canary=ok card=ok" ]; then
+		echo "PASS $k/s4-restore (boot + restore: $((SECONDS - start)) s)"
+	else
+		echo "FAIL $k/s4-restore: ${line:-no restore marker} (status $rc, see $r)"
+	fi
+done
