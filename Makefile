@@ -24,5 +24,9 @@ clean:
 check:
 	tools/check.sh
 
+# The same with the long test-bed loops (20 S3 cycles per kernel).
+check-long:
+	TB_LONG=1 tools/check.sh
+
 demo:
 	tools/demo.sh
