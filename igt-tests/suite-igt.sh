@@ -6,6 +6,8 @@
 #
 #   suite-igt.sh [KERNEL...]        default: every kernel of kernels.conf
 #   METIS_IGT_FILTER=REGEX          only matching tests (igt_runner -t)
+#   METIS_IGT_SUITE=NAME            run directory tag (default "all")
+#   METIS_IGT_NO_LIB=1              skip the library tests and CLI checks
 #
 # The driver is built here for each kernel (in the trixie root, from a
 # private copy of the tree so that parallel builds for other kernels do not
@@ -41,12 +43,12 @@ for k in "${kernels[@]}"; do
 		continue
 	fi
 	ko=$(find "$mod" -name metis.ko | head -n1)
-	run=build/testbed/runs/igt-$name
+	run=build/testbed/runs/igt-${METIS_IGT_SUITE:-all}-$name
 	rm -rf "$run"
 	echo "TB: igt: running the tests in a $name guest"
 	tools/testbed/run-in-guest.sh --kernel "$k" --results "$run" --quiet \
 		--timeout "${METIS_IGT_TIMEOUT:-3000}" -- \
-		env METIS_KO="/metis/${ko#$top/}" \
+		env METIS_KO="/metis/${ko#$top/}" METIS_IGT_NO_LIB="${METIS_IGT_NO_LIB:-}" \
 		igt-tests/guest/run-all.sh ${METIS_IGT_FILTER:+-t "$METIS_IGT_FILTER"}
 	rc=$?
 	sed -e "s/^\(PASS\|FAIL\|SKIP\) lib-/\1 lib-$name-/" "$run/libtest.txt" 2>/dev/null |

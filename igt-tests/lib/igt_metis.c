@@ -459,6 +459,28 @@ int igt_metis_wait_ready(int timeout_s)
 	return -ETIMEDOUT;
 }
 
+void igt_metis_clear_faults(int sig)
+{
+	static const char *const props[] = {
+		"fault-drop-completions", "fault-fw-boot-fail", "fault-corrupt",
+		"fault-irq-storm-hz",
+	};
+	char json[512];
+
+	if (!igt_metis_has_qmp())
+		return;
+	for (unsigned int i = 0; i < ARRAY_SIZE(props); i++) {
+		snprintf(json, sizeof(json),
+			 "{\"execute\":\"qom-set\",\"arguments\":{\"path\":\"%s\","
+			 "\"property\":\"%s\",\"value\":0}}", card_qom_path(), props[i]);
+		igt_metis_qmp(json, NULL, 0);
+	}
+	snprintf(json, sizeof(json),
+		 "{\"execute\":\"qom-set\",\"arguments\":{\"path\":\"%s\","
+		 "\"property\":\"link-down\",\"value\":false}}", card_qom_path());
+	igt_metis_qmp(json, NULL, 0);
+}
+
 void igt_metis_pattern(void *buf, uint64_t size, uint32_t seed)
 {
 	uint64_t x = seed * 0x9e3779b97f4a7c15ull + 0x1234567;

@@ -40,7 +40,8 @@ for name in names:
     else:
         extra = ""
         if res.startswith("dmesg"):
-            lines = [l for l in t.get("dmesg", "").splitlines() if "<" in l[:6]]
+            lines = [l for l in t.get("dmesg", "").splitlines()
+                     if re.match(r"<[0-3]>", l)]
             extra = " (kernel: %s)" % (lines[-1].strip() if lines else "warnings")
         print("FAIL %s: %s: %s%s" % (short, res, reason(t, res), extra))
         fails += 1

@@ -434,6 +434,7 @@ igt_main
 		igt_assert(igt_metis_pci_address(fd, p.pci, sizeof(p.pci)));
 		close(fd);
 		igt_require_f(igt_metis_bound(p.pci), "card not bound to metis\n");
+		igt_install_exit_handler(igt_metis_clear_faults);
 	}
 
 	for (unsigned int i = 0; i < ARRAY_SIZE(cases); i++) {

@@ -347,6 +347,7 @@ igt_main
 	igt_fixture {
 		fd = igt_metis_open();
 		igt_set_autoresume_delay(5);
+		igt_install_exit_handler(igt_metis_clear_faults);
 	}
 
 	for (unsigned int i = 0; i < ARRAY_SIZE(modes); i++) {

@@ -83,14 +83,6 @@ static void *wait_fn(void *arg)
 	return NULL;
 }
 
-static void clear_faults(int sig)
-{
-	if (!igt_metis_has_qmp())
-		return;
-	igt_metis_qmp("{\"execute\":\"qom-set\",\"arguments\":{\"path\":\"/machine/peripheral/metis0\",\"property\":\"fault-drop-completions\",\"value\":0}}", NULL, 0);
-	igt_metis_qmp("{\"execute\":\"qom-set\",\"arguments\":{\"path\":\"/machine/peripheral/metis0\",\"property\":\"fault-fw-boot-fail\",\"value\":0}}", NULL, 0);
-}
-
 struct bufs {
 	uint32_t host, card, back;
 	uint8_t *hm, *bm;
@@ -364,7 +356,7 @@ igt_main
 
 	igt_fixture {
 		fd = igt_metis_open();
-		igt_install_exit_handler(clear_faults);
+		igt_install_exit_handler(igt_metis_clear_faults);
 	}
 
 	igt_describe("A hung DMA copy: guilty fails, queued innocent completes, "
