@@ -45,10 +45,20 @@ tb_apt_setup() {
 		mv "$TB_APT/etc/sources.list.new" "$TB_APT/etc/sources.list"
 	rm -f "$TB_APT/etc/sources.list.new"
 	touch "$TB_APT/state/status"
-	# Refresh the indexes at most once every 12 hours.
-	if [ -z "$(find "$TB_APT/state/lists" -maxdepth 1 -name '*Packages*' -mmin -720 2>/dev/null | head -n1)" ]; then
-		tb_apt_get update -q >&2 || return 1
-	fi
+	# Refresh the indexes at most once every 12 hours; one caller at a
+	# time (apt locks its lists; concurrent callers would fail).
+	tb_apt_fresh && return 0
+	(
+		flock 8
+		tb_apt_fresh && exit 0
+		echo "TB: apt: updating the trixie indexes" >&2
+		tb_apt_get update -q > "$TB_APT/update.log" 2>&1 ||
+			{ tail -n 20 "$TB_APT/update.log" >&2; exit 1; }
+	) 8>"$TB_APT/update.lock"
+}
+
+tb_apt_fresh() {
+	[ -n "$(find "$TB_APT/state/lists" -maxdepth 1 -name '*Packages*' -mmin -720 2>/dev/null | head -n1)" ]
 }
 
 tb_apt_opts() {

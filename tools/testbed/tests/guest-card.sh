@@ -16,12 +16,14 @@ checks=tools/testbed/tests/guest/card-checks.sh
 guest() {
 	local name=$1 rc out
 	shift
-	out=$("$run" "$@")
-	rc=$?
-	printf '%s\n' "$out"
-	if [ "$rc" -ge 124 ] || ! grep -q '^\(PASS\|FAIL\|SKIP\) ' <<<"$out"; then
+	out=$(mktemp)
+	# Streamed through tee: check.sh shows each result as it comes.
+	"$run" "$@" | tee "$out"
+	rc=${PIPESTATUS[0]}
+	if [ "$rc" -ge 124 ] || ! grep -q '^\(PASS\|FAIL\|SKIP\) ' "$out"; then
 		echo "FAIL $name: guest failed with status $rc (log above)"
 	fi
+	rm -f "$out"
 }
 
 for k in ${TB_KERNELS:-$(tb_kernel_names)}; do
