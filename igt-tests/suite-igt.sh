@@ -8,58 +8,73 @@
 #   METIS_IGT_FILTER=REGEX          only matching tests (igt_runner -t)
 #   METIS_IGT_SUITE=NAME            run directory tag (default "all")
 #   METIS_IGT_NO_LIB=1              skip the library tests and CLI checks
+#   METIS_IGT_SWAP=1                give the guest a swap disk (S4 test points)
 #
 # The driver is built here for each kernel (in the trixie root, from a
 # private copy of the tree so that parallel builds for other kernels do not
 # collide) and loaded in the guest by igt-tests/guest/load-metis.sh.
 set -u
-top=$(cd "$(dirname "$0")/.." && pwd)
-cd "$top"
-kernels=("$@")
-if [ ${#kernels[@]} -eq 0 ]; then
-	mapfile -t kernels < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' tools/testbed/kernels.conf | awk '{print $1}')
-fi
-
-echo "TB: igt: building libdrm-metis and the IGT tests"
-if ! igt-tests/tools/igt-prefix.sh > /dev/null ||
-	! tools/testbed/chroot.sh -- make -s -C libdrm-metis ||
-	! tools/testbed/chroot.sh -- make -s -C igt-tests; then
-	echo "FAIL igt-build: building libdrm-metis or the IGT tests failed"
-	exit 1
-fi
-
-status=0
-for k in "${kernels[@]}"; do
-	read -r name abi kdir < <(tools/testbed/kernels.sh "$k" | tail -n1)
-	mod=build/igt-mod/$abi
-	echo "TB: igt: building the driver for $abi"
-	mkdir -p "$mod"
-	cp -a --parents Kbuild drivers/accel/metis include "$mod/" 2>/dev/null
-	if ! tools/testbed/chroot.sh -- make -s -C "/usr/src/linux-headers-$abi" \
-		M="$top/$mod" modules > "$mod/build.log" 2>&1; then
-		echo "FAIL igt-$name-module: driver build failed (log: $mod/build.log)"
-		tail -n 20 "$mod/build.log"
-		status=1
-		continue
+# The body is one function, read whole before it runs: editing this
+# file during a run cannot change the running instance.
+main() {
+	top=$(cd "$(dirname "$0")/.." && pwd)
+	cd "$top"
+	kernels=("$@")
+	if [ ${#kernels[@]} -eq 0 ]; then
+		mapfile -t kernels < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' tools/testbed/kernels.conf | awk '{print $1}')
 	fi
-	ko=$(find "$mod" -name metis.ko | head -n1)
-	run=build/testbed/runs/igt-${METIS_IGT_SUITE:-all}-$name
-	rm -rf "$run"
-	echo "TB: igt: running the tests in a $name guest"
-	tools/testbed/run-in-guest.sh --kernel "$k" --results "$run" --quiet \
-		--timeout "${METIS_IGT_TIMEOUT:-3000}" -- \
-		env METIS_KO="/metis/${ko#$top/}" METIS_IGT_NO_LIB="${METIS_IGT_NO_LIB:-}" \
-		igt-tests/guest/run-all.sh ${METIS_IGT_FILTER:+-t "$METIS_IGT_FILTER"}
-	rc=$?
-	sed -e "s/^\(PASS\|FAIL\|SKIP\) lib-/\1 lib-$name-/" "$run/libtest.txt" 2>/dev/null |
-		grep -E '^(PASS|FAIL|SKIP) '
-	if [ -f "$run/igt/results.json" ]; then
-		python3 igt-tests/tools/igt-results.py "$run/igt/results.json" "$name" || status=1
-	else
-		echo "FAIL igt-$name: no IGT results (guest exit $rc; log: $run/output)"
-		tail -n 30 "$run/output" 2>/dev/null
-		status=1
+
+	echo "TB: igt: building libdrm-metis and the IGT tests"
+	if ! igt-tests/tools/igt-prefix.sh > /dev/null ||
+		! tools/testbed/chroot.sh -- make -s -C libdrm-metis ||
+		! tools/testbed/chroot.sh -- make -s -C igt-tests; then
+		echo "FAIL igt-build: building libdrm-metis or the IGT tests failed"
+		exit 1
 	fi
-	grep -q '^FAIL ' "$run/libtest.txt" 2>/dev/null && status=1
-done
-exit $status
+
+	status=0
+	for k in "${kernels[@]}"; do
+		read -r name abi kdir < <(tools/testbed/kernels.sh "$k" | tail -n1)
+		mod=build/igt-mod/$abi
+		echo "TB: igt: building the driver for $abi"
+		mkdir -p "$mod"
+		cp -a --parents Kbuild drivers/accel/metis include "$mod/" 2>/dev/null
+		if ! tools/testbed/chroot.sh -- make -s -C "/usr/src/linux-headers-$abi" \
+			M="$top/$mod" modules > "$mod/build.log" 2>&1; then
+			echo "FAIL igt-$name-module: driver build failed (log: $mod/build.log)"
+			tail -n 20 "$mod/build.log"
+			status=1
+			continue
+		fi
+		ko=$(find "$mod" -name metis.ko | head -n1)
+		run=build/testbed/runs/igt-${METIS_IGT_SUITE:-all}-$name
+		rm -rf "$run"
+		disk=()
+		if [ -n "${METIS_IGT_SWAP:-}" ]; then
+			mkdir -p "$run"
+			truncate -s 1G "$run/swap.img"
+			disk=(--disk "$run/swap.img")
+		fi
+		echo "TB: igt: running the tests in a $name guest"
+		tools/testbed/run-in-guest.sh --kernel "$k" --results "$run" --quiet "${disk[@]}" \
+			--timeout "${METIS_IGT_TIMEOUT:-3000}" -- \
+			env METIS_KO="/metis/${ko#$top/}" METIS_IGT_NO_LIB="${METIS_IGT_NO_LIB:-}" \
+			METIS_IGT_SWAP="${METIS_IGT_SWAP:-}" \
+			igt-tests/guest/run-all.sh ${METIS_IGT_FILTER:+-t "$METIS_IGT_FILTER"}
+		rc=$?
+		sed -e "s/^\(PASS\|FAIL\|SKIP\) lib-/\1 lib-$name-/" "$run/libtest.txt" 2>/dev/null |
+			grep -E '^(PASS|FAIL|SKIP) '
+		if [ -f "$run/igt/results.json" ]; then
+			python3 igt-tests/tools/igt-results.py "$run/igt/results.json" "$name" || status=1
+		else
+			echo "FAIL igt-$name: no IGT results (guest exit $rc; log: $run/output)"
+			tail -n 30 "$run/output" 2>/dev/null
+			status=1
+		fi
+		grep -q '^FAIL ' "$run/libtest.txt" 2>/dev/null && status=1
+		rm -f "$run/swap.img"
+	done
+	exit $status
+}
+main "$@"
+exit $?

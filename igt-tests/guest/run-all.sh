@@ -11,6 +11,9 @@ if ! "$here/load-metis.sh"; then
 	echo "FAIL lib-load: the driver did not load or the card is not ready" >> "$out"
 	exit 1
 fi
+if [ -n "${METIS_IGT_SWAP:-}" ] && [ -b /dev/vda ]; then
+	mkswap /dev/vda > /dev/null && swapon /dev/vda
+fi
 [ -n "${METIS_IGT_NO_LIB:-}" ] && exec "$here/run-igt.sh" "$@"
 "$lib/tests/metis_libtest" >> "$out" 2>&1
 

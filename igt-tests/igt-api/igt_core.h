@@ -193,6 +193,12 @@ __attribute__((format(printf, 1, 2)))
 void igt_kmsg(const char *format, ...);
 #define KMSG_INFO "<6>[IGT] "
 
+/*
+ * Tell igt_runner that kernel messages matching @regex are expected in the
+ * running subtest (they do not turn its result into dmesg-warn/-fail).
+ */
+void igt_emit_ignore_dmesg_regex(const char *regex);
+
 #define igt_debug(f...) igt_log(IGT_LOG_DOMAIN, IGT_LOG_DEBUG, f)
 #define igt_info(f...) igt_log(IGT_LOG_DOMAIN, IGT_LOG_INFO, f)
 #define igt_warn(f...) igt_log(IGT_LOG_DOMAIN, IGT_LOG_WARN, f)

@@ -157,7 +157,8 @@ static void hang_once(int fd, bool fw, uint64_t *lat_a, uint64_t *lat_b)
 	if (fw) {
 		res = igt_metis_bo_create(fd, PAGE, DRM_METIS_BO_HOST, 0);
 		rm = igt_metis_bo_mmap(fd, res, PAGE);
-		igt_metis_job_fw(&a, DRM_METIS_FW_NOP, ga.card, 0, SZ, 0, 0);
+		/* A writing command, so that its buffer carries the error. */
+		igt_metis_job_fw(&a, DRM_METIS_FW_FILL32, ga.card, 0, SZ, 0, 0);
 		igt_metis_job_fw(&b, DRM_METIS_FW_CRC32, gb.card, 0, SZ, 0, 0);
 		b.result_handle = res;
 	} else {
@@ -242,30 +243,51 @@ static void test_hang(int fd, bool fw)
 	igt_reset_timeout();
 }
 
-/* Another client keeps working across a hang it has nothing to do with. */
+/*
+ * Another client's work survives a hang it did not cause.  Its firmware
+ * command (XOR32, 8 s, context 2) is already running when the fault is
+ * armed, so the dropped completion is ours; the reset interrupts its
+ * command, which must then run again exactly once (XOR applied once).
+ */
 static void test_hang_other_client(int fd)
 {
 	uint64_t la, lb;
+	int sync[2];
+	char c;
 
 	igt_require_metis_qmp();
 	igt_set_timeout(300, "hang recovery");
+	igt_assert_eq(pipe(sync), 0);
 	igt_fork(child, 1) {
 		int fd2 = igt_metis_open();
+		struct drm_metis_job jobs[2];
 		struct bufs b;
 
 		bufs_init(fd2, &b, 77);
-		for (int i = 0; i < 40; i++) {
-			igt_metis_pattern(b.hm, SZ, 77 + i);
-			igt_metis_copy(fd2, b.card, 0, b.host, 0, SZ, 2 + (i & 1));
-			verify_card(fd2, &b, 3 - (i & 1));
-			usleep(20000);
-		}
+		igt_metis_copy(fd2, b.card, 0, b.host, 0, SZ, 2);
+		igt_metis_job_fw(&jobs[0], DRM_METIS_FW_XOR32, b.card, 0, SZ,
+				 0x5a5a5a5a, 2);
+		jobs[0].duration_us = 8000000;
+		igt_metis_job_copy(&jobs[1], b.back, 0, b.card, 0, SZ, 3);
+		igt_metis_submit(fd2, jobs, 2, 0);
+		igt_assert_eq(write(sync[1], "s", 1), 1);
+		igt_metis_bo_wait(fd2, b.back, 60 * NSEC_PER_SEC, 0);
+		for (uint64_t i = 0; i < SZ; i++)
+			igt_assert_f(b.bm[i] == (b.hm[i] ^ 0x5a),
+				     "innocent client's data wrong at %" PRIu64 "\n", i);
+		/* And it keeps working. */
+		igt_metis_pattern(b.hm, SZ, 78);
+		igt_metis_copy(fd2, b.card, 0, b.host, 0, SZ, 2);
+		verify_card(fd2, &b, 3);
 		bufs_fini(fd2, &b);
 		close(fd2);
 	}
-	usleep(100000);
+	igt_assert_eq(read(sync[0], &c, 1), 1);
+	usleep(200000);
 	hang_once(fd, false, &la, &lb);
 	igt_waitchildren();
+	close(sync[0]);
+	close(sync[1]);
 	igt_reset_timeout();
 }
 
@@ -298,6 +320,7 @@ static void test_fw_boot_fail(int *fdp)
 	char pci[64];
 
 	igt_require_metis_qmp();
+	igt_emit_ignore_dmesg_regex("firmware boot failed|did not recover|injected");
 	drv = driver_dir(fd, pci, sizeof(pci));
 	igt_require_f(drv >= 0, "no /sys/bus/pci/drivers/metis\n");
 	igt_set_timeout(300, "firmware boot failure");
