@@ -31,9 +31,9 @@ def parse(argv):
     o = {"qemu_arg": [], "append": "", "mem": "1024", "timeout": "600",
          "card_props": "", "iommu": True, "card": True, "disk": None,
          "qmp": None, "hook": None, "firmware": None, "quiet": False,
-         "stop_on": None}
+         "stop_on": None, "shell": False}
     flags = {"--no-iommu": ("iommu", False), "--no-card": ("card", False),
-             "--quiet": ("quiet", True)}
+             "--quiet": ("quiet", True), "--shell": ("shell", True)}
     j = 0
     while j < len(opts):
         k = opts[j]
@@ -53,7 +53,7 @@ def parse(argv):
                  "repo", "run_dir", "out"):
         if need not in o:
             sys.exit("guest.py: --%s is required" % need.replace("_", "-"))
-    if not cmd:
+    if not cmd and not o["shell"]:
         sys.exit("guest.py: empty command")
     return o, cmd
 
@@ -142,6 +142,11 @@ class Run:
         os.makedirs(os.path.join(run, "requests"), exist_ok=True)
         with open(os.path.join(run, "cmd"), "w") as f:
             f.write(shlex.join(self.cmd) + "\n")
+        shell = os.path.join(run, "shell")
+        if o["shell"]:
+            open(shell, "w").close()
+        elif os.path.exists(shell):
+            os.unlink(shell)
         with open(os.path.join(run, "env"), "w") as f:
             for k, v in (("TB_KERNEL", o["name"]), ("TB_ABI", o["abi"]),
                          ("TB_IOMMU", "1" if o["iommu"] else "0"),
@@ -167,8 +172,12 @@ class Run:
         argv = qemu_argv(self.o)
         with open(os.path.join(run, "qemu.cmd"), "w") as f:
             f.write(shlex.join(argv) + "\n")
-        self.qemu = subprocess.Popen(argv, stdin=self.fifo_fd, stdout=self.serial,
-                                     stderr=self.qemu_log, start_new_session=True)
+        if self.o["shell"]:
+            # Interactive: the serial console is this terminal.
+            self.qemu = subprocess.Popen(argv, stderr=self.qemu_log)
+        else:
+            self.qemu = subprocess.Popen(argv, stdin=self.fifo_fd, stdout=self.serial,
+                                         stderr=self.qemu_log, start_new_session=True)
         self.tbq = None
         try:
             self.tbq = Qmp(os.path.join(run, "qmp-tb.sock"), connect_timeout=20)

@@ -22,6 +22,8 @@
 #   --firmware FILE    image installed as /lib/firmware/axelera/metis-fw.bin
 #                      (default: a valid one from metis-mkfw; "none": no file)
 #   --quiet            do not stream CMD's output (it stays in RESULTS/output)
+#   --shell            interactive: a root shell on the serial console (this
+#                      terminal) instead of CMD; exit the shell to power off
 #   --stop-on TEXT     stop QEMU (status 0) once TEXT appears on the serial
 #                      console (for guests that cannot report through 9p)
 # Exit status: CMD's; 124 timeout; 125 guest stopped without a result.
@@ -35,7 +37,7 @@ while [ $# -gt 0 ]; do
 	--results) results=$2; shift 2 ;;
 	--out) out=$2; shift 2 ;;
 	--firmware) firmware=$2; shift 2 ;;
-	--no-iommu|--no-card|--quiet) pass+=("$1"); shift ;;
+	--no-iommu|--no-card|--quiet|--shell) pass+=("$1"); shift ;;
 	--card-props|--qemu-arg|--append|--mem|--timeout|--qmp|--hook|--disk|--stop-on)
 		[ $# -ge 2 ] || tb_die "$1 needs a value"
 		pass+=("$1" "$2"); shift 2 ;;
@@ -43,7 +45,12 @@ while [ $# -gt 0 ]; do
 	*) tb_die "unknown option $1 (see the head of $0)" ;;
 	esac
 done
-[ $# -gt 0 ] || tb_die "usage: run-in-guest.sh [options] -- CMD..."
+if [ $# -eq 0 ]; then
+	case " ${pass[*]:-} " in
+	*" --shell "*) set -- true ;;
+	*) tb_die "usage: run-in-guest.sh [options] -- CMD...  (or --shell)" ;;
+	esac
+fi
 
 prefix=${TB_QEMU_PREFIX:-}
 if [ -z "$prefix" ]; then

@@ -29,8 +29,15 @@ read -r up _ < /proc/uptime
 echo "TB-GUEST: running command (uptime $up s)" > /dev/ttyS0
 
 cd /metis
-bash /results/cmd < /dev/null > /results/output 2>&1
-rc=$?
+if [ -e /results/shell ]; then
+	# run-in-guest.sh --shell: a login shell on the serial console.
+	echo "TB-GUEST: shell on ttyS0; exit it to power off"
+	setsid -c /bin/bash -l < /dev/ttyS0 > /dev/ttyS0 2>&1
+	rc=$?
+else
+	bash /results/cmd < /dev/null > /results/output 2>&1
+	rc=$?
+fi
 echo "$rc" > /results/rc.tmp && mv /results/rc.tmp /results/rc
 echo "TB-GUEST: command exited with $rc" > /dev/ttyS0
 sync
