@@ -8,7 +8,11 @@
 #   METIS_IGT_FILTER=REGEX          only matching tests (igt_runner -t)
 #   METIS_IGT_SUITE=NAME            run directory tag (default "all")
 #   METIS_IGT_NO_LIB=1              skip the library tests and CLI checks
+#   METIS_IGT_DRIVER_REV=REV        build the driver of a git revision (e.g.
+#                                   HEAD), not the working tree
 #   METIS_IGT_SWAP=1                give the guest a swap disk (S4 test points)
+#   METIS_S3_CYCLES, METIS_RELOAD_COUNT, METIS_HOTUNPLUG_REPEAT
+#                                   repeat counts, passed to the tests
 #
 # The driver is built here for each kernel (in the trixie root, from a
 # private copy of the tree so that parallel builds for other kernels do not
@@ -37,10 +41,15 @@ main() {
 		read -r name abi kdir < <(tools/testbed/kernels.sh "$k" | tail -n1)
 		mod=build/igt-mod/$abi
 		echo "TB: igt: building the driver for $abi"
-		mkdir -p "$mod"
-		cp -a --parents Kbuild drivers/accel/metis include "$mod/" 2>/dev/null
+		rm -rf "$mod" && mkdir -p "$mod"
+		if [ -n "${METIS_IGT_DRIVER_REV:-}" ]; then
+			git archive "$METIS_IGT_DRIVER_REV" Kbuild drivers/accel/metis include |
+				tar -x -C "$mod"
+		else
+			cp -a --parents Kbuild drivers/accel/metis include "$mod/" 2>/dev/null
+		fi
 		if ! tools/testbed/chroot.sh -- make -s -C "/usr/src/linux-headers-$abi" \
-			M="$top/$mod" modules > "$mod/build.log" 2>&1; then
+			M="$top/$mod" -j2 modules > "$mod/build.log" 2>&1; then
 			echo "FAIL igt-$name-module: driver build failed (log: $mod/build.log)"
 			tail -n 20 "$mod/build.log"
 			status=1
@@ -60,6 +69,9 @@ main() {
 			--timeout "${METIS_IGT_TIMEOUT:-3000}" -- \
 			env METIS_KO="/metis/${ko#$top/}" METIS_IGT_NO_LIB="${METIS_IGT_NO_LIB:-}" \
 			METIS_IGT_SWAP="${METIS_IGT_SWAP:-}" \
+			${METIS_S3_CYCLES:+METIS_S3_CYCLES=$METIS_S3_CYCLES} \
+			${METIS_RELOAD_COUNT:+METIS_RELOAD_COUNT=$METIS_RELOAD_COUNT} \
+			${METIS_HOTUNPLUG_REPEAT:+METIS_HOTUNPLUG_REPEAT=$METIS_HOTUNPLUG_REPEAT} \
 			igt-tests/guest/run-all.sh ${METIS_IGT_FILTER:+-t "$METIS_IGT_FILTER"}
 		rc=$?
 		sed -e "s/^\(PASS\|FAIL\|SKIP\) lib-/\1 lib-$name-/" "$run/libtest.txt" 2>/dev/null |

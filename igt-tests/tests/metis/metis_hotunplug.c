@@ -427,6 +427,9 @@ igt_main
 		{ "linkdown-rescan", LINK_DOWN, DETACHED },
 	};
 	struct hotunplug p = { .fd = -1 };
+	/* METIS_HOTUNPLUG_REPEAT: cycles per subtest (5 in CI, 50 long). */
+	int repeat = getenv("METIS_HOTUNPLUG_REPEAT") ?
+		     atoi(getenv("METIS_HOTUNPLUG_REPEAT")) : 1;
 
 	igt_fixture {
 		int fd = igt_metis_open();
@@ -443,7 +446,8 @@ igt_main
 				igt_describe("Detach and reattach the card; a new client "
 					     "then runs verified jobs.");
 				igt_subtest_f("%s%s", cases[i].name, load ? "-with-load" : "")
-					run(&p, cases[i].e, cases[i].when, load);
+					for (int r = 0; r < repeat; r++)
+						run(&p, cases[i].e, cases[i].when, load);
 
 				igt_fixture {
 					if (p.fd >= 0)
