@@ -28,11 +28,17 @@ guest() {
 
 for k in ${TB_KERNELS:-$(tb_kernel_names)}; do
 	tb_log "kernel $k: card, IOMMU: lspci, $cycles x S3, s2idle, hotplug"
-	guest "$k/boot" --kernel "$k" --timeout $((120 + cycles * 6)) \
-		--results "$TB_TOP/build/testbed/runs/card-$k" \
+	r=$TB_TOP/build/testbed/runs/card-$k
+	rm -f "$r/hook-wakeup.json"
+	# The host hook sees the guest's S3 wake-ups on the test's QMP socket.
+	guest "$k/boot" --kernel "$k" --timeout $((180 + cycles * 8)) --results "$r" \
+		--hook "'$TB_DIR/qmp.py' \"\$TB_QMP\" wait-event WAKEUP --timeout 600 > '$r/hook-wakeup.json'" \
 		-- env S3_CYCLES="$cycles" "$checks" lspci s3 s2idle hotplug
+	grep -q '"event": "WAKEUP"' "$r/hook-wakeup.json" 2>/dev/null &&
+		echo "PASS $k/qmp-hook" ||
+		echo "FAIL $k/qmp-hook: the host hook saw no WAKEUP event on the QMP socket"
 	tb_log "kernel $k: card, no IOMMU: lspci"
-	guest "$k/boot-noiommu" --kernel "$k" --no-iommu --timeout 120 \
+	guest "$k/boot-noiommu" --kernel "$k" --no-iommu --timeout 180 \
 		--results "$TB_TOP/build/testbed/runs/card-$k-noiommu" \
 		-- env TB_SUFFIX=-noiommu "$checks" lspci
 done
