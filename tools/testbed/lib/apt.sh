@@ -52,8 +52,12 @@ tb_apt_setup() {
 		flock 8
 		tb_apt_fresh && exit 0
 		echo "TB: apt: updating the trixie indexes" >&2
-		tb_apt_get update -q > "$TB_APT/update.log" 2>&1 ||
-			{ tail -n 20 "$TB_APT/update.log" >&2; exit 1; }
+		tb_apt_get update -q > "$TB_APT/update.log" 2>&1 && exit 0
+		tail -n 20 "$TB_APT/update.log" >&2
+		# Offline with old indexes: carry on with them (the caches are
+		# keyed by what they resolve to, so nothing is rebuilt wrongly).
+		ls "$TB_APT"/state/lists/*Packages* >/dev/null 2>&1 || exit 1
+		echo "TB: apt: update failed; using the old indexes" >&2
 	) 8>"$TB_APT/update.lock"
 }
 
