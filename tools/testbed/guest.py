@@ -15,6 +15,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -72,7 +73,7 @@ def qemu_argv(o):
          "-drive", "if=pflash,format=raw,readonly=on,file=%s/OVMF_CODE_4M.fd" % fw,
          "-drive", "if=pflash,format=raw,file=%s/OVMF_VARS.fd" % run,
          "-serial", "stdio",
-         "-qmp", "unix:%s/qmp-tb.sock,server=on,wait=off" % run,
+         "-qmp", "unix:%s,server=on,wait=off" % o["tb_sock"],
          "-qmp", "unix:%s,server=on,wait=off" % o["qmp"],
          # Keep the 9p devices (and their open files) across S3: with
          # No_Soft_Reset the wake-up reset skips them and the guest's
@@ -134,7 +135,7 @@ class Run:
 
     def prepare(self):
         run, o = self.run, self.o
-        for f in ("output", "rc", "serial.log", "qemu.log", "serial.in", "qmp-tb.sock"):
+        for f in ("output", "rc", "serial.log", "qemu.log", "serial.in"):
             try:
                 os.unlink(os.path.join(run, f))
             except FileNotFoundError:
@@ -180,7 +181,7 @@ class Run:
                                          stderr=self.qemu_log, start_new_session=True)
         self.tbq = None
         try:
-            self.tbq = Qmp(os.path.join(run, "qmp-tb.sock"), connect_timeout=20)
+            self.tbq = Qmp(self.o["tb_sock"], connect_timeout=20)
         except (OSError, QmpError, EOFError) as e:
             print("TB: cannot connect to QEMU's QMP: %s" % e, file=sys.stderr)
         self.hook = None
@@ -313,7 +314,7 @@ class Run:
         if self.tbq:
             self.tbq.close()
         os.close(self.fifo_fd)
-        for f in ("serial.in", "qmp-tb.sock"):
+        for f in ("serial.in",):
             try:
                 os.unlink(os.path.join(self.run, f))
             except FileNotFoundError:
@@ -343,8 +344,19 @@ class Run:
 def main(argv):
     o, cmd = parse(argv)
     os.makedirs(o["run_dir"], exist_ok=True)
+    # Unix socket paths are limited to 107 bytes and checkouts can be deep:
+    # the sockets live in a short private directory; RESULTS/qmp.sock is a
+    # symbolic link to the test's socket (connect() follows it).
+    sockdir = tempfile.mkdtemp(prefix="tb-qmp-", dir="/tmp")
+    o["tb_sock"] = os.path.join(sockdir, "tb.sock")
+    link = os.path.join(o["run_dir"], "qmp.sock")
+    if os.path.lexists(link):
+        os.unlink(link)
     if not o["qmp"]:
-        o["qmp"] = os.path.join(o["run_dir"], "qmp.sock")
+        o["qmp"] = os.path.join(sockdir, "qmp.sock")
+        os.symlink(o["qmp"], link)
+    if len(o["qmp"]) > 100:
+        sys.exit("guest.py: QMP socket path too long: %s" % o["qmp"])
     if os.path.exists(o["qmp"]):
         os.unlink(o["qmp"])
     r = Run(o, cmd)
@@ -354,12 +366,16 @@ def main(argv):
     def on_signal(signum, frame):
         r.kill_qemu()
         r.stop_hook()
+        shutil.rmtree(sockdir, ignore_errors=True)
         sys.exit(130)
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
     rc = r.wait()
     if os.path.exists(o["qmp"]):
         os.unlink(o["qmp"])
+    shutil.rmtree(sockdir, ignore_errors=True)
+    if os.path.islink(link):
+        os.unlink(link)
     return rc
 
 
