@@ -17,7 +17,7 @@ out=$TB_CACHE/initrd/$abi-$key.cpio.gz
 
 build() {
 	[ -f "$out" ] && return 0
-	tb_host_need cpio:cpio modprobe:kmod
+	tb_host_need cpio:cpio modprobe:kmod xz:xz-utils zstd:zstd
 	local tmp line m ko
 	tmp=$(mktemp -d "$TB_CACHE/initrd/tmp.XXXXXX")
 	mkdir -p "$tmp"/{bin,dev,proc,sys,mod,lower,rw,newroot}
