@@ -1,21 +1,81 @@
 # metis: top-level Makefile.
 #
-#   make            build the kernel module against KDIR (default: running kernel)
-#   make check      run every test (emulator qtests, guests, driver tests)
-#   make demo       set up the test bed and run the demo on the emulated card
+#   make [modules]      build the kernel module against KDIR (default: the
+#                       running kernel's build tree); LLVM=1, W=1, C=1 and
+#                       other kbuild variables pass through
+#   make install        install it under /lib/modules/KVER/updates, with the
+#                       firmware image and the udev rule (DESTDIR honoured)
+#   make firmware       build/firmware/metis-fw.bin (emulator/tools/metis-mkfw)
+#   make dkms-src       stage the DKMS package in DESTDIR/usr/src/metis-VERSION
+#   make dkms-install   dkms-src, then dkms add + build + install for KVER
+#   make dkms-uninstall dkms remove --all, and remove the staged source
+#   make intree KSRC=.. drop the driver into a kernel source tree (tools/kernel-hook.sh)
+#   make check          run every test (emulator qtests, guests, driver tests)
+#   make demo           set up the test bed and run the demo on the emulated card
 #   make clean
 #
-# Out-of-tree module builds go through Kbuild; see Documentation/.
+# Out-of-tree module builds go through Kbuild; see Documentation/install.md.
 
-KDIR ?= /lib/modules/$(shell uname -r)/build
+KVER ?= $(shell uname -r)
+KDIR ?= /lib/modules/$(KVER)/build
 PWD := $(shell pwd)
+VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' $(PWD)/dkms.conf)
+DESTDIR ?=
+DKMS_SRC = $(DESTDIR)/usr/src/metis-$(VERSION)
+FW_DIR ?= /lib/firmware
+UDEV_RULES_DIR ?= /lib/udev/rules.d
+HOSTCC ?= cc
 
-.PHONY: all modules clean check demo
+FW := build/firmware/metis-fw.bin
+# The DKMS package's own files (besides the driver and its UAPI header).
+PKG_FILES := dkms.conf Makefile Kbuild packaging/70-metis.rules \
+	packaging/dkms-post-install packaging/dkms-post-remove
+
+.PHONY: all modules install firmware dkms-src dkms-install dkms-uninstall \
+	intree clean check demo
 
 all: modules
 
 modules:
 	$(MAKE) -C $(KDIR) M=$(PWD) modules
+
+install: modules
+	$(MAKE) -C $(KDIR) M=$(PWD) INSTALL_MOD_PATH=$(DESTDIR) INSTALL_MOD_DIR=updates \
+		modules_install
+	@if [ -f firmware/metis-fw.bin ]; then fw=firmware/metis-fw.bin; else \
+		$(MAKE) --no-print-directory firmware && fw=$(FW); fi; \
+	install -D -m 0644 $$fw $(DESTDIR)$(FW_DIR)/axelera/metis-fw.bin
+	install -D -m 0644 packaging/70-metis.rules $(DESTDIR)$(UDEV_RULES_DIR)/70-metis.rules
+
+# The firmware image of the emulated card (Documentation/emulator.md).
+firmware: $(FW)
+$(FW): emulator/tools/metis-mkfw.c
+	@mkdir -p build/firmware
+	$(HOSTCC) -std=gnu11 -O2 -Wall -o build/firmware/metis-mkfw $<
+	build/firmware/metis-mkfw -o $@.tmp >/dev/null && mv $@.tmp $@
+
+dkms-src: $(FW)
+	rm -rf $(DKMS_SRC)
+	install -d $(DKMS_SRC)/drivers/accel/metis $(DKMS_SRC)/include/uapi/drm \
+		$(DKMS_SRC)/packaging $(DKMS_SRC)/firmware
+	for f in $(PKG_FILES); do cp -p $$f $(DKMS_SRC)/$$f; done
+	cp -p drivers/accel/metis/Kconfig drivers/accel/metis/Makefile \
+		drivers/accel/metis/*.[ch] $(DKMS_SRC)/drivers/accel/metis/
+	cp -p include/uapi/drm/metis_accel.h $(DKMS_SRC)/include/uapi/drm/
+	cp -p $(FW) $(DKMS_SRC)/firmware/metis-fw.bin
+
+dkms-install: dkms-src
+	dkms status metis/$(VERSION) | grep -q . || dkms add metis/$(VERSION)
+	dkms build metis/$(VERSION) -k $(KVER)
+	dkms install metis/$(VERSION) -k $(KVER)
+
+dkms-uninstall:
+	if dkms status metis/$(VERSION) | grep -q .; then dkms remove metis/$(VERSION) --all; fi
+	rm -rf $(DKMS_SRC)
+
+intree:
+	@[ -n "$(KSRC)" ] || { echo "usage: make intree KSRC=<kernel source tree>"; exit 2; }
+	tools/kernel-hook.sh $(KSRC)
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(PWD) clean 2>/dev/null

@@ -3,7 +3,9 @@
 # mount namespace (nothing leaks to the host, several users can run at once).
 # MODE ro binds ROOT read-only (the normal case), rw is for building it.
 # DIR (a checkout) is bound read-write at its own path; /proc /sys /dev come
-# from the host, /tmp is a private tmpfs.  Source after common.sh.
+# from the host, /tmp is a private tmpfs.  TB_CHROOT_BINDS (optional):
+# more host directories, space-separated absolute paths, bound read-write
+# at their own paths (cached kernel trees).  Source after common.sh.
 
 tb_chroot_run() {
 	local root=$1 mode=$2 repo=$3; shift 3
@@ -11,7 +13,11 @@ tb_chroot_run() {
 	case $cwd/ in "$repo"/*) ;; *) cwd=$repo ;; esac
 	# The mount point of the checkout; an empty directory in the root.
 	[ -d "$root$repo" ] || mkdir -p "$root$repo"
-	unshare -m --propagation private -- /bin/bash -euc '
+	local b
+	for b in ${TB_CHROOT_BINDS:-}; do
+		[ -d "$root$b" ] || mkdir -p "$root$b"
+	done
+	TB_CHROOT_BINDS=${TB_CHROOT_BINDS:-} unshare -m --propagation private -- /bin/bash -euc '
 		root=$1 mode=$2 repo=$3 cwd=$4; shift 4
 		mount --bind "$root" "$root"
 		[ "$mode" = ro ] && mount -o remount,bind,ro "$root"
@@ -22,6 +28,9 @@ tb_chroot_run() {
 		[ -f /etc/resolv.conf ] && [ -e "$root/etc/resolv.conf" ] &&
 			mount --bind /etc/resolv.conf "$root/etc/resolv.conf"
 		mount --bind "$repo" "$root$repo"
+		for b in ${TB_CHROOT_BINDS:-}; do
+			mount --bind "$b" "$root$b"
+		done
 		exec chroot "$root" /usr/bin/env -i \
 			HOME=/tmp TERM="${TERM:-dumb}" LANG=C.UTF-8 \
 			PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
