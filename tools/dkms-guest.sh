@@ -46,9 +46,12 @@ udevadm settle -t 60
 lsmod | grep -q '^metis ' || fail "metis not in lsmod"
 mode=$(stat -c '%G %a' /dev/accel/accel0)
 [ "$mode" = "render 660" ] || fail "/dev/accel/accel0 is '$mode', not 'render 660'"
-udevadm test /sys/class/accel/accel0 > /tmp/udev-test.log 2>&1
-grep -q '70-metis.rules' /tmp/udev-test.log ||
-	{ tail -n 20 /tmp/udev-test.log; fail "our rule 70-metis.rules does not match accel0"; }
+# udevadm test logs each applied assignment with its rule's file and line
+# (not just "Reading rules file ..."); keep the log in the results.
+log=${TB_RESULTS:-/tmp}/udev-test.log
+udevadm test /sys/class/accel/accel0 > "$log" 2>&1
+grep -E '70-metis\.rules:[0-9]+ .*GROUP' "$log" ||
+	{ tail -n 20 "$log"; fail "our rule 70-metis.rules does not set the group of accel0"; }
 echo "dkms-guest: /dev/accel/accel0 is $mode"
 
 gid=$(getent group render | cut -d: -f3)

@@ -21,7 +21,10 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/tools/testbed/lib/chroot.sh"
 
 out=$top/build/dkms-test
-ovl=$out/ovl
+# The overlay's layers live in the cache, on the root's file system (an
+# overlay upper layer cannot be on every file system a checkout may be on,
+# and the kernel's modules are hard-linked into it), one per checkout.
+ovl=$TB_CACHE/dkms-test/$(tb_hash -- "$top")
 
 # Internal: run CMD chrooted in an overlay of ROOT whose upper layer is
 # $ovl/upper (called in a private mount namespace, see ovl_run).
@@ -40,7 +43,7 @@ version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$top/dkms.conf")
 ovl_run() { unshare -m --propagation private -- "$0" --in-overlay "$root" "$@"; }
 
 # A clean state: a fresh upper layer over the pristine root.
-rm -rf "$out" && mkdir -p "$out"
+rm -rf "$out" "$ovl" && mkdir -p "$out" "$ovl"
 if ovl_run sh -c 'dkms status | grep -q . || ls -d /usr/src/metis-* /var/lib/dkms/metis 2>/dev/null' \
 	> "$out/clean.log" 2>&1; then
 	cat "$out/clean.log"
@@ -163,3 +166,4 @@ if [ -n "$left" ]; then
 else
 	echo "PASS dkms-remove-$k"
 fi
+rm -rf "$ovl"

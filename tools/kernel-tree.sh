@@ -128,6 +128,7 @@ fetch_deb() {
 build() {
 	[ -f "$tree/.tb-complete" ] && return 0
 	local deb tmp=$tree.tmp start=$SECONDS t
+	tb_host_need dpkg-deb:dpkg xz:xz-utils
 	deb=$(tb_locked "ksrc-deb-$pkg" fetch_deb)
 	rm -rf "$tmp" && mkdir -p "$tmp"
 	tb_log "kernel tree $series $tc: extracting $pkg $ver"
