@@ -4,7 +4,8 @@
 # on a Debian kernel, run CMD as root in it from /metis (this checkout,
 # read-only), print its output and exit with its status.  Everything it needs
 # is built and cached on first use.  Options:
-#   --kernel NAME      6.12, 7.2 or 7.3 (kernels.conf; default 7.2)
+#   --kernel NAME      6.12, 7.2 or 7.3 (kernels.conf; default 7.2), or debug
+#                      (tools/testbed/debug-kernel: KASAN, lockdep, kmemleak)
 #   --no-iommu         no intel-iommu (single-vector MSI fallback)
 #   --no-card          leave slot rp1 empty (device_add it later)
 #   --card-props P     extra properties for -device metis (e.g. "mem-size=64M")
@@ -58,7 +59,14 @@ if [ -z "$prefix" ]; then
 fi
 [ -x "$prefix/bin/qemu-system-x86_64" ] || tb_die "no QEMU under '$prefix'"
 root=$("$TB_DIR/rootfs.sh" | tail -n1)
-read -r name abi kdir < <("$TB_DIR/kernels.sh" "$kernel" | tail -n1)
+if [ "$kernel" = debug ]; then
+	# The debug kernel of the debug-kernel tier, built from source once.
+	name=debug abi="" kdir=""
+	read -r abi kdir _ < <("$TB_DIR/debug-kernel/build.sh" | tail -n1)
+	[ -n "$kdir" ] || tb_die "the debug kernel did not build"
+else
+	read -r name abi kdir < <("$TB_DIR/kernels.sh" "$kernel" | tail -n1)
+fi
 initrd=$("$TB_DIR/initramfs.sh" "$abi" "$root" | tail -n1)
 
 if [ -z "$firmware" ] && [ -x "$prefix/bin/metis-mkfw" ]; then

@@ -1,0 +1,315 @@
+#!/bin/bash
+# guest-tier.sh TEST...: the debug-kernel tier inside a test-bed guest
+# booted on the debug kernel (tools/testbed/debug-kernel/suite.sh runs it).
+# Runs each TEST, then scans the kernel log (KASAN, lockdep, WARN, BUG,
+# scheduling while atomic, DEBUG_OBJECTS, ...) and kmemleak; prints
+# "PASS <test>" or "FAIL <test>: <reason>" followed by the report.  Logs and
+# each test's dmesg go to /results/dk/.
+#
+# Environment (set by suite.sh): DK_KO (metis.ko), DK_SMOKE (metis-smoke),
+# DK_FUZZ (metis-fuzz), DK_IGT (the IGT prefix, build/igt), DK_FUZZ_CALLS.
+#
+# Tests:
+#   load            insmod metis.ko, the card gets ready
+#   smoke           tools/smoke/metis-smoke
+#   igt:BIN[:SUB]   an IGT binary of igt-tests (each subtest, or one)
+#   failnth-probe   fail-nth sweep of the driver's allocations in probe
+#                   (sysfs bind), then the card works
+#   failnth-OP      metis-fuzz --failnth OP (open, bo-host, bo-device,
+#                   submit, prime, syncobj)
+#   failinj-pm      S3 cycles with failslab/fail_page_alloc at 20% on the
+#                   driver's allocations; the card works after
+#   fuzz            metis-fuzz, DK_FUZZ_CALLS calls, 4 threads, 3 files
+#   fuzz-detach     metis-fuzz while the card is unbound/bound and
+#                   removed/rescanned underneath it
+#   unload          rmmod metis; nothing of the driver may stay behind
+set -u
+export PATH=/metis/tools/testbed/guest:$PATH
+out=/results/dk
+mkdir -p "$out"
+dbg=/sys/kernel/debug
+leakf=$dbg/kmemleak
+FAIL_FS=($dbg/failslab $dbg/fail_page_alloc)
+
+# What counts as a kernel report.  Lockdep, DEBUG_ATOMIC_SLEEP, PROVE_RCU,
+# DEBUG_OBJECTS and DMA-API reports all start with WARNING: or BUG:.
+REPORT_RE='BUG:|WARNING:|Oops|general protection fault|KASAN|UBSAN|possible circular locking|possible recursive locking|inconsistent lock state|scheduling while atomic|sleeping function called from invalid context|suspicious RCU usage|ODEBUG|list_(add|del) corruption|refcount_t: |INFO: task .* blocked for more than|kernel BUG|Kernel panic|DMA-API:|kmemleak: .*(disabled|Cannot)'
+
+# The card's node: after a detach with files still open it comes back as
+# another minor.
+node() { ls /dev/accel/accel* 2>/dev/null | head -n1; }
+card_bdf=$(basename "$(dirname "$(grep -l '^0x1f9d$' /sys/bus/pci/devices/*/vendor | head -n1)")")
+
+# The reports in the kernel log since the last clear (dmesg -C), and the
+# kmemleak leaks since the last "clear".  Prints them; status 1 if any.
+scan() {
+	local name=$1 log=$out/$1.dmesg leaks=$out/$1.kmemleak found=0
+	# Objects must be older than 5 s for kmemleak to report them.
+	sleep 6
+	if [ -w "$leakf" ]; then
+		if ! echo scan > "$leakf" 2>/dev/null; then
+			echo "kmemleak: scan failed (kmemleak disabled itself?)"
+			found=1
+		fi
+		cat "$leakf" > "$leaks" 2>/dev/null
+		echo clear > "$leakf" 2>/dev/null
+	else
+		echo "kmemleak: $leakf not available"
+		found=1
+	fi
+	dmesg > "$log"
+	dmesg -C
+	if grep -qE "$REPORT_RE" "$log"; then
+		echo "--- kernel log reports ($log):"
+		# Each report with its context (the trace that follows it).
+		grep -nE -A40 "$REPORT_RE" "$log" | head -n 200
+		found=1
+	fi
+	if [ -s "$leaks" ]; then
+		echo "--- kmemleak ($leaks): $(grep -c '^unreferenced object' "$leaks") leaks"
+		head -n 120 "$leaks"
+		found=1
+	fi
+	return $found
+}
+
+run() {
+	local name=$1 rc reason
+	shift
+	echo "TB: debug tier: $name" > /dev/ttyS0
+	local t0=$SECONDS
+	"$@" > "$out/$name.log" 2>&1
+	rc=$?
+	if ! scan "$name" > "$out/$name.reports" 2>&1; then
+		echo "FAIL $name: kernel reports after the test (test exit $rc)"
+		cat "$out/$name.reports"
+		echo "--- test output (tail):"
+		tail -n 15 "$out/$name.log"
+	elif [ $rc -eq 77 ]; then
+		echo "SKIP $name: $(tail -n1 "$out/$name.log")"
+	elif [ $rc -ne 0 ]; then
+		reason=$(grep -vE '^\s*$' "$out/$name.log" | tail -n1)
+		echo "FAIL $name: exit $rc: $reason"
+		tail -n 30 "$out/$name.log"
+	else
+		echo "PASS $name"
+	fi
+	echo "TB: debug tier: $name done in $((SECONDS - t0)) s (exit $rc)" > /dev/ttyS0
+}
+
+card_ready() {
+	local _
+	for _ in $(seq 300); do
+		[ -n "$(node)" ] && "$DK_FUZZ" --check > /dev/null 2>&1 && return 0
+		sleep 0.2
+	done
+	echo "no working /dev/accel/accel* node"
+	return 1
+}
+
+t_load() {
+	[ -n "$card_bdf" ] || { echo "no metis card on the PCI bus"; return 1; }
+	insmod "$DK_KO" || return 1
+	card_ready
+}
+
+t_smoke() { "$DK_SMOKE" -d "$(node)"; }
+
+# One IGT binary (all its subtests, or one): IGT marks each subtest in the
+# kernel log ("[IGT] BIN: starting subtest ..."), so a report names its
+# subtest.  Exit status: 0 pass, 77 all skipped, else the failed subtests.
+t_igt() {
+	local bin=$DK_IGT/tests/$1 sub=${2:-} rc
+	export LD_LIBRARY_PATH=$DK_IGT/lib
+	"$bin" ${sub:+--run-subtest "$sub"}
+	rc=$?
+	echo "subtests: $(grep -c 'SUCCESS' "$out/igt-$1${sub:+-$sub}.log") passed," \
+		"$(grep -c ': SKIP' "$out/igt-$1${sub:+-$sub}.log") skipped;" \
+		"failed: $(grep -E '^Subtest .*: (FAIL|CRASH|TIMEOUT)' "$out/igt-$1${sub:+-$sub}.log" |
+			awk '{ printf "%s ", $2 }')"
+	return $rc
+}
+
+# .text of metis.ko: [start, end) for require-start/end.  The module's
+# executable sections are laid out together; end is the highest section
+# end among them (sizes from the .ko).
+metis_text() {
+	local s=/sys/module/metis/sections start=0 end=0 sec addr size e
+	while read -r sec size; do
+		[ -r "$s/$sec" ] || continue
+		addr=$(( $(cat "$s/$sec") ))
+		e=$(( addr + size ))
+		if [ $start -eq 0 ] || [ $addr -lt $start ]; then start=$addr; fi
+		[ $e -gt $end ] && end=$e
+	done < <(readelf -SW "$DK_KO" | awk '$0 ~ /\] \.text/ && $0 ~ / AX / {
+		for (i = 1; i <= NF; i++) if ($i ~ /^\.text/) { print $i, "0x" $(i + 4); break } }')
+	[ $start -ne 0 ] || return 1
+	echo "$start $end"
+}
+
+# Limit failslab and fail_page_alloc to allocations with metis.ko's text on
+# the stack; PROB is the random failure probability (0: only fail-nth).
+inject_setup() {
+	local prob=$1 range f
+	range=$(metis_text) || { echo "metis.ko text not found"; return 1; }
+	for f in "${FAIL_FS[@]}"; do
+		[ -d "$f" ] || { echo "$f missing"; return 1; }
+		echo "$prob" > "$f/probability"
+		echo 1 > "$f/interval"
+		echo -1 > "$f/times"
+		echo 0 > "$f/space"
+		echo 1 > "$f/verbose"
+		echo N > "$f/task-filter"
+		echo 32 > "$f/stacktrace-depth"
+		echo "${range% *}" > "$f/require-start"
+		echo "${range#* }" > "$f/require-end"
+		echo N > "$f/ignore-gfp-wait"
+	done
+	echo N > $dbg/fail_page_alloc/ignore-gfp-highmem
+	echo 0 > $dbg/fail_page_alloc/min-order
+	printf 'metis text %#x-%#x\n' ${range% *} ${range#* }
+}
+
+inject_off() {
+	local f
+	for f in "${FAIL_FS[@]}"; do
+		echo 0 > "$f/probability"
+		echo 0 > "$f/require-start"
+		echo 18446744073709551615 > "$f/require-end"
+	done
+}
+
+t_failnth() {
+	local op=$1 rc
+	inject_setup 0 || return 1
+	"$DK_FUZZ" --failnth "$op"
+	rc=$?
+	inject_off
+	echo "injected (kernel log): $(dmesg | grep -c 'FAULT_INJECTION: forcing a failure')"
+	return $rc
+}
+
+# Probe with the n-th driver allocation failing, n = 1, 2, ... until probe
+# no longer reaches n.  Each failed probe must leave nothing behind; the
+# last, complete probe gives a working card.
+t_failnth_probe() {
+	local n r b=$card_bdf drv=/sys/bus/pci/drivers/metis rc=0
+	[ -e "$drv/$b" ] && { echo "$b" > "$drv/unbind" || return 1; }
+	inject_setup 0 || return 1
+	for n in $(seq 1 2000); do
+		echo "$n" > /proc/self/fail-nth
+		echo "$b" > "$drv/bind" 2>/dev/null
+		read -r r < /proc/self/fail-nth
+		echo 0 > /proc/self/fail-nth
+		if [ "$r" != 0 ]; then
+			echo "probe: $((n - 1)) fault points, then a clean probe"
+			break
+		fi
+		if [ -e "$drv/$b" ]; then
+			# Probe absorbed the failure; it must work.  Unbind for the next n.
+			if ! card_ready > /dev/null; then
+				echo "fault $n: probe succeeded but the card does not work"
+				rc=1
+			fi
+			echo "$b" > "$drv/unbind"
+		fi
+	done
+	inject_off
+	[ -e "$drv/$b" ] || { echo "$b" > "$drv/bind" || { echo "final bind failed"; return 1; }; }
+	card_ready || return 1
+	"$DK_SMOKE" -q -d "$(node)" || { echo "smoke test after the sweep failed"; return 1; }
+	return $rc
+}
+
+s3() {
+	echo deep > /sys/power/mem_sleep 2>/dev/null
+	echo 0 > /sys/class/rtc/rtc0/wakealarm
+	echo +4 > /sys/class/rtc/rtc0/wakealarm
+	echo mem > /sys/power/state
+}
+
+# S3 with the driver's allocations failing at random (20%) during suspend
+# and resume, jobs in flight; after, without injection, the card works.
+t_failinj_pm() {
+	local i rc=0
+	# Synchronous device PM: the callbacks run in this task.
+	echo 0 > /sys/power/pm_async
+	inject_setup 20 || return 1
+	for i in 1 2 3; do
+		"$DK_FUZZ" -n 200 -t 2 -f 2 -s $i > /dev/null 2>&1 &
+		sleep 1
+		s3 || echo "cycle $i: suspend failed: $?"
+		wait
+	done
+	inject_off
+	echo 1 > /sys/power/pm_async
+	echo "injected (kernel log): $(dmesg | grep -c 'FAULT_INJECTION: forcing a failure')"
+	# The error state is allowed after a failed resume; a debugfs reset
+	# must bring the card back.
+	if ! card_ready > /dev/null; then
+		echo "card not working after the injected cycles; trying a debugfs reset"
+		for r in $dbg/accel/*/reset; do echo 1 > "$r"; done
+		card_ready || rc=1
+	fi
+	s3 || { echo "clean S3 failed"; rc=1; }
+	card_ready && "$DK_SMOKE" -q -d "$(node)" || { echo "smoke test after a clean S3 failed"; rc=1; }
+	return $rc
+}
+
+t_fuzz() {
+	"$DK_FUZZ" -n "${DK_FUZZ_CALLS:-20000}" -t 4 -f 3 ${DK_FUZZ_SEED:+-s $DK_FUZZ_SEED} || return 1
+	card_ready
+}
+
+t_fuzz_detach() {
+	local b=$card_bdf drv=/sys/bus/pci/drivers/metis pid i rc=0
+	"$DK_FUZZ" -n 1000000000 -t 3 -f 2 > "$out/fuzz-detach.fuzz.log" 2>&1 &
+	pid=$!
+	sleep 3
+	for i in 1 2; do
+		echo "$b" > "$drv/unbind" || { echo "unbind $i failed"; rc=1; }
+		sleep 1
+		echo "$b" > "$drv/bind" || { echo "bind $i failed"; rc=1; }
+		sleep 3
+		echo 1 > "/sys/bus/pci/devices/$b/remove" || { echo "remove $i failed"; rc=1; }
+		sleep 1
+		echo 1 > /sys/bus/pci/rescan
+		sleep 3
+	done
+	kill "$pid"
+	wait "$pid"
+	tail -n 20 "$out/fuzz-detach.fuzz.log"
+	card_ready || return 1
+	"$DK_SMOKE" -q -d "$(node)" || { echo "smoke test after the detach cycles failed"; return 1; }
+	return $rc
+}
+
+t_unload() {
+	rmmod metis || return 1
+	[ -z "$(node)" ] || { echo "$(node) still there after rmmod"; return 1; }
+}
+
+# Boot-time noise is not ours: a first scan clears it.
+[ -w "$leakf" ] && { echo scan > "$leakf"; echo clear > "$leakf"; }
+dmesg > "$out/boot.dmesg"
+if grep -qE "$REPORT_RE" "$out/boot.dmesg"; then
+	echo "FAIL debug-boot: kernel reports during boot (before the driver)"
+	grep -nE -A40 "$REPORT_RE" "$out/boot.dmesg" | head -n 100
+else
+	echo "PASS debug-boot"
+fi
+dmesg -C
+
+for t in "$@"; do
+	case $t in
+	igt:*)
+		IFS=: read -r _ bin sub <<<"$t"
+		run "igt-$bin${sub:+-$sub}" t_igt "$bin" "$sub" ;;
+	failnth-probe) run "$t" t_failnth_probe ;;
+	failnth-*) run "$t" t_failnth "${t#failnth-}" ;;
+	failinj-pm) run "$t" t_failinj_pm ;;
+	fuzz-detach) run "$t" t_fuzz_detach ;;
+	load|smoke|fuzz|unload) run "$t" "t_$t" ;;
+	*) echo "FAIL $t: unknown test" ;;
+	esac
+done
