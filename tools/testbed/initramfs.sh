@@ -1,5 +1,5 @@
 #!/bin/bash
-# initramfs.sh ABI [ROOT]: build (once) the small initramfs of one guest kernel:
+# initramfs.sh ABI [ROOT [KDIR]]: build (once) the small initramfs of one guest kernel:
 # static busybox from the root, the modules needed before the root is
 # mounted (decompressed: busybox insmod takes plain .ko) and guest/initramfs-init.
 # Cached as $TB_CACHE/initrd/<abi>-<key>.cpio.gz; prints its path.
@@ -8,11 +8,14 @@ set -eu
 
 abi=$1
 root=${2:-$("$TB_DIR/rootfs.sh" | tail -n1)}
-kdir=$TB_CACHE/kernels/$abi
-[ -f "$kdir/.tb-complete" ] || "$TB_DIR/kernels.sh" >/dev/null
+# KDIR: a kernel laid out as kernels.sh does (lib/modules/<abi>/ with
+# modules.dep); default the cached Debian kernel of that version.
+kdir=${3:-$TB_CACHE/kernels/$abi}
+[ -n "${3:-}" ] || [ -f "$kdir/.tb-complete" ] || "$TB_DIR/kernels.sh" >/dev/null
 # Early modules: the 9p root, its tmpfs overlay, and virtio-blk for S4.
 mods="virtio_pci 9pnet_virtio 9p overlay virtio_blk"
-key=$(tb_hash "$0" "$TB_DIR/guest/initramfs-init" -- "$root" "$mods")
+key=$(tb_hash "$0" "$TB_DIR/guest/initramfs-init" -- "$root" "$mods" "$kdir" \
+	"$(stat -c %Y "$kdir/lib/modules/$abi/modules.dep" 2>/dev/null)")
 out=$TB_CACHE/initrd/$abi-$key.cpio.gz
 
 build() {
