@@ -9,6 +9,11 @@
 #           reset brings it back
 #   badfw   the host installed a corrupt image: the driver rejects it
 #   single  full smoke test, expecting a single MSI vector
+#   s3      S3 (RTC wake) with jobs in flight on every channel and context
+#           and a model in on-card memory; all of it intact afterwards
+#   unbind  unbind the driver with jobs running and a client holding the
+#           file and an mmap; the client gets -ENODEV; bind again and run
+#           the smoke test
 set -u
 mode=$1 ko=$2 smoke=$3
 dbg=$(echo /sys/kernel/debug/accel/0000:*)
@@ -27,9 +32,14 @@ unload() {
 	[ ! -e /dev/accel/accel0 ] || fail "/dev/accel/accel0 still there after rmmod"
 }
 
+# The command that sets QOM property $1 of the card to $2 through the host.
+qom_cmd() {
+	printf "tb-qmp '%s' >/dev/null" \
+		"{\"execute\":\"qom-set\",\"arguments\":{\"path\":\"/machine/peripheral/metis0\",\"property\":\"$1\",\"value\":$2}}"
+}
+
 qom_set() {
-	tb-qmp "{\"execute\":\"qom-set\",\"arguments\":{\"path\":\"/machine/peripheral/metis0\",\"property\":\"$1\",\"value\":$2}}" >/dev/null ||
-		fail "qom-set $1 failed"
+	eval "$(qom_cmd "$1" "$2")" || fail "qom-set $1 failed"
 }
 
 dmesg_check() {
@@ -60,8 +70,8 @@ single)
 	;;
 hang)
 	load job_timeout_ms=1000
-	qom_set fault-drop-completions 1
-	"$smoke" -m hang -t 1000 || fail "hang recovery failed"
+	"$smoke" -m hang -t 1000 -x "$(qom_cmd fault-drop-completions 1)" ||
+		fail "hang recovery failed"
 	grep -q '^resets: 1$' "$dbg/resets" || fail "debugfs does not count the reset"
 	"$smoke" -q || fail "smoke test after the reset failed"
 	unload
@@ -77,6 +87,27 @@ fwfail)
 badfw)
 	load
 	"$smoke" -m fwfail -e 6 || fail "corrupt image not reported"
+	unload
+	;;
+s3)
+	load
+	echo deep > /sys/power/mem_sleep
+	"$smoke" -m suspend -x "echo 0 > /sys/class/rtc/rtc0/wakealarm &&
+		echo +3 > /sys/class/rtc/rtc0/wakealarm && echo mem > /sys/power/state" ||
+		fail "jobs or data lost across S3"
+	grep -q 'suspended -> resuming' "$dbg/state" || fail "the driver did not suspend"
+	"$smoke" -q || fail "smoke test after S3 failed"
+	unload
+	;;
+unbind)
+	load
+	bdf=$(basename "$(readlink -f /sys/class/accel/accel0/device)")
+	"$smoke" -m unplug -x "echo $bdf > /sys/bus/pci/drivers/metis/unbind" ||
+		fail "unbind with a client attached failed"
+	[ ! -e /dev/accel/accel0 ] || fail "/dev/accel/accel0 still there after unbind"
+	echo "$bdf" > /sys/bus/pci/drivers/metis/bind || fail "bind failed"
+	sleep 1
+	"$smoke" -q || fail "smoke test after bind failed"
 	unload
 	;;
 *)

@@ -5,9 +5,13 @@
  * non-zero if any check failed.
  *
  *   metis-smoke [-d /dev/accel/accel0] [-q]      everything below "full"
- *   metis-smoke -m hang -t TIMEOUT_MS            after the host injected one
- *                                                dropped completion
+ *   metis-smoke -m hang -t TIMEOUT_MS -x CMD     CMD makes the next transfer
+ *                                                hang (QMP fault injection)
  *   metis-smoke -m fwfail -e CODE                the firmware did not boot
+ *   metis-smoke -m suspend -x CMD                CMD suspends and resumes the
+ *                                                system while jobs run
+ *   metis-smoke -m unplug -x CMD                 CMD detaches the device while
+ *                                                jobs run and the file is open
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -459,7 +463,7 @@ static void test_syncobjs(int fd)
  * a firmware command on ctx1 is innocent and in flight at the reset, and a
  * copy queued behind the guilty one on rd0 must run afterwards.
  */
-static void test_hang(int fd, int timeout_ms)
+static void test_hang(int fd, int timeout_ms, const char *inject)
 {
 	const size_t size = 65536;
 	uint32_t a = bo_create(fd, size, DRM_METIS_BO_HOST);
@@ -468,6 +472,7 @@ static void test_hang(int fd, int timeout_ms)
 	uint32_t d2 = bo_create(fd, size, DRM_METIS_BO_DEVICE);
 	uint32_t d3 = bo_create(fd, 4096, DRM_METIS_BO_DEVICE);
 	uint32_t r = bo_create(fd, 4096, DRM_METIS_BO_HOST);
+	uint32_t keep = bo_create(fd, size, DRM_METIS_BO_DEVICE);
 	uint8_t *pa = bo_map(fd, a, size), *pb = bo_map(fd, b, size);
 	uint64_t *pr = bo_map(fd, r, 4096);
 	uint64_t resets0 = 0, resets1 = 0, state = 0;
@@ -478,9 +483,17 @@ static void test_hang(int fd, int timeout_ms)
 	if (!pa || !pb || !pr)
 		return;
 	get_param(fd, DRM_METIS_PARAM_RESET_COUNT, &resets0);
+	/* Data uploaded before the hang must survive the reset. */
 	fill(pa, size, 7);
+	j = copy_job(a, 0, keep, 0, size, 1);
+	ret = submit(fd, &j, 1);
+	if (!ret)
+		ret = bo_wait(fd, keep, 10000);
+	check(!ret, "upload before the hang (%d)", ret);
 	pr[0] = 0xdeadbeef;
 
+	ret = inject ? system(inject) : -1;
+	check(ret == 0, "fault injected (%s: %d)", inject ? inject : "no -x", ret);
 	t0 = now_ns();
 	j = copy_job(a, 0, d, 0, size, 0);
 	check(!submit(fd, &j, 1), "submit the job that hangs");
@@ -516,6 +529,14 @@ static void test_hang(int fd, int timeout_ms)
 	if (!ret)
 		ret = bo_wait(fd, b, 10000);
 	check(!ret && !memcmp(pa, pb, size), "data of the queued job intact (%d)", ret);
+
+	memset(pb, 0, size);
+	j = copy_job(keep, 0, b, 0, size, DRM_METIS_CHANNEL_ANY);
+	ret = submit(fd, &j, 1);
+	if (!ret)
+		ret = bo_wait(fd, b, 10000);
+	check(!ret && !memcmp(pa, pb, size),
+	      "on-card data uploaded before the hang intact (%d)", ret);
 }
 
 /* The firmware did not boot: the device says why and refuses jobs. */
@@ -539,12 +560,119 @@ static void test_fwfail(int fd, int code)
 	check(submit(fd, &j, 1) == -EIO, "SUBMIT in the error state -> EIO");
 }
 
+/*
+ * A "model" uploaded to on-card memory, firmware commands and copies on
+ * every channel in flight: CMD suspends the system. Afterwards every job
+ * completed with the right data and the model is intact.
+ */
+static void test_suspend(int fd, const char *cmd)
+{
+	const size_t size = 4 << 20;
+	uint32_t a[4], b[4], d[4], model, r, h;
+	uint8_t *pa[4], *pb[4], *ph, *ref = malloc(size);
+	struct drm_metis_job j[12];
+	uint64_t *pr, state = 0;
+	unsigned int n = 0;
+	int ret;
+
+	h = bo_create(fd, size, DRM_METIS_BO_HOST);
+	model = bo_create(fd, size, DRM_METIS_BO_DEVICE);
+	r = bo_create(fd, 4096, DRM_METIS_BO_HOST);
+	ph = bo_map(fd, h, size);
+	pr = bo_map(fd, r, 4096);
+	if (!ph || !pr || !ref)
+		return;
+	fill(ph, size, 42);
+	memcpy(ref, ph, size);
+	j[0] = copy_job(h, 0, model, 0, size, DRM_METIS_CHANNEL_ANY);
+	ret = submit(fd, j, 1);
+	if (!ret)
+		ret = bo_wait(fd, model, 10000);
+	check(!ret, "model uploaded (%d)", ret);
+
+	for (int c = 0; c < 4; c++) {
+		a[c] = bo_create(fd, size, DRM_METIS_BO_HOST);
+		b[c] = bo_create(fd, size, DRM_METIS_BO_HOST);
+		d[c] = bo_create(fd, size, DRM_METIS_BO_DEVICE);
+		pa[c] = bo_map(fd, a[c], size);
+		pb[c] = bo_map(fd, b[c], size);
+		if (!pa[c] || !pb[c])
+			return;
+		fill(pa[c], size, 100 + c);
+		memset(pb[c], 0, size);
+		j[n++] = copy_job(a[c], 0, d[c], 0, size, c);
+		j[n++] = copy_job(d[c], 0, b[c], 0, size, c);
+		pr[c] = 0xdeadbeef;
+		j[n] = fw_job(model, 0, size, DRM_METIS_FW_CRC32, 0, c, r, c * 8);
+		j[n++].duration_us = 1000000;
+	}
+	ret = submit(fd, j, n);
+	check(!ret, "%u jobs in flight on every channel and context (%d)", n, ret);
+
+	ret = cmd ? system(cmd) : -1;
+	check(ret == 0, "suspended and resumed (%s: %d)", cmd ? cmd : "no -x", ret);
+
+	for (int c = 0; c < 4; c++) {
+		ret = bo_wait(fd, b[c], 30000);
+		check(!ret && !memcmp(pa[c], pb[c], size),
+		      "copy through rd%d and wr%d across the suspend (%d)", c, c, ret);
+	}
+	ret = bo_wait(fd, r, 30000);
+	for (int c = 0; c < 4; c++)
+		check(!ret && pr[c] == crc32_zlib(ref, size),
+		      "CRC32 of the model on ctx%d across the suspend: %#llx, expected %#x (%d)",
+		      c, (unsigned long long)pr[c], crc32_zlib(ref, size), ret);
+
+	memset(ph, 0, size);
+	j[0] = copy_job(model, 0, h, 0, size, DRM_METIS_CHANNEL_ANY);
+	ret = submit(fd, j, 1);
+	if (!ret)
+		ret = bo_wait(fd, h, 10000);
+	check(!ret && !memcmp(ph, ref, size), "model intact after the resume (%d)", ret);
+	get_param(fd, DRM_METIS_PARAM_DEVICE_STATE, &state);
+	check(state == DRM_METIS_STATE_READY, "device ready after the resume");
+	free(ref);
+}
+
+/* Detach with jobs in flight, an mmap and the file open. */
+static void test_unplug(int fd, const char *detach)
+{
+	const size_t size = 1 << 20;
+	uint32_t h = bo_create(fd, size, DRM_METIS_BO_HOST);
+	uint32_t d = bo_create(fd, size, DRM_METIS_BO_DEVICE);
+	uint32_t d2 = bo_create(fd, 4096, DRM_METIS_BO_DEVICE);
+	uint8_t *ph = bo_map(fd, h, size);
+	struct drm_metis_job j[2];
+	uint64_t v = 0;
+	int ret;
+
+	if (!ph)
+		return;
+	fill(ph, size, 3);
+	j[0] = fw_job(d2, 0, 4, DRM_METIS_FW_NOP, 0, 0, 0, 0);
+	j[0].duration_us = 3000000;
+	j[1] = copy_job(h, 0, d, 0, size, DRM_METIS_CHANNEL_ANY);
+	check(!submit(fd, j, 2), "jobs submitted before the detach");
+	ret = detach ? system(detach) : -1;
+	check(ret == 0, "detached (%s: %d)", detach ? detach : "no -x", ret);
+	ret = get_param(fd, DRM_METIS_PARAM_DEVICE_STATE, &v);
+	check(ret == -ENODEV, "GET_PARAM after the detach -> ENODEV (%d)", ret);
+	j[1] = copy_job(h, 0, d, 0, size, DRM_METIS_CHANNEL_ANY);
+	ret = submit(fd, &j[1], 1);
+	check(ret == -ENODEV, "SUBMIT after the detach -> ENODEV (%d)", ret);
+	ret = bo_wait(fd, d2, 1000);
+	check(ret == -ENODEV, "BO_WAIT after the detach -> ENODEV (%d)", ret);
+	check(ph[0] == (uint8_t)((3 * 1103515245u + 12345) >> 16),
+	      "mmap of a host BO still readable");
+	munmap(ph, size);
+}
+
 int main(int argc, char **argv)
 {
-	const char *dev = "/dev/accel/accel0", *mode = "full";
+	const char *dev = "/dev/accel/accel0", *mode = "full", *inject = NULL;
 	int opt, fd, timeout_ms = 1000, code = 0;
 
-	while ((opt = getopt(argc, argv, "d:qm:t:e:")) != -1) {
+	while ((opt = getopt(argc, argv, "d:qm:t:e:x:")) != -1) {
 		if (opt == 'd')
 			dev = optarg;
 		else if (opt == 'q')
@@ -555,6 +683,8 @@ int main(int argc, char **argv)
 			timeout_ms = atoi(optarg);
 		else if (opt == 'e')
 			code = atoi(optarg);
+		else if (opt == 'x')
+			inject = optarg;
 		else
 			return 2;
 	}
@@ -564,7 +694,11 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	if (!strcmp(mode, "hang")) {
-		test_hang(fd, timeout_ms);
+		test_hang(fd, timeout_ms, inject);
+	} else if (!strcmp(mode, "suspend")) {
+		test_suspend(fd, inject);
+	} else if (!strcmp(mode, "unplug")) {
+		test_unplug(fd, inject);
 	} else if (!strcmp(mode, "fwfail")) {
 		test_fwfail(fd, code);
 	} else {

@@ -88,6 +88,8 @@ static int metis_resets_show(struct seq_file *m, void *unused)
 	seq_printf(m, "resets: %d\n", atomic_read(&mdev->reset_count));
 	seq_printf(m, "hangs: %d\n", atomic_read(&mdev->hang_count));
 	seq_printf(m, "last_reset_us: %llu\n", mdev->last_reset_us);
+	seq_printf(m, "last_suspend_us: %llu\n", mdev->last_suspend_us);
+	seq_printf(m, "last_resume_us: %llu\n", mdev->last_resume_us);
 	return 0;
 }
 

@@ -150,6 +150,110 @@ void metis_device_quiesce(struct metis_device *mdev)
 	metis_irq_synchronize(mdev);
 }
 
+/**
+ * metis_device_halt() - stop the card and keep its work for a restart
+ * @mdev: device; the caller holds lifecycle_lock
+ * @bad: the job that timed out, or NULL
+ * @via: state while halted (RESETTING or SUSPENDING)
+ *
+ * Stops the schedulers, silences the card, parks the in-flight jobs and,
+ * when the card was running, saves on-card memory to host memory (the
+ * stopped engine can still read the card). Hang recovery and suspend
+ * share it; metis_device_restart() is the way back.
+ */
+void metis_device_halt(struct metis_device *mdev, struct drm_sched_job *bad,
+		       enum metis_state via)
+{
+	bool was_ready = mdev->state == METIS_STATE_READY;
+	unsigned int i;
+	int idx;
+
+	metis_sched_stop_all(mdev, bad);
+	if (!drm_dev_enter(&mdev->drm, &idx)) {
+		for (i = 0; i < METIS_NUM_QUEUES; i++)
+			mdev->parked[i] = metis_queue_take_active(&mdev->queues[i]);
+		return;
+	}
+	metis_device_set_state(mdev, via);
+	metis_hw_quiesce(mdev);
+	metis_irq_synchronize(mdev);
+	for (i = 0; i < METIS_NUM_QUEUES; i++)
+		mdev->parked[i] = metis_queue_take_active(&mdev->queues[i]);
+	if (was_ready) {
+		metis_dma_hw_init(mdev);
+		metis_mem_save(mdev);
+		metis_hw_quiesce(mdev);
+	}
+	drm_dev_exit(idx);
+}
+
+/*
+ * drm_sched_stop() dropped the hardware fence of every stopped job;
+ * drm_sched_start() waits on it again.
+ */
+static void metis_device_reattach(struct metis_job *job)
+{
+	struct drm_sched_fence *s_fence = job->base.s_fence;
+
+	if (!s_fence->parent)
+		s_fence->parent = dma_fence_get(&job->done_fence);
+}
+
+/**
+ * metis_device_restart() - bring the card back after metis_device_halt()
+ * @mdev: device; the caller holds lifecycle_lock
+ * @bad: the job that timed out, or NULL
+ * @bringup: bring the card up; if false it stays down (error state) and
+ *           the parked jobs fail
+ *
+ * Bring-up, on-card memory restored, the guilty job ended with -ETIMEDOUT,
+ * the other parked jobs started again (or ended with -EIO if the card did
+ * not come back, -ENODEV if it is gone), schedulers restarted.
+ *
+ * Return: 0, or the bring-up error.
+ */
+int metis_device_restart(struct metis_device *mdev, struct drm_sched_job *bad,
+			 bool bringup)
+{
+	unsigned int i;
+	int ret = -ENODEV, idx;
+	bool entered;
+
+	entered = drm_dev_enter(&mdev->drm, &idx);
+	if (entered && !bringup) {
+		ret = -EIO;
+	} else if (entered) {
+		ret = metis_device_bringup(mdev);
+		if (!ret)
+			metis_mem_restore(mdev);
+	}
+
+	for (i = 0; i < METIS_NUM_QUEUES; i++) {
+		struct metis_job *job = mdev->parked[i];
+
+		if (!job)
+			continue;
+		mdev->parked[i] = NULL;
+		metis_device_reattach(job);
+		if (ret == -ENODEV)
+			metis_job_end(job, -ENODEV);
+		else if (&job->base == bad)
+			metis_job_end(job, -ETIMEDOUT);
+		else if (ret)
+			metis_job_end(job, -EIO);
+		else
+			metis_queue_start_job(&mdev->queues[i], job);
+	}
+	/* The guilty job may have finished just before the timeout. */
+	if (bad)
+		metis_device_reattach(to_metis_job(bad));
+
+	if (entered)
+		drm_dev_exit(idx);
+	metis_sched_start_all(mdev);
+	return ret;
+}
+
 static void metis_device_irq_release(void *arg)
 {
 	metis_irq_fini(arg);
@@ -174,6 +278,7 @@ int metis_device_init(struct metis_device *mdev)
 	int ret;
 
 	spin_lock_init(&mdev->irq_lock);
+	spin_lock_init(&mdev->imwr_lock);
 	init_completion(&mdev->unplug_done);
 	ret = drmm_mutex_init(&mdev->drm, &mdev->lifecycle_lock);
 	if (ret)

@@ -55,7 +55,13 @@ void metis_device_set_state(struct metis_device *mdev, enum metis_state to);
 enum metis_state metis_device_state(struct metis_device *mdev);
 u32 metis_device_uapi_state(struct metis_device *mdev);
 
+struct drm_sched_job;
+
 int metis_device_init(struct metis_device *mdev);
+void metis_device_halt(struct metis_device *mdev, struct drm_sched_job *bad,
+		       enum metis_state via);
+int metis_device_restart(struct metis_device *mdev, struct drm_sched_job *bad,
+			 bool bringup);
 int metis_device_bringup(struct metis_device *mdev);
 void metis_device_quiesce(struct metis_device *mdev);
 void metis_device_unplug(struct metis_device *mdev);

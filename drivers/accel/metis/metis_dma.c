@@ -10,6 +10,7 @@
 #include <linux/dma-mapping.h>
 #include <linux/iopoll.h>
 #include <linux/slab.h>
+#include <linux/vmalloc.h>
 
 #include <drm/drm_print.h>
 
@@ -80,7 +81,7 @@ void metis_dma_hw_init(struct metis_device *mdev)
 {
 	unsigned int ch;
 
-	scoped_guard(spinlock_irqsave, &mdev->irq_lock)
+	scoped_guard(spinlock_irqsave, &mdev->imwr_lock)
 		metis_dma_program_imwr(mdev);
 
 	for (ch = 0; ch < METIS_DMA_CHANNELS; ch++) {
@@ -150,10 +151,10 @@ void metis_dma_start(struct metis_device *mdev, enum metis_engine dir,
 	if (mdev->nvec == 1) {
 		unsigned long flags;
 
-		spin_lock_irqsave(&mdev->irq_lock, flags);
+		spin_lock_irqsave(&mdev->imwr_lock, flags);
 		get_cached_msi_msg(pci_irq_vector(mdev->pdev, 0), &mdev->msi);
 		metis_dma_program_imwr(mdev);
-		spin_unlock_irqrestore(&mdev->irq_lock, flags);
+		spin_unlock_irqrestore(&mdev->imwr_lock, flags);
 	}
 
 	metis_edma_write(mdev, base + EDMA_CH_CONTROL1,
@@ -368,4 +369,54 @@ void metis_dma_list_free(struct metis_dma_list *dl)
 					  dl->blocks[b].cpu, dl->blocks[b].bus);
 	kfree(dl->blocks);
 	dl->blocks = NULL;
+}
+
+/**
+ * metis_dma_copy_vmalloc() - copy between a vmalloc buffer and the card
+ * @mdev: device, DMA engine initialised, channel 0 of @dir idle
+ * @dir: METIS_ENGINE_RD (buffer to card) or METIS_ENGINE_WR (card to buffer)
+ * @buf: vmalloc buffer, page aligned
+ * @dev_addr: on-card address
+ * @size: bytes
+ *
+ * Polls for completion: used with the schedulers stopped (firmware load,
+ * saving and restoring on-card memory).
+ *
+ * Return: 0 or a negative errno.
+ */
+int metis_dma_copy_vmalloc(struct metis_device *mdev, enum metis_engine dir,
+			   void *buf, u64 dev_addr, size_t size)
+{
+	enum dma_data_direction ddir = dir == METIS_ENGINE_RD ? DMA_TO_DEVICE :
+								DMA_FROM_DEVICE;
+	unsigned int i, npages = PAGE_ALIGN(size) >> PAGE_SHIFT;
+	struct device *dev = mdev->drm.dev;
+	struct metis_dma_list dl;
+	struct page **pages;
+	struct sg_table sgt;
+	int ret;
+
+	pages = kvmalloc_array(npages, sizeof(*pages), GFP_KERNEL);
+	if (!pages)
+		return -ENOMEM;
+	for (i = 0; i < npages; i++)
+		pages[i] = vmalloc_to_page(buf + i * PAGE_SIZE);
+	ret = sg_alloc_table_from_pages(&sgt, pages, npages, 0, size,
+					GFP_KERNEL);
+	kvfree(pages);
+	if (ret)
+		return ret;
+	ret = dma_map_sgtable(dev, &sgt, ddir, 0);
+	if (ret)
+		goto free_table;
+	ret = metis_dma_list_build(mdev, &dl, dir, &sgt, 0, dev_addr, size);
+	if (ret)
+		goto unmap;
+	ret = metis_dma_run_sync(mdev, dir, 0, &dl);
+	metis_dma_list_free(&dl);
+unmap:
+	dma_unmap_sgtable(dev, &sgt, ddir, 0);
+free_table:
+	sg_free_table(&sgt);
+	return ret;
 }

@@ -68,6 +68,8 @@ void metis_dma_start(struct metis_device *mdev, enum metis_engine dir,
 		     unsigned int run, bool irq);
 int metis_dma_run_sync(struct metis_device *mdev, enum metis_engine dir,
 		       unsigned int ch, struct metis_dma_list *dl);
+int metis_dma_copy_vmalloc(struct metis_device *mdev, enum metis_engine dir,
+			   void *buf, u64 dev_addr, size_t size);
 int metis_dma_error(struct metis_device *mdev, enum metis_engine dir,
 		    unsigned int ch);
 

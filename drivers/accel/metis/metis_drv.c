@@ -26,6 +26,7 @@
 #include "metis_gem.h"
 #include "metis_hw.h"
 #include "metis_job.h"
+#include "metis_pm.h"
 #include "metis_sched.h"
 
 static int metis_ioctl_get_param(struct drm_device *drm, void *data,
@@ -218,6 +219,7 @@ static struct pci_driver metis_pci_driver = {
 	.probe = metis_probe,
 	.remove = metis_remove,
 	.shutdown = metis_shutdown,
+	.driver.pm = pm_sleep_ptr(&metis_pm_ops),
 };
 module_pci_driver(metis_pci_driver);
 

@@ -28,6 +28,8 @@
 #define PCI_VENDOR_ID_AXELERA	0x1f9d
 #define PCI_DEVICE_ID_METIS	0x1100
 
+struct metis_job;
+
 #define METIS_DMA_CHANNELS	4
 #define METIS_CONTEXTS		4
 
@@ -47,8 +49,6 @@ enum metis_engine {
 
 #define METIS_QUEUES_PER_ENGINE	4
 #define METIS_NUM_QUEUES	(METIS_ENGINE_COUNT * METIS_QUEUES_PER_ENGINE)
-
-struct metis_job;
 
 /**
  * struct metis_queue - one hardware queue: a DMA channel or a context
@@ -109,14 +109,17 @@ struct metis_irq_stats {
  * @edma: BAR0 mapping (eDMA registers).
  * @hif: BAR2 mapping (sysctl, host interface, contexts).
  * @nvec: MSI vectors allocated (1 or at least METIS_NUM_VECTORS).
- * @irq_lock: serialises the interrupt handler across vectors and
- *            protects @msi.
+ * @irq_lock: serialises the interrupt handler across vectors.
+ * @imwr_lock: protects @msi and the IMWR registers (taken inside a queue's
+ *             lock, never around it).
  * @msi: MSI message of vector 0, the base of the IMWR programming.
  * @lifecycle_lock: serialises boot, reset, suspend, resume and unplug.
  * @state: lifecycle state, written under @lifecycle_lock.
  * @history: the last state transitions, for debugfs.
  * @history_pos: next slot in @history.
  * @transitions: state transitions since probe.
+ * @parked: in-flight jobs kept between metis_device_halt() and
+ *          metis_device_restart().
  * @fw: firmware image cache and status.
  * @mem_base: device address of on-card memory.
  * @mem_size: bytes of on-card memory.
@@ -124,11 +127,15 @@ struct metis_irq_stats {
  * @mm_lock: protects @mm and @mem_used.
  * @mm: allocator over on-card memory.
  * @mem_used: bytes allocated from @mm (reservation included).
+ * @dev_bos: device buffers, under @mm_lock (saved across resets).
  * @queues: hardware queues (read channels, write channels, contexts).
  * @reset_wq: ordered workqueue for scheduler timeouts and resets.
  * @reset_count: card resets done to recover from hangs.
  * @hang_count: jobs found guilty of a hang.
  * @last_reset_us: duration of the last recovery.
+ * @suspended_from: state before the last system suspend.
+ * @last_suspend_us: duration of the last suspend.
+ * @last_resume_us: duration of the last resume.
  * @irq: interrupt counters.
  * @unplugged: set once by metis_device_unplug().
  * @unplug_done: completed when the unplug sequence has finished.
@@ -141,6 +148,7 @@ struct metis_device {
 
 	int nvec;
 	spinlock_t irq_lock; /* see @irq_lock above */
+	spinlock_t imwr_lock; /* see @imwr_lock above */
 	struct msi_msg msi;
 
 	struct mutex lifecycle_lock; /* see @lifecycle_lock above */
@@ -148,6 +156,7 @@ struct metis_device {
 	struct metis_state_event history[METIS_STATE_HISTORY];
 	unsigned int history_pos;
 	unsigned int transitions;
+	struct metis_job *parked[METIS_NUM_QUEUES];
 
 	struct metis_fw fw;
 
@@ -157,12 +166,16 @@ struct metis_device {
 	struct mutex mm_lock; /* see @mm_lock above */
 	struct drm_mm mm;
 	u64 mem_used;
+	struct list_head dev_bos;
 
 	struct metis_queue queues[METIS_NUM_QUEUES];
 	struct workqueue_struct *reset_wq;
 	atomic_t reset_count;
 	atomic_t hang_count;
 	u64 last_reset_us;
+	enum metis_state suspended_from;
+	u64 last_suspend_us;
+	u64 last_resume_us;
 
 	struct metis_irq_stats irq;
 

@@ -7,11 +7,9 @@
  */
 
 #include <linux/crc32.h>
-#include <linux/dma-mapping.h>
 #include <linux/firmware.h>
 #include <linux/iopoll.h>
 #include <linux/module.h>
-#include <linux/scatterlist.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 
@@ -204,43 +202,6 @@ size_t metis_fw_reserve_size(struct metis_device *mdev)
 	return PAGE_ALIGN(mdev->fw.size);
 }
 
-/* DMA the cached image to @addr through read channel 0, by polling. */
-static int metis_fw_upload(struct metis_device *mdev, u64 addr)
-{
-	struct device *dev = mdev->drm.dev;
-	struct metis_fw *fw = &mdev->fw;
-	unsigned int i, npages = PAGE_ALIGN(fw->size) >> PAGE_SHIFT;
-	struct metis_dma_list dl;
-	struct page **pages;
-	struct sg_table sgt;
-	int ret;
-
-	pages = kvmalloc_array(npages, sizeof(*pages), GFP_KERNEL);
-	if (!pages)
-		return -ENOMEM;
-	for (i = 0; i < npages; i++)
-		pages[i] = vmalloc_to_page(fw->image + i * PAGE_SIZE);
-	ret = sg_alloc_table_from_pages(&sgt, pages, npages, 0, fw->size,
-					GFP_KERNEL);
-	kvfree(pages);
-	if (ret)
-		return ret;
-	ret = dma_map_sgtable(dev, &sgt, DMA_TO_DEVICE, 0);
-	if (ret)
-		goto free_table;
-	ret = metis_dma_list_build(mdev, &dl, METIS_ENGINE_RD, &sgt, 0, addr,
-				   fw->size);
-	if (ret)
-		goto unmap;
-	ret = metis_dma_run_sync(mdev, METIS_ENGINE_RD, 0, &dl);
-	metis_dma_list_free(&dl);
-unmap:
-	dma_unmap_sgtable(dev, &sgt, DMA_TO_DEVICE, 0);
-free_table:
-	sg_free_table(&sgt);
-	return ret;
-}
-
 /**
  * metis_fw_boot() - load the cached firmware and wait until it runs
  * @mdev: device, in its boot ROM with the DMA engine initialised
@@ -270,7 +231,8 @@ int metis_fw_boot(struct metis_device *mdev)
 		return -EIO;
 	}
 
-	ret = metis_fw_upload(mdev, addr);
+	ret = metis_dma_copy_vmalloc(mdev, METIS_ENGINE_RD, fw->image, addr,
+				     fw->size);
 	if (ret) {
 		drm_err(&mdev->drm, "firmware upload failed: %d\n", ret);
 		return ret;

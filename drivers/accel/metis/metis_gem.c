@@ -10,6 +10,7 @@
 #include <linux/dma-resv.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
+#include <linux/vmalloc.h>
 
 #include <drm/drm_drv.h>
 #include <drm/drm_file.h>
@@ -20,6 +21,7 @@
 #include <uapi/drm/metis_accel.h>
 
 #include "metis_compat.h"
+#include "metis_dma.h"
 #include "metis_drv.h"
 #include "metis_fw.h"
 #include "metis_gem.h"
@@ -44,7 +46,9 @@ static void metis_dev_bo_free(struct drm_gem_object *obj)
 	scoped_guard(mutex, &mdev->mm_lock) {
 		mdev->mem_used -= bo->node.size;
 		drm_mm_remove_node(&bo->node);
+		list_del(&bo->link);
 	}
+	vfree(bo->backup);
 	drm_gem_object_release(obj);
 	kfree(bo);
 }
@@ -138,6 +142,7 @@ int metis_mem_init(struct metis_device *mdev)
 	if (!fw_node)
 		return -ENOMEM;
 
+	INIT_LIST_HEAD(&mdev->dev_bos);
 	drm_mm_init(&mdev->mm, mdev->mem_base, mdev->mem_size);
 	mdev->mem_reserved = metis_fw_reserve_size(mdev);
 	if (mdev->mem_reserved) {
@@ -165,6 +170,69 @@ u64 metis_mem_free_bytes(struct metis_device *mdev)
 	return mdev->mem_size - mdev->mem_used;
 }
 
+/**
+ * metis_mem_save() - copy every device buffer to host memory
+ * @mdev: device, schedulers stopped, DMA engine initialised
+ *
+ * On-card memory does not survive a reset or a power cycle. Buffers whose
+ * copy fails lose their contents (logged); the others are put back by
+ * metis_mem_restore().
+ *
+ * Return: 0, or the first error.
+ */
+int metis_mem_save(struct metis_device *mdev)
+{
+	struct metis_bo *bo;
+	int ret = 0, err;
+
+	guard(mutex)(&mdev->mm_lock);
+	list_for_each_entry(bo, &mdev->dev_bos, link) {
+		if (!bo->backup)
+			bo->backup = vmalloc(bo->node.size);
+		err = bo->backup ? metis_dma_copy_vmalloc(mdev, METIS_ENGINE_WR,
+							  bo->backup,
+							  bo->node.start,
+							  bo->node.size) :
+				   -ENOMEM;
+		if (err) {
+			vfree(bo->backup);
+			bo->backup = NULL;
+			ret = ret ?: err;
+		}
+	}
+	if (ret)
+		drm_err(&mdev->drm, "on-card memory not fully saved: %d\n", ret);
+	return ret;
+}
+
+/**
+ * metis_mem_restore() - put saved device buffers back on the card
+ * @mdev: device, schedulers stopped, firmware running
+ *
+ * Drops the host copies.
+ *
+ * Return: 0, or the first error.
+ */
+int metis_mem_restore(struct metis_device *mdev)
+{
+	struct metis_bo *bo;
+	int ret = 0, err;
+
+	guard(mutex)(&mdev->mm_lock);
+	list_for_each_entry(bo, &mdev->dev_bos, link) {
+		if (!bo->backup)
+			continue;
+		err = metis_dma_copy_vmalloc(mdev, METIS_ENGINE_RD, bo->backup,
+					     bo->node.start, bo->node.size);
+		ret = ret ?: err;
+		vfree(bo->backup);
+		bo->backup = NULL;
+	}
+	if (ret)
+		drm_err(&mdev->drm, "on-card memory not fully restored: %d\n", ret);
+	return ret;
+}
+
 static struct drm_gem_object *metis_dev_bo_create(struct metis_device *mdev,
 						  u64 size)
 {
@@ -184,8 +252,10 @@ static struct drm_gem_object *metis_dev_bo_create(struct metis_device *mdev,
 		ret = drm_mm_insert_node_generic(&mdev->mm, &bo->node, size,
 						 PAGE_SIZE, 0,
 						 DRM_MM_INSERT_BEST);
-		if (!ret)
+		if (!ret) {
 			mdev->mem_used += size;
+			list_add_tail(&bo->link, &mdev->dev_bos);
+		}
 	}
 	if (ret) {
 		kfree(bo);

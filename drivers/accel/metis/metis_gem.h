@@ -17,11 +17,16 @@ struct metis_device;
  * @base: shmem object; device buffers use only its &drm_gem_object.
  * @device: lives in on-card memory (@node), not in host pages.
  * @node: on-card range of a device buffer.
+ * @link: entry in the device's list of device buffers.
+ * @backup: host copy of a device buffer while the card is reset or
+ *          suspended, else NULL.
  */
 struct metis_bo {
 	struct drm_gem_shmem_object base;
 	bool device;
 	struct drm_mm_node node;
+	struct list_head link;
+	void *backup;
 };
 
 static inline struct metis_bo *to_metis_bo(struct drm_gem_object *obj)
@@ -36,6 +41,8 @@ bool metis_bo_is_metis(struct drm_gem_object *obj);
 
 int metis_mem_init(struct metis_device *mdev);
 u64 metis_mem_free_bytes(struct metis_device *mdev);
+int metis_mem_save(struct metis_device *mdev);
+int metis_mem_restore(struct metis_device *mdev);
 
 int metis_ioctl_bo_create(struct drm_device *drm, void *data,
 			  struct drm_file *file);

@@ -2,10 +2,11 @@
 /*
  * Copyright (C) 2026 The metis authors
  *
- * Hang recovery. A scheduler timeout stops every scheduler, resets the
- * card, brings it up again (DMA engine, firmware from the cached image,
- * interrupts), ends the guilty job with -ETIMEDOUT and replays the
- * innocent in-flight jobs before the schedulers restart. Timeouts run on
+ * Hang recovery. A scheduler timeout stops every scheduler, saves on-card
+ * memory, resets the card, brings it up again (DMA engine, firmware from
+ * the cached image, interrupts), restores on-card memory, ends the guilty
+ * job with -ETIMEDOUT and replays the innocent in-flight jobs before the
+ * schedulers restart. Timeouts run on
  * one ordered workqueue, so recoveries never overlap.
  */
 
@@ -15,80 +16,27 @@
 #include "metis_compat.h"
 #include "metis_device.h"
 #include "metis_drv.h"
-#include "metis_hw.h"
 #include "metis_job.h"
 #include "metis_reset.h"
-#include "metis_sched.h"
 
 /*
- * Re-attach a stopped job's hardware fence to its scheduler fence:
- * drm_sched_stop() dropped it, drm_sched_start() waits on it again.
- */
-static void metis_reset_reattach(struct metis_job *job)
-{
-	struct drm_sched_fence *s_fence = job->base.s_fence;
-
-	if (!s_fence->parent)
-		s_fence->parent = dma_fence_get(&job->done_fence);
-}
-
-/*
- * Stop, reset and restart with the schedulers stopped. @bad may be NULL
- * (a reset asked for by the driver). Called with lifecycle_lock held.
+ * Halt and restart with the schedulers stopped. @bad may be NULL (a reset
+ * asked for through debugfs). Called with lifecycle_lock held.
  */
 static int metis_reset_locked(struct metis_device *mdev,
 			      struct drm_sched_job *bad)
 {
-	struct metis_job *inflight[METIS_NUM_QUEUES];
 	ktime_t start = ktime_get();
-	bool gone = false;
-	unsigned int i;
-	int ret = 0, idx;
+	int ret;
 
-	metis_sched_stop_all(mdev, bad);
-
-	if (drm_dev_enter(&mdev->drm, &idx)) {
-		metis_device_set_state(mdev, METIS_STATE_RESETTING);
-		metis_hw_quiesce(mdev);
-		metis_irq_synchronize(mdev);
-	} else {
-		gone = true;
-	}
-
-	for (i = 0; i < METIS_NUM_QUEUES; i++)
-		inflight[i] = metis_queue_take_active(&mdev->queues[i]);
-
-	if (!gone) {
-		ret = metis_device_bringup(mdev);
+	metis_device_halt(mdev, bad, METIS_STATE_RESETTING);
+	ret = metis_device_restart(mdev, bad, true);
+	if (ret != -ENODEV) {
 		atomic_inc(&mdev->reset_count);
-	}
-
-	for (i = 0; i < METIS_NUM_QUEUES; i++) {
-		struct metis_job *job = inflight[i];
-
-		if (!job)
-			continue;
-		metis_reset_reattach(job);
-		if (gone)
-			metis_job_end(job, -ENODEV);
-		else if (&job->base == bad)
-			metis_job_end(job, -ETIMEDOUT);
-		else if (ret)
-			metis_job_end(job, -EIO);
-		else
-			metis_queue_start_job(&mdev->queues[i], job);
-	}
-	if (bad) {
-		/* The guilty job may have finished just before the timeout. */
-		metis_reset_reattach(to_metis_job(bad));
-		atomic_inc(&mdev->hang_count);
-	}
-
-	if (!gone) {
 		mdev->last_reset_us = ktime_us_delta(ktime_get(), start);
-		drm_dev_exit(idx);
 	}
-	metis_sched_start_all(mdev);
+	if (bad)
+		atomic_inc(&mdev->hang_count);
 	return ret;
 }
 

@@ -285,7 +285,8 @@ int metis_sched_init(struct metis_device *mdev)
 	unsigned int i;
 	int ret;
 
-	mdev->reset_wq = alloc_ordered_workqueue("metis-reset", 0);
+	/* Freezable: no recovery runs while the system sleeps. */
+	mdev->reset_wq = alloc_ordered_workqueue("metis-reset", WQ_FREEZABLE);
 	if (!mdev->reset_wq)
 		return -ENOMEM;
 	args.timeout_wq = mdev->reset_wq;

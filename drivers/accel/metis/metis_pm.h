@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Copyright (C) 2026 The metis authors
+ */
+#ifndef __METIS_PM_H__
+#define __METIS_PM_H__
+
+#include <linux/pm.h>
+
+extern const struct dev_pm_ops metis_pm_ops;
+
+#endif /* __METIS_PM_H__ */
