@@ -5,6 +5,9 @@
 # Prints PASS/FAIL/SKIP per (kernel, check).
 #   tools/driver-build.sh [KERNEL...]   (default: every kernel of kernels.conf)
 set -u
+# The body is one function, read whole before it runs: editing this
+# file during a run cannot change the running instance.
+main() {
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/tools/testbed/lib/common.sh"
 . "$top/tools/testbed/lib/apt.sh"
@@ -116,3 +119,6 @@ if cp_dir=$(checkpatch_dir); then
 else
 	echo "FAIL driver-checkpatch: checkpatch.pl not available"
 fi
+}
+main "$@"
+exit $?

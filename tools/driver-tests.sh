@@ -7,6 +7,9 @@
 #   tools/driver-tests.sh [KERNEL...]   (default: every kernel of kernels.conf)
 # DRIVER_TESTS="smoke hang ..." runs a subset.
 set -u
+# The body is one function, read whole before it runs: editing this
+# file during a run cannot change the running instance.
+main() {
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/tools/testbed/lib/common.sh"
 
@@ -100,3 +103,6 @@ for k in "${kernels[@]}"; do
 	# Slow transfers, so that copies are really in flight at the suspend.
 	guest_test "$k" s3 --card-props bandwidth-mbps=200
 done
+}
+main "$@"
+exit $?
