@@ -67,7 +67,7 @@ if [ "$kernel" = debug ]; then
 else
 	read -r name abi kdir < <("$TB_DIR/kernels.sh" "$kernel" | tail -n1)
 fi
-initrd=$("$TB_DIR/initramfs.sh" "$abi" "$root" | tail -n1)
+initrd=$("$TB_DIR/initramfs.sh" "$abi" "$root" "$kdir" | tail -n1)
 
 if [ -z "$firmware" ] && [ -x "$prefix/bin/metis-mkfw" ]; then
 	firmware=$TB_CACHE/firmware/$(tb_hash "$prefix/bin/metis-mkfw")/metis-fw.bin
