@@ -274,7 +274,7 @@ class Run:
                 ret = self.tbq.execute(req["execute"], req.get("arguments"))
                 self.log_events(self.tbq.poll_events(0))
                 return {"return": ret}
-            except (QmpError, EOFError) as e:
+            except (QmpError, EOFError, OSError) as e:
                 return {"error": str(e)}
         return {"error": "unknown request"}
 

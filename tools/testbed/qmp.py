@@ -87,7 +87,7 @@ class Qmp:
                 if "event" in msg:
                     self.events.append(msg)
                 msg = self._read(0)
-        except EOFError:
+        except (EOFError, OSError):
             self.closed = True
         ev, self.events = self.events, []
         return ev
