@@ -67,7 +67,12 @@ check_lspci() {
 check_s3() {
 	local n=${S3_CYCLES:-5} i bdf t0 dt s w real=0 enum=0 lost=0 why="" times=""
 	bdf=$(card_bdf) || { fail s3 "no card before S3"; return; }
-	echo deep > /sys/power/mem_sleep
+	# Without "deep" a write of "mem" would enter s2idle, which the RTC
+	# alarm never wakes here.
+	if ! grep -qw deep /sys/power/mem_sleep || ! echo deep > /sys/power/mem_sleep; then
+		fail s3-real-cycles "no S3 (deep) in /sys/power/mem_sleep: $(cat /sys/power/mem_sleep)"
+		return
+	fi
 	for i in $(seq "$n"); do
 		bar.py "$bdf" 2 0x848 $((0x5c000000 + i))
 		[ "$(bar.py "$bdf" 2 0x848)" = "$(printf 0x%08x $((0x5c000000 + i)))" ] ||
