@@ -64,6 +64,19 @@ for k in "${kernels[@]}"; do
 		echo "PASS driver-build-$k-w1"
 	fi
 
+	# The debug switches (CONFIG_DRM_ACCEL_METIS_DEBUG) must build too.
+	stage "$dir-debug"
+	"$top/tools/testbed/chroot.sh" -- make -C "$kdir" M="$dir-debug" W=1 -j2 \
+		CONFIG_DRM_ACCEL_METIS_DEBUG=y modules > "$dir-debug/w1.log" 2>&1
+	rc=$?
+	diag=$(diagnostics "$dir-debug/w1.log")
+	if [ $rc -ne 0 ] || [ -n "$diag" ]; then
+		echo "$diag"
+		echo "FAIL driver-build-$k-debug-w1: build failed or warned (log: $dir-debug/w1.log)"
+	else
+		echo "PASS driver-build-$k-debug-w1"
+	fi
+
 	if "$top/tools/testbed/chroot.sh" -- sh -c 'command -v sparse' >/dev/null; then
 		"$top/tools/testbed/chroot.sh" -- make -C "$kdir" M="$dir" C=2 -j2 modules \
 			> "$dir/sparse.log" 2>&1

@@ -11,6 +11,10 @@
 #   single  full smoke test, expecting a single MSI vector
 #   s3      S3 (RTC wake) with jobs in flight on every channel and context
 #           and a model in on-card memory; all of it intact afterwards
+#   probefail (debug module) probe fails at each step in turn and unwinds;
+#           then it succeeds and the smoke test runs
+#   s3-noinit (debug module) the S3 test with resume skipping the card's
+#           re-initialisation must fail: it shows the S3 test can fail
 #   unbind  unbind the driver with jobs running and a client holding the
 #           file and an mmap; the client gets -ENODEV; bind again and run
 #           the smoke test
@@ -98,6 +102,39 @@ s3)
 	grep -q 'suspended -> resuming' "$dbg/state" || fail "the driver did not suspend"
 	"$smoke" -q || fail "smoke test after S3 failed"
 	unload
+	;;
+probefail)
+	modprobe gpu-sched && modprobe drm_shmem_helper || fail "no drm_sched/shmem modules"
+	insmod "$ko" debug_fail_probe=1 || fail "insmod failed"
+	bdf=""
+	for d in /sys/bus/pci/devices/*; do
+		[ "$(cat "$d/vendor"):$(cat "$d/device")" = 0x1f9d:0x1100 ] && bdf=$(basename "$d")
+	done
+	[ -n "$bdf" ] || fail "no card"
+	for step in 1 2 3 4 5 6 7 8; do
+		echo "$step" > /sys/module/metis/parameters/debug_fail_probe
+		[ "$step" = 1 ] || ! echo "$bdf" > /sys/bus/pci/drivers/metis/bind 2>/dev/null ||
+			fail "probe did not fail at step $step"
+		[ ! -e /dev/accel/accel0 ] || fail "accel node left after probe failed at step $step"
+		[ ! -e "/sys/bus/pci/drivers/metis/$bdf" ] || fail "bound after probe failed at step $step"
+	done
+	echo 0 > /sys/module/metis/parameters/debug_fail_probe
+	echo "$bdf" > /sys/bus/pci/drivers/metis/bind || fail "probe after the failures failed"
+	sleep 1
+	dbg=$(echo /sys/kernel/debug/accel/0000:*)
+	"$smoke" -q || fail "smoke test after the probe failures failed"
+	unload
+	;;
+s3-noinit)
+	load debug_skip_resume_init=1 job_timeout_ms=1000
+	echo deep > /sys/power/mem_sleep
+	if "$smoke" -m suspend -x "echo 0 > /sys/class/rtc/rtc0/wakealarm &&
+		echo +3 > /sys/class/rtc/rtc0/wakealarm && echo mem > /sys/power/state"; then
+		fail "the S3 test passed although resume skipped the re-initialisation"
+	fi
+	unload
+	# Expected: timeouts and resets of the jobs the skipped resume broke.
+	dmesg -C
 	;;
 unbind)
 	load

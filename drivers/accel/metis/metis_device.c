@@ -13,6 +13,7 @@
 #include <drm/drm_print.h>
 #include <uapi/drm/metis_accel.h>
 
+#include "metis_debug.h"
 #include "metis_device.h"
 #include "metis_dma.h"
 #include "metis_drv.h"
@@ -222,6 +223,11 @@ int metis_device_restart(struct metis_device *mdev, struct drm_sched_job *bad,
 	entered = drm_dev_enter(&mdev->drm, &idx);
 	if (entered && !bringup) {
 		ret = -EIO;
+	} else if (entered && metis_debug_skip_resume_init &&
+		   mdev->state == METIS_STATE_RESUMING) {
+		/* What the vendor driver does: assume the card kept its state. */
+		metis_device_set_state(mdev, METIS_STATE_READY);
+		ret = 0;
 	} else if (entered) {
 		ret = metis_device_bringup(mdev);
 		if (!ret)
@@ -287,7 +293,8 @@ int metis_device_init(struct metis_device *mdev)
 	if (ret)
 		return ret;
 
-	ret = metis_hw_identify(mdev);
+	ret = metis_hw_identify(mdev) ?:
+	      metis_debug_probe_fault(METIS_PROBE_IDENTIFY);
 	if (ret)
 		return ret;
 	/* A previous driver may have left the card running: silence it. */
@@ -296,14 +303,19 @@ int metis_device_init(struct metis_device *mdev)
 	ret = metis_fw_request(mdev);
 	if (ret == -ENOMEM)
 		return ret;
+	ret = metis_debug_probe_fault(METIS_PROBE_FIRMWARE);
+	if (ret)
+		return ret;
 	ret = drmm_add_action_or_reset(&mdev->drm, metis_device_fw_release, NULL);
 	if (ret)
 		return ret;
 
-	ret = metis_mem_init(mdev);
+	ret = metis_mem_init(mdev) ?:
+	      metis_debug_probe_fault(METIS_PROBE_MEMORY);
 	if (ret)
 		return ret;
-	ret = metis_sched_init(mdev);
+	ret = metis_sched_init(mdev) ?:
+	      metis_debug_probe_fault(METIS_PROBE_SCHED);
 	if (ret)
 		return ret;
 
@@ -314,9 +326,18 @@ int metis_device_init(struct metis_device *mdev)
 				       mdev);
 	if (ret)
 		return ret;
+	ret = metis_debug_probe_fault(METIS_PROBE_IRQ);
+	if (ret)
+		return ret;
 
 	scoped_guard(mutex, &mdev->lifecycle_lock)
 		ret = metis_device_bringup(mdev);
+	if (metis_debug_probe_fault(METIS_PROBE_BRINGUP)) {
+		/* The card runs: silence it before the handlers go. */
+		metis_hw_quiesce(mdev);
+		metis_irq_fini(mdev);
+		return -ENODEV;
+	}
 	if (ret)
 		drm_err(&mdev->drm, "card not ready (%d): jobs will fail with -EIO\n",
 			ret);
@@ -325,6 +346,25 @@ int metis_device_init(struct metis_device *mdev)
 			 mdev->fw.running >> 16, (mdev->fw.running >> 8) & 0xff,
 			 mdev->fw.running & 0xff);
 	return 0;
+}
+
+/**
+ * metis_device_abort() - undo metis_device_init() when probe fails later
+ * @mdev: device, never registered
+ *
+ * Nobody can have opened it, so silencing the card and freeing the
+ * handlers is all; devm and drmm release the rest.
+ */
+void metis_device_abort(struct metis_device *mdev)
+{
+	atomic_set(&mdev->unplugged, 1);
+	scoped_guard(mutex, &mdev->lifecycle_lock) {
+		metis_device_set_state(mdev, METIS_STATE_GONE);
+		if (!metis_hw_is_gone(mdev))
+			metis_hw_quiesce(mdev);
+	}
+	metis_irq_fini(mdev);
+	complete_all(&mdev->unplug_done);
 }
 
 /**
@@ -351,7 +391,7 @@ void metis_device_unplug(struct metis_device *mdev)
 
 	scoped_guard(mutex, &mdev->lifecycle_lock) {
 		metis_device_set_state(mdev, METIS_STATE_GONE);
-		if (!metis_hw_is_gone(mdev))
+		if (!metis_hw_is_gone(mdev) && !metis_debug_skip_quiesce)
 			metis_hw_quiesce(mdev);
 	}
 	metis_irq_fini(mdev);

@@ -65,5 +65,6 @@ int metis_device_restart(struct metis_device *mdev, struct drm_sched_job *bad,
 int metis_device_bringup(struct metis_device *mdev);
 void metis_device_quiesce(struct metis_device *mdev);
 void metis_device_unplug(struct metis_device *mdev);
+void metis_device_abort(struct metis_device *mdev);
 
 #endif /* __METIS_DEVICE_H__ */

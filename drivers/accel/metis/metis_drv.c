@@ -19,6 +19,7 @@
 #include <drm/drm_print.h>
 #include <uapi/drm/metis_accel.h>
 
+#include "metis_debug.h"
 #include "metis_debugfs.h"
 #include "metis_device.h"
 #include "metis_compat.h"
@@ -28,6 +29,21 @@
 #include "metis_job.h"
 #include "metis_pm.h"
 #include "metis_sched.h"
+
+#ifdef METIS_DEBUG_SWITCHES
+bool metis_debug_skip_resume_init;
+module_param_named(debug_skip_resume_init, metis_debug_skip_resume_init, bool, 0644);
+MODULE_PARM_DESC(debug_skip_resume_init,
+		 "debug: resume without resetting the card or booting the firmware");
+bool metis_debug_skip_quiesce;
+module_param_named(debug_skip_quiesce, metis_debug_skip_quiesce, bool, 0644);
+MODULE_PARM_DESC(debug_skip_quiesce,
+		 "debug: detach without masking the card's interrupts or stopping its DMA");
+unsigned int metis_debug_fail_probe;
+module_param_named(debug_fail_probe, metis_debug_fail_probe, uint, 0644);
+MODULE_PARM_DESC(debug_fail_probe,
+		 "debug: fail probe at step N (1 pci, 2 identify, 3 firmware, 4 memory, 5 sched, 6 irq, 7 bringup, 8 register)");
+#endif
 
 static int metis_ioctl_get_param(struct drm_device *drm, void *data,
 				 struct drm_file *file)
@@ -174,7 +190,7 @@ static int metis_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	mdev->pdev = pdev;
 	pci_set_drvdata(pdev, mdev);
 
-	ret = metis_pci_init(mdev);
+	ret = metis_pci_init(mdev) ?: metis_debug_probe_fault(METIS_PROBE_PCI);
 	if (ret)
 		return ret;
 	ret = metis_device_init(mdev);
@@ -182,9 +198,10 @@ static int metis_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		return ret;
 
 	metis_debugfs_init(mdev);
-	ret = drm_dev_register(&mdev->drm, 0);
+	ret = metis_debug_probe_fault(METIS_PROBE_REGISTER) ?:
+	      drm_dev_register(&mdev->drm, 0);
 	if (ret) {
-		metis_device_unplug(mdev);
+		metis_device_abort(mdev);
 		return ret;
 	}
 	return 0;
