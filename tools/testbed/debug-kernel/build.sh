@@ -43,14 +43,20 @@ build() {
 		return 0
 	fi
 	root=$("$TB_DIR/rootfs.sh" | tail -n1)
-	tb_host_need dpkg-deb:dpkg xz:xz-utils
-	rm -rf "$dir" && mkdir -p "$dir/deb"
-	tb_log "debug kernel: $pkg $ver, extracting"
-	(cd "$dir/deb" && tb_apt_get download -q "$pkg=$ver" >/dev/null)
-	dpkg-deb --fsys-tarfile "$dir"/deb/*.deb |
-		tar -xO --wildcards "*/usr/src/$pkg.tar.xz" | tar -xJ -C "$dir"
-	mv "$dir/$pkg" "$src"
-	rm -rf "$dir/deb"
+	if [ -f "$dir/.tb-extracted" ] && [ -f "$src/Makefile" ]; then
+		# An interrupted build of the same key: make picks up where it was.
+		tb_log "debug kernel: resuming the build in $dir"
+	else
+		tb_host_need dpkg-deb:dpkg xz:xz-utils
+		rm -rf "$dir" && mkdir -p "$dir/deb"
+		tb_log "debug kernel: $pkg $ver, extracting"
+		(cd "$dir/deb" && tb_apt_get download -q "$pkg=$ver" >/dev/null)
+		dpkg-deb --fsys-tarfile "$dir"/deb/*.deb |
+			tar -xO --wildcards "*/usr/src/$pkg.tar.xz" | tar -xJ -C "$dir"
+		mv "$dir/$pkg" "$src"
+		rm -rf "$dir/deb"
+		touch "$dir/.tb-extracted"
+	fi
 	# The kernel release carries the key: a changed config is a new kernel.
 	cp "$frag" "$dir/fragment.config"
 	echo "CONFIG_LOCALVERSION=\"-metis-debug-${key:0:8}\"" >> "$dir/fragment.config"
@@ -74,6 +80,7 @@ build() {
 	if ! tb_chroot_run "$root" ro "$dir" /bin/sh -ec '
 		cd src
 		nice -n 10 make -j2 bzImage modules
+		rm -rf ../boot
 		nice -n 10 make -s modules_install INSTALL_MOD_PATH=../boot INSTALL_MOD_STRIP=1
 	' > "$dir/build.log" 2>&1; then
 		tail -n 40 "$dir/build.log" >&2
@@ -83,12 +90,12 @@ build() {
 	echo "$rel" > "$dir/abi"
 	# The boot side, like kernels.sh lays out Debian's kernels.
 	kdir=$TB_CACHE/kernels/$rel
-	rm -rf "$kdir" && mkdir -p "$kdir/lib/modules"
+	rm -rf "$kdir" "$dir/boot.old" && mkdir -p "$kdir/lib/modules"
 	cp "$src/arch/x86/boot/bzImage" "$kdir/vmlinuz"
 	cp "$src/.config" "$kdir/config"
 	cp "$src/System.map" "$kdir/System.map"
 	mv "$dir/boot/lib/modules/$rel" "$kdir/lib/modules/$rel"
-	rm -rf "$dir/boot"
+	rm -rf "$dir/boot" "$kdir/lib/modules/$rel/build" "$kdir/lib/modules/$rel/source"
 	echo "debug-kernel $key" > "$kdir/.tb-complete"
 	echo "$((SECONDS - start))" > "$dir/build-seconds"
 	date -u +%FT%TZ > "$dir/.tb-complete"
