@@ -15,6 +15,12 @@
 #   dkms-remove-K   `make dkms-uninstall`: no module, firmware, rule, dkms
 #                   state or source left; the overlay holds nothing else
 #                   than depmod's indexes and dkms's signing key
+#   dkms-vendor-K   with a stand-in for the vendor's metis.ko (it has a
+#                   version) in /lib/modules/<abi>/extra, in a fresh
+#                   overlay: dkms install refuses; --force archives the
+#                   vendor file; with it back (a vendor package upgrade),
+#                   the documented depmod override makes metis resolve
+#                   to ours
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/tools/testbed/lib/common.sh"
@@ -29,7 +35,7 @@ ovl=$TB_CACHE/dkms-test/$(tb_hash -- "$top")
 # Internal: run CMD chrooted in an overlay of ROOT whose upper layer is
 # $ovl/upper (called in a private mount namespace, see ovl_run).
 if [ "${1:-}" = --in-overlay ]; then
-	root=$2; shift 2
+	root=$2 ovl=$3; shift 3
 	mkdir -p "$ovl/upper" "$ovl/work" "$ovl/merged"
 	mount -t overlay overlay -o "lowerdir=$root,upperdir=$ovl/upper,workdir=$ovl/work" "$ovl/merged"
 	tb_chroot_run "$ovl/merged" rw "$top" "$@"
@@ -40,7 +46,7 @@ k=${1:-7.2}
 root=$("$top/tools/testbed/rootfs.sh" | tail -n1) || { echo "FAIL dkms-install-$k: no test-bed root"; exit 1; }
 abi=$("$top/tools/testbed/kernels.sh" --abi "$k") || { echo "FAIL dkms-install-$k: kernel $k not resolved"; exit 1; }
 version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$top/dkms.conf")
-ovl_run() { unshare -m --propagation private -- "$0" --in-overlay "$root" "$@"; }
+ovl_run() { unshare -m --propagation private -- "$0" --in-overlay "$root" "$ovl" "$@"; }
 
 # A clean state: a fresh upper layer over the pristine root.
 rm -rf "$out" "$ovl" && mkdir -p "$out" "$ovl"
@@ -57,15 +63,17 @@ fi
 # (hard links, the cache is never written through them: depmod replaces
 # its indexes, which are copied).
 mdir=usr/lib/modules/$abi
-if [ ! -f "$root/$mdir/modules.dep" ]; then
+kernel_modules() {
+	[ -f "$root/$mdir/modules.dep" ] && return 0
+	local kdir
 	kdir=$("$top/tools/testbed/kernels.sh" "$k" | tail -n1 | awk '{ print $3 }')
-	[ -f "$kdir/lib/modules/$abi/modules.dep" ] ||
-		{ echo "FAIL dkms-install-$k: no cached modules of $abi"; exit 0; }
+	[ -f "$kdir/lib/modules/$abi/modules.dep" ] || return 1
 	mkdir -p "$ovl/upper/$mdir"
 	cp -al "$kdir/lib/modules/$abi/kernel" "$ovl/upper/$mdir/" 2>/dev/null ||
 		cp -a "$kdir/lib/modules/$abi/kernel" "$ovl/upper/$mdir/"
 	find "$kdir/lib/modules/$abi" -maxdepth 1 -type f -exec cp -a {} "$ovl/upper/$mdir/" \;
-fi
+}
+kernel_modules || { echo "FAIL dkms-install-$k: no cached modules of $abi"; exit 0; }
 (cd "$ovl/upper" 2>/dev/null && find . -mindepth 1 | sort) > "$out/upper-before.txt"
 
 # 1. add, build, install.
@@ -165,5 +173,63 @@ if [ -n "$left" ]; then
 	echo "FAIL dkms-remove-$k: $(wc -l <<<"$left") files left behind in the root"
 else
 	echo "PASS dkms-remove-$k"
+fi
+rm -rf "$ovl"
+
+# 4. The vendor's module is also metis.ko (Documentation/install.md,
+# "Switching from the vendor driver").  A stand-in with a version, as a
+# vendor module has, in /lib/modules/<abi>/extra of a fresh overlay:
+# dkms refuses to install over it; `dkms install --force` plus the
+# documented depmod override make modprobe resolve metis to ours.
+ovl=$ovl-vendor
+rm -rf "$ovl" "$out/vendor" && mkdir -p "$ovl" "$out/vendor"
+cat > "$out/vendor/metis.c" <<'EOC'
+// SPDX-License-Identifier: GPL-2.0
+/* Stand-in for the vendor's metis.ko: same name, a version, nothing else. */
+#include <linux/module.h>
+static int __init metis_vendor_init(void) { return 0; }
+static void __exit metis_vendor_exit(void) { }
+module_init(metis_vendor_init);
+module_exit(metis_vendor_exit);
+MODULE_VERSION("9.9.9");
+MODULE_DESCRIPTION("stand-in for the vendor metis driver");
+MODULE_LICENSE("GPL");
+EOC
+echo 'obj-m := metis.o' > "$out/vendor/Kbuild"
+if ! kernel_modules; then
+	echo "FAIL dkms-vendor-$k: no cached modules of $abi"
+elif ! "$top/tools/testbed/chroot.sh" -- make -C "/usr/src/linux-headers-$abi" M="$out/vendor" \
+	modules > "$out/vendor/build.log" 2>&1; then
+	tail -n 20 "$out/vendor/build.log"
+	echo "FAIL dkms-vendor-$k: the stand-in vendor module does not build"
+elif ovl_run sh -ec '
+	top=$1 abi=$2 out=$3 version=$4
+	install -D -m 0644 "$out/vendor/metis.ko" /lib/modules/"$abi"/extra/metis.ko
+	depmod -a "$abi"
+	echo "vendor module: $(modinfo -k "$abi" -n metis)"
+	cd "$top"
+	if make --no-print-directory dkms-install KVER="$abi" > "$out/vendor/refused.log" 2>&1; then
+		echo "dkms installed over the vendor module without --force"; exit 1
+	fi
+	grep "is not newer than what is already found" "$out/vendor/refused.log"
+	dkms install --force metis/"$version" -k "$abi"
+	# --force moves the vendor file into the dkms tree (it comes back with
+	# dkms remove); a vendor package that installs it again puts it back.
+	[ ! -e /lib/modules/"$abi"/extra/metis.ko ]
+	install -D -m 0644 "$out/vendor/metis.ko" /lib/modules/"$abi"/extra/metis.ko
+	depmod -a "$abi"
+	echo "without override: $(modinfo -k "$abi" -n metis)"
+	echo "override metis * updates/dkms" > /etc/depmod.d/metis.conf
+	depmod -a "$abi"
+	path=$(modinfo -k "$abi" -n metis)
+	echo "with override: $path"
+	case $path in */updates/dkms/metis.ko*) ;; *) exit 1 ;; esac
+	[ "$(modinfo -k "$abi" -F version metis)" != 9.9.9 ]
+' sh "$top" "$abi" "$out" "$version" > "$out/vendor.log" 2>&1; then
+	grep -E '^(vendor module|without override|with override):' "$out/vendor.log"
+	echo "PASS dkms-vendor-$k"
+else
+	tail -n 30 "$out/vendor.log"
+	echo "FAIL dkms-vendor-$k: see $out/vendor.log"
 fi
 rm -rf "$ovl"
