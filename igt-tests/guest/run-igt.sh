@@ -8,11 +8,23 @@ here=$(cd "$(dirname "$0")" && pwd)
 igt=$(cd "$here/../../build/igt" && pwd)
 "$here/load-metis.sh" || exit 1
 export LD_LIBRARY_PATH=$igt/lib
+# Every 60 s, the kernel stacks of the test processes: a hung test is
+# then diagnosable from /results/stacks.txt.
+(
+	while sleep 60; do
+		for p in $(pgrep -f "$igt/tests/"); do
+			echo "=== $(date +%T) pid $p: $(tr '\0' ' ' < /proc/$p/cmdline)"
+			cat /proc/$p/stack 2>/dev/null
+		done
+	done
+) > /results/stacks.txt 2>&1 &
+watch=$!
 echo "run-igt: igt_runner on $(uname -r)"
 "$igt/usr/bin/igt_runner" --overwrite --per-test-timeout ${METIS_IGT_TEST_TIMEOUT:-180} \
 	--dmesg-warn-level 3 "$@" "$igt/tests" /results/igt \
 	> /results/igt-runner.log 2>&1
 rc=$?
+kill $watch 2>/dev/null
 tail -n 5 /results/igt-runner.log
 dmesg > /results/dmesg.txt
 exit $rc
