@@ -27,8 +27,11 @@ tb_chroot_run() {
 		mount -t tmpfs -o mode=1777 tmpfs "$root/tmp"
 		[ -f /etc/resolv.conf ] && [ -e "$root/etc/resolv.conf" ] &&
 			mount --bind /etc/resolv.conf "$root/etc/resolv.conf"
+		# A checkout under /tmp needs its mount point in the new tmpfs.
+		mkdir -p "$root$repo"
 		mount --bind "$repo" "$root$repo"
 		for b in ${TB_CHROOT_BINDS:-}; do
+			mkdir -p "$root$b"
 			mount --bind "$b" "$root$b"
 		done
 		exec chroot "$root" /usr/bin/env -i \
