@@ -33,7 +33,7 @@ FAIL_FS=($dbg/failslab $dbg/fail_page_alloc)
 
 # What counts as a kernel report.  Lockdep, DEBUG_ATOMIC_SLEEP, PROVE_RCU,
 # DEBUG_OBJECTS and DMA-API reports all start with WARNING: or BUG:.
-REPORT_RE='BUG:|WARNING:|Oops|general protection fault|KASAN|UBSAN|possible circular locking|possible recursive locking|inconsistent lock state|scheduling while atomic|sleeping function called from invalid context|suspicious RCU usage|ODEBUG|list_(add|del) corruption|refcount_t: |INFO: task .* blocked for more than|kernel BUG|Kernel panic|DMA-API:|kmemleak: .*(disabled|Cannot)'
+REPORT_RE='BUG:|WARNING:|Oops|general protection fault|KASAN|UBSAN|possible circular locking|possible recursive locking|inconsistent lock state|scheduling while atomic|sleeping function called from invalid context|suspicious RCU usage|ODEBUG|list_(add|del) corruption|refcount_t: |INFO: task .* blocked for more than|kernel BUG|Kernel panic|kmemleak: .*(disabled|Cannot)'
 
 # The card's node: after a detach with files still open it comes back as
 # another minor.
@@ -134,17 +134,19 @@ t_igt() {
 # executable sections are laid out together; end is the highest section
 # end among them (sizes from the .ko).
 metis_text() {
-	local s=/sys/module/metis/sections start=0 end=0 sec addr size e
+	local s=/sys/module/metis/sections start="" end="" sec addr size e
+	# Kernel addresses are negative in bash arithmetic; all of the
+	# module's sections share the sign, so the comparisons hold.
 	while read -r sec size; do
 		[ -r "$s/$sec" ] || continue
 		addr=$(( $(cat "$s/$sec") ))
 		e=$(( addr + size ))
-		if [ $start -eq 0 ] || [ $addr -lt $start ]; then start=$addr; fi
-		[ $e -gt $end ] && end=$e
+		if [ -z "$start" ] || [ $addr -lt $start ]; then start=$addr; fi
+		if [ -z "$end" ] || [ $e -gt $end ]; then end=$e; fi
 	done < <(readelf -SW "$DK_KO" | awk '$0 ~ /\] \.text/ && $0 ~ / AX / {
 		for (i = 1; i <= NF; i++) if ($i ~ /^\.text/) { print $i, "0x" $(i + 4); break } }')
-	[ $start -ne 0 ] || return 1
-	echo "$start $end"
+	[ -n "$start" ] || return 1
+	printf '%#x %#x\n' "$start" "$end"
 }
 
 # Limit failslab and fail_page_alloc to allocations with metis.ko's text on
@@ -167,7 +169,7 @@ inject_setup() {
 	done
 	echo N > $dbg/fail_page_alloc/ignore-gfp-highmem
 	echo 0 > $dbg/fail_page_alloc/min-order
-	printf 'metis text %#x-%#x\n' ${range% *} ${range#* }
+	echo "metis text ${range% *}-${range#* }"
 }
 
 inject_off() {
