@@ -107,6 +107,7 @@ for k in "${kernels[@]}"; do
 	guest_test "$k" unbind
 	# Slow transfers, so that copies are really in flight at the suspend.
 	guest_test "$k" s3 --card-props bandwidth-mbps=200
+	guest_test "$k" rpm --card-props bandwidth-mbps=200
 	# With the debug switches: probe failing at each step unwinds; the S3
 	# test fails when resume skips the card's re-initialisation.
 	guest_test "$k" probefail

@@ -11,6 +11,8 @@
 #   single  full smoke test, expecting a single MSI vector
 #   s3      S3 (RTC wake) with jobs in flight on every channel and context
 #           and a model in on-card memory; all of it intact afterwards
+#   rpm     runtime PM: autosuspend when idle, queries do not wake the card,
+#           jobs do; a model in on-card memory survives runtime suspend
 #   probefail (debug module) probe fails at each step in turn and unwinds;
 #           then it succeeds and the smoke test runs
 #   s3-noinit (debug module) the S3 test with resume skipping the card's
@@ -101,6 +103,23 @@ s3)
 		fail "jobs or data lost across S3"
 	grep -q 'suspended -> resuming' "$dbg/state" || fail "the driver did not suspend"
 	"$smoke" -q || fail "smoke test after S3 failed"
+	unload
+	;;
+rpm)
+	load autosuspend_ms=300
+	bdf=$(basename "$(readlink -f /sys/class/accel/accel0/device)")
+	rs=/sys/bus/pci/devices/$bdf/power/runtime_status
+	sleep 2
+	[ "$(cat "$rs")" = suspended ] || fail "not runtime-suspended when idle ($(cat "$rs"))"
+	"$smoke" -q -m params || fail "queries failed"
+	[ "$(cat "$rs")" = suspended ] || fail "a query woke the card"
+	# The jobs run, then the card must autosuspend before they are checked.
+	"$smoke" -m suspend -x "for i in \$(seq 300); do grep -qx suspended $rs && exit 0; sleep 0.1; done; exit 1" ||
+		fail "jobs or data lost across runtime suspend"
+	grep -q 'suspended -> resuming' "$dbg/state" || fail "the driver did not runtime-resume"
+	sleep 2
+	[ "$(cat "$rs")" = suspended ] || fail "not runtime-suspended after the jobs"
+	"$smoke" -q || fail "smoke test with runtime PM failed"
 	unload
 	;;
 probefail)

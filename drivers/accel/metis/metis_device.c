@@ -97,6 +97,9 @@ u32 metis_device_uapi_state(struct metis_device *mdev)
 	case METIS_STATE_SUSPENDING:
 	case METIS_STATE_SUSPENDED:
 	case METIS_STATE_RESUMING:
+		/* A card in error stays in error while it sleeps. */
+		if (READ_ONCE(mdev->rpm_from) == METIS_STATE_ERROR)
+			return DRM_METIS_STATE_ERROR;
 		return DRM_METIS_STATE_SUSPENDED;
 	case METIS_STATE_ERROR:
 		return DRM_METIS_STATE_ERROR;
@@ -154,22 +157,20 @@ void metis_device_quiesce(struct metis_device *mdev)
 /**
  * metis_device_halt() - stop the card and keep its work for a restart
  * @mdev: device; the caller holds lifecycle_lock
- * @bad: the job that timed out, or NULL
  * @via: state while halted (RESETTING or SUSPENDING)
  *
- * Stops the schedulers, silences the card, parks the in-flight jobs and,
- * when the card was running, saves on-card memory to host memory (the
- * stopped engine can still read the card). Hang recovery and suspend
- * share it; metis_device_restart() is the way back.
+ * Silences the card, parks the in-flight jobs and, when the card was
+ * running, saves on-card memory to host memory (the stopped engine can
+ * still read the card). The caller stopped the schedulers, or knows that
+ * no job runs (runtime suspend). Hang recovery, system and runtime
+ * suspend share it; metis_device_restart() is the way back.
  */
-void metis_device_halt(struct metis_device *mdev, struct drm_sched_job *bad,
-		       enum metis_state via)
+void metis_device_halt(struct metis_device *mdev, enum metis_state via)
 {
 	bool was_ready = mdev->state == METIS_STATE_READY;
 	unsigned int i;
 	int idx;
 
-	metis_sched_stop_all(mdev, bad);
 	if (!drm_dev_enter(&mdev->drm, &idx)) {
 		for (i = 0; i < METIS_NUM_QUEUES; i++)
 			mdev->parked[i] = metis_queue_take_active(&mdev->queues[i]);
@@ -209,7 +210,8 @@ static void metis_device_reattach(struct metis_job *job)
  *
  * Bring-up, on-card memory restored, the guilty job ended with -ETIMEDOUT,
  * the other parked jobs started again (or ended with -EIO if the card did
- * not come back, -ENODEV if it is gone), schedulers restarted.
+ * not come back, -ENODEV if it is gone). The caller restarts the
+ * schedulers it stopped.
  *
  * Return: 0, or the bring-up error.
  */
@@ -256,7 +258,6 @@ int metis_device_restart(struct metis_device *mdev, struct drm_sched_job *bad,
 
 	if (entered)
 		drm_dev_exit(idx);
-	metis_sched_start_all(mdev);
 	return ret;
 }
 

@@ -58,8 +58,7 @@ u32 metis_device_uapi_state(struct metis_device *mdev);
 struct drm_sched_job;
 
 int metis_device_init(struct metis_device *mdev);
-void metis_device_halt(struct metis_device *mdev, struct drm_sched_job *bad,
-		       enum metis_state via);
+void metis_device_halt(struct metis_device *mdev, enum metis_state via);
 int metis_device_restart(struct metis_device *mdev, struct drm_sched_job *bad,
 			 bool bringup);
 int metis_device_bringup(struct metis_device *mdev);

@@ -204,12 +204,16 @@ static int metis_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		metis_device_abort(mdev);
 		return ret;
 	}
+	metis_pm_init(mdev);
 	return 0;
 }
 
 static void metis_remove(struct pci_dev *pdev)
 {
-	metis_device_unplug(pci_get_drvdata(pdev));
+	struct metis_device *mdev = pci_get_drvdata(pdev);
+
+	metis_pm_fini(mdev);
+	metis_device_unplug(mdev);
 }
 
 static void metis_shutdown(struct pci_dev *pdev)
@@ -236,7 +240,7 @@ static struct pci_driver metis_pci_driver = {
 	.probe = metis_probe,
 	.remove = metis_remove,
 	.shutdown = metis_shutdown,
-	.driver.pm = pm_sleep_ptr(&metis_pm_ops),
+	.driver.pm = pm_ptr(&metis_pm_ops),
 };
 module_pci_driver(metis_pci_driver);
 

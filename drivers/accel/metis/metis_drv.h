@@ -133,7 +133,10 @@ struct metis_irq_stats {
  * @reset_count: card resets done to recover from hangs.
  * @hang_count: jobs found guilty of a hang.
  * @last_reset_us: duration of the last recovery.
- * @suspended_from: state before the last system suspend.
+ * @system_suspended: between system suspend and resume.
+ * @suspended_from: state before the last system suspend (SUSPENDED if
+ *                  the card was runtime-suspended then).
+ * @rpm_from: state before the last runtime suspend.
  * @last_suspend_us: duration of the last suspend.
  * @last_resume_us: duration of the last resume.
  * @irq: interrupt counters.
@@ -173,7 +176,9 @@ struct metis_device {
 	atomic_t reset_count;
 	atomic_t hang_count;
 	u64 last_reset_us;
+	bool system_suspended;
 	enum metis_state suspended_from;
+	enum metis_state rpm_from;
 	u64 last_suspend_us;
 	u64 last_resume_us;
 

@@ -476,7 +476,7 @@ int metis_ioctl_submit(struct drm_device *drm, void *data,
 
 	if (!drm_dev_enter(drm, &idx))
 		return -ENODEV;
-	if (metis_device_state(mdev) == METIS_STATE_ERROR) {
+	if (metis_device_uapi_state(mdev) == DRM_METIS_STATE_ERROR) {
 		drm_dev_exit(idx);
 		return -EIO;
 	}

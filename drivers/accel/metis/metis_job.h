@@ -39,6 +39,8 @@
  *              fence stays valid across a replay after a reset.
  * @fence_lock: lock of @done_fence.
  * @fence_inited: @done_fence was initialised by a first run.
+ * @rpm_ref: the job holds a runtime PM reference (from run_job until it
+ *           ends; a replay keeps it).
  * @start: time of the last start on the hardware.
  */
 struct metis_job {
@@ -65,6 +67,7 @@ struct metis_job {
 	struct dma_fence done_fence;
 	spinlock_t fence_lock; /* see @fence_lock above */
 	bool fence_inited;
+	bool rpm_ref;
 	ktime_t start;
 };
 

@@ -2,33 +2,58 @@
 /*
  * Copyright (C) 2026 The metis authors
  *
- * System sleep. Suspend is never refused: the schedulers stop, running
- * jobs are parked, on-card memory is saved to host memory, the card is
- * silenced; the PCI core then saves the config space and powers the card
- * down, which loses everything on it. Resume is the hang-recovery path:
- * reset, DMA engine, firmware from the cached image (no file system),
- * on-card memory back, parked jobs started again, schedulers restarted.
+ * Power management.
+ *
+ * System sleep is never refused: the schedulers stop, running jobs are
+ * parked, on-card memory is saved to host memory, the card is silenced;
+ * the PCI core then saves the config space and powers the card down,
+ * which loses everything on it. Resume is the hang-recovery path: reset,
+ * DMA engine, firmware from the cached image (no file system), on-card
+ * memory back, parked jobs started again, schedulers restarted.
+ *
+ * Runtime PM: every job on the hardware holds a reference (taken in
+ * run_job, dropped when it ends), so the card autosuspends once idle for
+ * the delay and the next job wakes it. Queries never wake it. Runtime
+ * suspend and resume are the same save and bring-up without the
+ * schedulers, which keep running.
  */
 
+#include <linux/module.h>
 #include <linux/pci.h>
+#include <linux/pm_runtime.h>
 
 #include <drm/drm_print.h>
 
 #include "metis_device.h"
 #include "metis_drv.h"
 #include "metis_pm.h"
+#include "metis_sched.h"
+
+static int metis_autosuspend_ms = 2000;
+module_param_named(autosuspend_ms, metis_autosuspend_ms, int, 0444);
+MODULE_PARM_DESC(autosuspend_ms,
+		 "initial runtime PM autosuspend delay in ms (default 2000, -1: never; power/autosuspend_delay_ms tunes it)");
 
 static int metis_pm_suspend(struct device *dev)
 {
 	struct metis_device *mdev = dev_get_drvdata(dev);
 	ktime_t start = ktime_get();
 
+	/*
+	 * Outside lifecycle_lock: a job's run_job may be waiting for it in
+	 * a runtime resume. Timeouts are frozen by now.
+	 */
+	metis_sched_stop_all(mdev, NULL);
+
 	guard(mutex)(&mdev->lifecycle_lock);
+	mdev->system_suspended = true;
+	mdev->suspended_from = mdev->state;
+	if (mdev->state != METIS_STATE_SUSPENDED)
+		mdev->rpm_from = mdev->state;
 	if (mdev->state == METIS_STATE_GONE ||
 	    mdev->state == METIS_STATE_SUSPENDED)
 		return 0;
-	mdev->suspended_from = mdev->state;
-	metis_device_halt(mdev, NULL, METIS_STATE_SUSPENDING);
+	metis_device_halt(mdev, METIS_STATE_SUSPENDING);
 	metis_device_set_state(mdev, METIS_STATE_SUSPENDED);
 	mdev->last_suspend_us = ktime_us_delta(ktime_get(), start);
 	drm_dbg_driver(&mdev->drm, "suspended in %llu us\n",
@@ -40,20 +65,28 @@ static int metis_pm_resume(struct device *dev)
 {
 	struct metis_device *mdev = dev_get_drvdata(dev);
 	ktime_t start = ktime_get();
-	int ret;
+	int ret = 0;
 
-	guard(mutex)(&mdev->lifecycle_lock);
-	if (mdev->state != METIS_STATE_SUSPENDED)
-		return 0;
-	metis_device_set_state(mdev, METIS_STATE_RESUMING);
-	if (mdev->suspended_from == METIS_STATE_ERROR) {
-		/* A card in error stays in error until someone resets it. */
-		metis_device_set_state(mdev, METIS_STATE_ERROR);
-		metis_device_restart(mdev, NULL, false);
-		return 0;
+	scoped_guard(mutex, &mdev->lifecycle_lock) {
+		if (!mdev->system_suspended)
+			return 0;
+		mdev->system_suspended = false;
+		/* Runtime-suspended before: the next job wakes it. */
+		if (mdev->state != METIS_STATE_SUSPENDED ||
+		    mdev->suspended_from == METIS_STATE_SUSPENDED)
+			break;
+		metis_device_set_state(mdev, METIS_STATE_RESUMING);
+		if (mdev->suspended_from == METIS_STATE_ERROR) {
+			/* A card in error stays so until someone resets it. */
+			metis_device_set_state(mdev, METIS_STATE_ERROR);
+			metis_device_restart(mdev, NULL, false);
+			break;
+		}
+		ret = metis_device_restart(mdev, NULL, true);
+		mdev->last_resume_us = ktime_us_delta(ktime_get(), start);
 	}
-	ret = metis_device_restart(mdev, NULL, true);
-	mdev->last_resume_us = ktime_us_delta(ktime_get(), start);
+	metis_sched_start_all(mdev);
+
 	if (ret)
 		drm_err(&mdev->drm, "card did not resume (%d): jobs fail with -EIO\n",
 			ret);
@@ -64,6 +97,84 @@ static int metis_pm_resume(struct device *dev)
 	return 0;
 }
 
+static int metis_rpm_suspend(struct device *dev)
+{
+	struct metis_device *mdev = dev_get_drvdata(dev);
+	ktime_t start = ktime_get();
+	unsigned int i;
+
+	guard(mutex)(&mdev->lifecycle_lock);
+	if (mdev->state == METIS_STATE_GONE)
+		return 0;
+	for (i = 0; i < METIS_NUM_QUEUES; i++)
+		if (READ_ONCE(mdev->queues[i].active))
+			return -EBUSY;
+	mdev->suspended_from = METIS_STATE_SUSPENDED;
+	mdev->rpm_from = mdev->state;
+	metis_device_halt(mdev, METIS_STATE_SUSPENDING);
+	metis_device_set_state(mdev, METIS_STATE_SUSPENDED);
+	mdev->last_suspend_us = ktime_us_delta(ktime_get(), start);
+	drm_dbg_driver(&mdev->drm, "runtime suspended in %llu us\n",
+		       mdev->last_suspend_us);
+	return 0;
+}
+
+static int metis_rpm_resume(struct device *dev)
+{
+	struct metis_device *mdev = dev_get_drvdata(dev);
+	ktime_t start = ktime_get();
+	int ret;
+
+	guard(mutex)(&mdev->lifecycle_lock);
+	if (mdev->state != METIS_STATE_SUSPENDED)
+		return 0;
+	metis_device_set_state(mdev, METIS_STATE_RESUMING);
+	if (mdev->rpm_from == METIS_STATE_ERROR) {
+		metis_device_set_state(mdev, METIS_STATE_ERROR);
+		return 0;
+	}
+	ret = metis_device_restart(mdev, NULL, true);
+	mdev->last_resume_us = ktime_us_delta(ktime_get(), start);
+	if (ret)
+		drm_err(&mdev->drm, "card did not resume (%d): jobs fail with -EIO\n",
+			ret);
+	else
+		drm_dbg_driver(&mdev->drm, "runtime resumed in %llu us\n",
+			       mdev->last_resume_us);
+	/* The device reports the error state; jobs fail, nothing hangs. */
+	return 0;
+}
+
 const struct dev_pm_ops metis_pm_ops = {
 	SYSTEM_SLEEP_PM_OPS(metis_pm_suspend, metis_pm_resume)
+	RUNTIME_PM_OPS(metis_rpm_suspend, metis_rpm_resume, NULL)
 };
+
+/**
+ * metis_pm_init() - enable runtime PM once the device is registered
+ * @mdev: device
+ *
+ * Drops the reference the PCI core holds during probe.
+ */
+void metis_pm_init(struct metis_device *mdev)
+{
+	struct device *dev = mdev->drm.dev;
+
+	pm_runtime_set_autosuspend_delay(dev, metis_autosuspend_ms);
+	pm_runtime_use_autosuspend(dev);
+	pm_runtime_allow(dev);
+	pm_runtime_mark_last_busy(dev);
+	pm_runtime_put_autosuspend(dev);
+}
+
+/**
+ * metis_pm_fini() - take back the probe reference before remove
+ * @mdev: device; the PCI core resumed it for remove
+ */
+void metis_pm_fini(struct metis_device *mdev)
+{
+	struct device *dev = mdev->drm.dev;
+
+	pm_runtime_get_noresume(dev);
+	pm_runtime_dont_use_autosuspend(dev);
+}

@@ -7,6 +7,11 @@
 
 #include <linux/pm.h>
 
+struct metis_device;
+
 extern const struct dev_pm_ops metis_pm_ops;
+
+void metis_pm_init(struct metis_device *mdev);
+void metis_pm_fini(struct metis_device *mdev);
 
 #endif /* __METIS_PM_H__ */

@@ -10,6 +10,8 @@
  * one ordered workqueue, so recoveries never overlap.
  */
 
+#include <linux/pm_runtime.h>
+
 #include <drm/drm_drv.h>
 #include <drm/drm_print.h>
 
@@ -18,6 +20,7 @@
 #include "metis_drv.h"
 #include "metis_job.h"
 #include "metis_reset.h"
+#include "metis_sched.h"
 
 /*
  * Halt and restart with the schedulers stopped. @bad may be NULL (a reset
@@ -29,8 +32,10 @@ static int metis_reset_locked(struct metis_device *mdev,
 	ktime_t start = ktime_get();
 	int ret;
 
-	metis_device_halt(mdev, bad, METIS_STATE_RESETTING);
+	metis_sched_stop_all(mdev, bad);
+	metis_device_halt(mdev, METIS_STATE_RESETTING);
 	ret = metis_device_restart(mdev, bad, true);
+	metis_sched_start_all(mdev);
 	if (ret != -ENODEV) {
 		atomic_inc(&mdev->reset_count);
 		mdev->last_reset_us = ktime_us_delta(ktime_get(), start);
@@ -76,8 +81,18 @@ enum drm_gpu_sched_stat metis_reset_recover(struct metis_device *mdev,
  */
 int metis_reset_device(struct metis_device *mdev)
 {
-	guard(mutex)(&mdev->lifecycle_lock);
-	if (drm_dev_is_unplugged(&mdev->drm))
-		return -ENODEV;
-	return metis_reset_locked(mdev, NULL);
+	struct device *dev = mdev->drm.dev;
+	int ret;
+
+	ret = pm_runtime_resume_and_get(dev);
+	if (ret)
+		return ret;
+	scoped_guard(mutex, &mdev->lifecycle_lock) {
+		if (drm_dev_is_unplugged(&mdev->drm))
+			ret = -ENODEV;
+		else
+			ret = metis_reset_locked(mdev, NULL);
+	}
+	pm_runtime_put_autosuspend(dev);
+	return ret;
 }

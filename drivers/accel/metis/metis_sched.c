@@ -10,6 +10,7 @@
 
 #include <linux/highmem.h>
 #include <linux/module.h>
+#include <linux/pm_runtime.h>
 
 #include <drm/drm_drv.h>
 #include <drm/drm_managed.h>
@@ -126,10 +127,28 @@ struct metis_job *metis_queue_take_active(struct metis_queue *q)
  */
 void metis_job_end(struct metis_job *job, int error)
 {
+	bool rpm_ref = job->rpm_ref;
+	struct metis_device *mdev = job->mdev;
+
+	job->rpm_ref = false;
 	if (error)
 		dma_fence_set_error(&job->done_fence, error);
 	trace_metis_job_done(job, error);
 	dma_fence_signal(&job->done_fence);
+	if (rpm_ref)
+		metis_rpm_put(mdev);
+}
+
+/**
+ * metis_rpm_put() - drop a runtime PM reference, from any context
+ * @mdev: device
+ *
+ * The card autosuspends once the last reference is gone for the delay.
+ */
+void metis_rpm_put(struct metis_device *mdev)
+{
+	pm_runtime_mark_last_busy(mdev->drm.dev);
+	pm_runtime_put_autosuspend(mdev->drm.dev);
 }
 
 static void metis_job_store_result(struct metis_job *job, u64 result)
@@ -208,17 +227,25 @@ static struct dma_fence *metis_sched_run_job(struct drm_sched_job *sched_job)
 	struct metis_queue *q = job->queue;
 	struct metis_device *mdev = q->mdev;
 	struct dma_fence *fence = NULL;
-	int idx;
+	int idx, ret;
 
 	if (unlikely(sched_job->s_fence->finished.error))
 		return NULL;
 	if (!drm_dev_enter(&mdev->drm, &idx))
 		return ERR_PTR(-ENODEV);
 
+	/* Wakes a runtime-suspended card; dropped when the job ends. */
+	ret = pm_runtime_resume_and_get(mdev->drm.dev);
+	if (ret) {
+		fence = ERR_PTR(ret);
+		goto out;
+	}
 	if (metis_device_state(mdev) != METIS_STATE_READY) {
+		metis_rpm_put(mdev);
 		fence = ERR_PTR(-EIO);
 		goto out;
 	}
+	job->rpm_ref = true;
 	if (!job->fence_inited) {
 		dma_fence_init(&job->done_fence, &metis_fence_ops,
 			       &job->fence_lock, q->fence_ctx, ++q->seqno);

@@ -17,6 +17,7 @@ void metis_queue_start_job(struct metis_queue *q, struct metis_job *job);
 void metis_queue_complete(struct metis_queue *q, int error);
 struct metis_job *metis_queue_take_active(struct metis_queue *q);
 void metis_job_end(struct metis_job *job, int error);
+void metis_rpm_put(struct metis_device *mdev);
 
 void metis_sched_stop_all(struct metis_device *mdev, struct drm_sched_job *bad);
 void metis_sched_start_all(struct metis_device *mdev);
