@@ -7,7 +7,9 @@
 #   modprobe resolves metis to updates/dkms and loads it with its
 #   dependencies; udevd gives /dev/accel/accel0 to group render, 0660, by
 #   our rule; a user outside render cannot open it, a member of render runs
-#   the smoke test (SMOKE) on it; modprobe -r unloads it; no kernel warning.
+#   the smoke test (SMOKE) on it; modprobe -r unloads it; no kernel warning;
+#   with module signatures enforced, the module (signed with a key this
+#   kernel does not trust) is refused.
 # Exit status 0 means the test passed; the reason of a failure is the last
 # "dkms-guest:" line.
 set -u
@@ -66,5 +68,25 @@ modprobe -r metis || fail "modprobe -r metis failed"
 [ ! -e /dev/accel/accel0 ] || fail "/dev/accel/accel0 still there after modprobe -r"
 if dmesg | grep -E -A20 'WARNING:|BUG:|Oops|Call Trace|general protection|UBSAN|KASAN'; then
 	fail "kernel warnings in dmesg"
+fi
+
+# Secure Boot's rule without Secure Boot: enforce module signatures (the
+# switch only turns on) and the module, signed with dkms's key that this
+# kernel does not trust, must be refused with the messages that
+# Documentation/install.md quotes.
+if [ -w /sys/module/module/parameters/sig_enforce ]; then
+	echo 1 > /sys/module/module/parameters/sig_enforce || fail "cannot enforce module signatures"
+	if msg=$(modprobe metis 2>&1); then
+		fail "metis loaded with signatures enforced and an untrusted key"
+	fi
+	case $msg in
+	*"Key was rejected by service"*) ;;
+	*) fail "modprobe with signatures enforced said: $msg" ;;
+	esac
+	dmesg | grep -q 'Loading of module with unavailable key is rejected' ||
+		fail "no 'Loading of module with unavailable key is rejected' in dmesg"
+	echo "dkms-guest: with sig_enforce, modprobe says: $msg"
+else
+	echo "dkms-guest: no /sys/module/module/parameters/sig_enforce, signature check skipped"
 fi
 echo "dkms-guest: passed"

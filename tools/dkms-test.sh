@@ -5,7 +5,8 @@
 #                   itself stays untouched), `make dkms-install KVER=<abi>`:
 #                   dkms add/build/install; the module is in
 #                   /lib/modules/<abi>/updates/dkms with that kernel's
-#                   vermagic and modinfo -k resolves metis to it
+#                   vermagic, signed with dkms's key (made beforehand),
+#                   and modinfo -k resolves metis to it
 #   dkms-files-K    firmware image /lib/firmware/axelera/metis-fw.bin and
 #                   udev rule /lib/udev/rules.d/70-metis.rules installed
 #                   (udevadm verify clean)
@@ -43,6 +44,7 @@ if [ "${1:-}" = --in-overlay ]; then
 fi
 
 k=${1:-7.2}
+tb_host_need openssl:openssl
 root=$("$top/tools/testbed/rootfs.sh" | tail -n1) || { echo "FAIL dkms-install-$k: no test-bed root"; exit 1; }
 abi=$("$top/tools/testbed/kernels.sh" --abi "$k") || { echo "FAIL dkms-install-$k: kernel $k not resolved"; exit 1; }
 version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$top/dkms.conf")
@@ -74,6 +76,14 @@ kernel_modules() {
 	find "$kdir/lib/modules/$abi" -maxdepth 1 -type f -exec cp -a {} "$ovl/upper/$mdir/" \;
 }
 kernel_modules || { echo "FAIL dkms-install-$k: no cached modules of $abi"; exit 0; }
+# dkms's Machine Owner Key, made here as dkms would (the root has no
+# openssl): the module must come out signed with it (Secure Boot).
+mkdir -p "$ovl/upper/var/lib/dkms"
+openssl req -new -x509 -nodes -days 36500 -subj "/CN=metis DKMS test key" \
+	-newkey rsa:2048 -keyout "$ovl/upper/var/lib/dkms/mok.key" \
+	-addext "extendedKeyUsage=codeSigning" \
+	-outform DER -out "$ovl/upper/var/lib/dkms/mok.pub" > "$out/mok.log" 2>&1 ||
+	{ cat "$out/mok.log"; echo "FAIL dkms-install-$k: cannot make a signing key"; exit 0; }
 (cd "$ovl/upper" 2>/dev/null && find . -mindepth 1 | sort) > "$out/upper-before.txt"
 
 # 1. add, build, install.
@@ -89,6 +99,8 @@ ovl_run sh -ec '
 	echo "module: $ko"
 	[ "$(modinfo -F name "$ko")" = metis ]
 	modinfo -F vermagic "$ko" | grep -q "^$abi "
+	echo "signer: $(modinfo -F signer "$ko")"
+	[ "$(modinfo -F signer "$ko")" = "metis DKMS test key" ]
 	[ "$(modinfo -k "$abi" -n metis)" = "$ko" ]
 	dkms status metis | grep -q "installed"
 	mkdir -p "$out/installed/lib/modules/$abi"
