@@ -33,7 +33,7 @@ def parse(argv):
     o = {"qemu_arg": [], "append": "", "mem": "1024", "timeout": "600",
          "card_props": "", "iommu": True, "card": True, "disk": None,
          "qmp": None, "hook": None, "firmware": None, "quiet": False,
-         "stop_on": None, "shell": False}
+         "stop_on": None, "shell": False, "block_root": None}
     flags = {"--no-iommu": ("iommu", False), "--no-card": ("card", False),
              "--quiet": ("quiet", True), "--shell": ("shell", True)}
     j = 0
@@ -68,6 +68,8 @@ def qemu_argv(o):
     cmdline = "console=ttyS0,115200 panic=1 quiet no_console_suspend no_timer_check"
     if o["iommu"]:
         cmdline += " intel_iommu=on"
+    if o["block_root"]:
+        cmdline += " tb.root=blk"
     if o["append"]:
         cmdline += " " + o["append"]
     a = [os.path.join(p, "bin", "qemu-system-x86_64"), "-L", fw,
@@ -93,11 +95,22 @@ def qemu_argv(o):
         if o["card_props"]:
             dev += "," + o["card_props"]
         a += ["-device", dev]
-    shares = [("root", o["root"], True),
-              ("metis", o["repo"], True),
+    shares = [("metis", o["repo"], True),
               ("results", run, False),
-              ("modules", os.path.join(o["kernel_dir"], "lib", "modules", o["abi"]), True),
               ("out", o["out"], True)]
+    if o["block_root"]:
+        # Root and modules on read-only virtio-blk disks (they survive S4),
+        # the command's output on ttyS1.
+        rootimg, modimg = o["block_root"].split(",")
+        for i, (serial, img) in enumerate((("tbroot", rootimg), ("tbmods", modimg))):
+            a += ["-device", "pcie-root-port,id=rpb%d,chassis=%d,slot=%d" % (i, 30 + i, 30 + i),
+                  "-drive", "file=%s,if=none,format=raw,readonly=on,id=b%d" % (img, i),
+                  "-device", "virtio-blk-pci,drive=b%d,bus=rpb%d,serial=%s" % (i, i, serial)]
+        a += ["-chardev", "file,id=tbout,path=%s/output,append=on" % run,
+              "-serial", "chardev:tbout"]
+    else:
+        shares += [("root", o["root"], True),
+                   ("modules", os.path.join(o["kernel_dir"], "lib", "modules", o["abi"]), True)]
     for i, (tag, path, ro) in enumerate(shares):
         rp = "rpv%d" % i
         a += ["-device", "pcie-root-port,id=%s,chassis=%d,slot=%d" % (rp, 10 + i, 10 + i),
@@ -107,7 +120,7 @@ def qemu_argv(o):
     if o["disk"]:
         a += ["-device", "pcie-root-port,id=rpd,chassis=20,slot=20",
               "-drive", "file=%s,if=none,format=raw,id=d0" % o["disk"],
-              "-device", "virtio-blk-pci,drive=d0,bus=rpd"]
+              "-device", "virtio-blk-pci,drive=d0,bus=rpd,serial=tbdisk"]
     return a + o["qemu_arg"]
 
 
@@ -131,6 +144,7 @@ class Run:
         self.boot_time = None
         self.pending_serial = []
         self.stopped_on = None
+        self.partial = b""
         self.events_log = open(os.path.join(self.run, "events.log"), "a")
 
     def now(self):
@@ -222,6 +236,16 @@ class Run:
             return
         if data:
             self.out_pos += len(data)
+            if self.o["block_root"]:
+                # ttyS1: drop the firmware's escape sequences (it writes to
+                # every serial port), keeping a split one for the next read.
+                text = self.partial + data.replace(b"\r", b"")
+                cut = text.rfind(b"\x1b")
+                if cut >= 0 and not re.match(rb"\x1b\[[0-9;?=]*[A-Za-z]", text[cut:]):
+                    text, self.partial = text[:cut], text[cut:]
+                else:
+                    self.partial = b""
+                data = re.sub(rb"\x1b\[[0-9;?=]*[A-Za-z]", b"", text)
             sys.stdout.buffer.write(data)
             sys.stdout.flush()
 
@@ -331,9 +355,15 @@ class Run:
         if self.stopped_on is not None:
             return 0
         try:
-            with open(os.path.join(self.run, "rc")) as f:
-                rc = int(f.read().strip())
-        except (OSError, ValueError):
+            if self.o["block_root"]:
+                # The status line init.sh writes on ttyS0.
+                with open(os.path.join(self.run, "serial.log"), "rb") as f:
+                    marks = re.findall(rb"TB-GUEST: command exited with ([0-9]+)", f.read())
+                rc = int(marks[-1])
+            else:
+                with open(os.path.join(self.run, "rc")) as f:
+                    rc = int(f.read().strip())
+        except (OSError, ValueError, IndexError):
             print("TB: guest (%s) stopped without a result (QEMU status %s); serial log tail:\n%s\n%s"
                   % (what, self.qemu.returncode, tail(os.path.join(self.run, "serial.log")),
                      tail(os.path.join(self.run, "qemu.log"), 10)), file=sys.stderr)

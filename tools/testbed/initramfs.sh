@@ -12,8 +12,9 @@ root=${2:-$("$TB_DIR/rootfs.sh" | tail -n1)}
 # modules.dep); default the cached Debian kernel of that version.
 kdir=${3:-$TB_CACHE/kernels/$abi}
 [ -n "${3:-}" ] || [ -f "$kdir/.tb-complete" ] || "$TB_DIR/kernels.sh" >/dev/null
-# Early modules: the 9p root, its tmpfs overlay, and virtio-blk for S4.
-mods="virtio_pci 9pnet_virtio 9p overlay virtio_blk"
+# Early modules: the 9p root, its tmpfs overlay, virtio-blk for S4 and
+# ext4 for the --block-root images.
+mods="virtio_pci 9pnet_virtio 9p overlay virtio_blk ext4"
 key=$(tb_hash "$0" "$TB_DIR/guest/initramfs-init" -- "$root" "$mods" "$kdir" \
 	"$(stat -c %Y "$kdir/lib/modules/$abi/modules.dep" 2>/dev/null)")
 out=$TB_CACHE/initrd/$abi-$key.cpio.gz

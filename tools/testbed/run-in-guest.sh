@@ -23,6 +23,10 @@
 #   --firmware FILE    image installed as /lib/firmware/axelera/metis-fw.bin
 #                      (default: a valid one from metis-mkfw; "none": no file)
 #   --quiet            do not stream CMD's output (it stays in RESULTS/output)
+#   --block-root       root and modules on read-only virtio-blk ext4 images
+#                      instead of 9p, CMD's output and status on ttyS1: for
+#                      S4 tests (9p does not survive hibernation; see
+#                      Documentation/testbed.md)
 #   --shell            interactive: a root shell on the serial console (this
 #                      terminal) instead of CMD; exit the shell to power off
 #   --stop-on TEXT     stop QEMU (status 0) once TEXT appears on the serial
@@ -31,7 +35,7 @@
 set -eu
 . "$(dirname "$0")/lib/common.sh"
 
-kernel=7.2 results="" out="" firmware="" pass=()
+kernel=7.2 results="" out="" firmware="" block=false pass=()
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kernel) kernel=$2; shift 2 ;;
@@ -39,6 +43,7 @@ while [ $# -gt 0 ]; do
 	--out) out=$2; shift 2 ;;
 	--firmware) firmware=$2; shift 2 ;;
 	--no-iommu|--no-card|--quiet|--shell) pass+=("$1"); shift ;;
+	--block-root) block=true; shift ;;
 	--card-props|--qemu-arg|--append|--mem|--timeout|--qmp|--hook|--disk|--stop-on)
 		[ $# -ge 2 ] || tb_die "$1 needs a value"
 		pass+=("$1" "$2"); shift 2 ;;
@@ -68,6 +73,10 @@ else
 	read -r name abi kdir < <("$TB_DIR/kernels.sh" "$kernel" | tail -n1)
 fi
 initrd=$("$TB_DIR/initramfs.sh" "$abi" "$root" "$kdir" | tail -n1)
+if $block; then
+	read -r rootimg modimg < <("$TB_DIR/rootimg.sh" "$root" "$kdir" "$abi" | tail -n1)
+	pass+=(--block-root "$rootimg,$modimg")
+fi
 
 if [ -z "$firmware" ] && [ -x "$prefix/bin/metis-mkfw" ]; then
 	firmware=$TB_CACHE/firmware/$(tb_hash "$prefix/bin/metis-mkfw")/metis-fw.bin

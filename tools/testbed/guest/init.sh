@@ -2,6 +2,8 @@
 # PID 1 of a test-bed guest (after the initramfs): finish the mounts, install
 # the firmware, run /results/cmd as root from /metis with its output in
 # /results/output and its exit status in /results/rc, then power off.
+# With --block-root (tb.root=blk) the output goes to ttyS1 and the status
+# only to ttyS0, so that a guest whose 9p shares died in S4 can report.
 set -u
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:/metis/tools/testbed/guest
 export HOME=/root TERM=dumb LANG=C.UTF-8
@@ -25,6 +27,14 @@ fi
 # Variables of the run (TB_KERNEL, ...) written by the host.
 [ -f /results/env ] && . /results/env
 export TB_KVER=$(uname -r) TB_RESULTS=/results TB_REPO=/metis TB_OUT=/out
+# The --disk image (virtio-blk serial "tbdisk").
+for d in /sys/block/vd*; do
+	[ "$(cat "$d/serial" 2>/dev/null)" = tbdisk ] && export TB_DISK=/dev/${d##*/}
+done
+blk=false
+grep -q 'tb.root=blk' /proc/cmdline && blk=true
+export TB_BLOCK_ROOT=$($blk && echo 1 || echo 0)
+cp /results/cmd /run/tb-cmd
 read -r up _ < /proc/uptime
 echo "TB-GUEST: running command (uptime $up s)" > /dev/ttyS0
 
@@ -34,8 +44,15 @@ if [ -e /results/shell ]; then
 	echo "TB-GUEST: shell on ttyS0; exit it to power off"
 	setsid -c /bin/bash -l < /dev/ttyS0 > /dev/ttyS0 2>&1
 	rc=$?
+elif $blk; then
+	stty -F /dev/ttyS1 -opost 2>/dev/null
+	bash /run/tb-cmd < /dev/null > /dev/ttyS1 2>&1
+	rc=$?
+	echo "TB-GUEST: command exited with $rc" > /dev/ttyS0
+	# No sync: the 9p shares may be gone (S4).
+	exec /bin/busybox poweroff -n -f
 else
-	bash /results/cmd < /dev/null > /results/output 2>&1
+	bash /run/tb-cmd < /dev/null > /results/output 2>&1
 	rc=$?
 fi
 echo "$rc" > /results/rc.tmp && mv /results/rc.tmp /results/rc

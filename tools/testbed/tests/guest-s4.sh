@@ -40,3 +40,31 @@ for k in ${TB_KERNELS:-$(tb_kernel_names)}; do
 		echo "FAIL $k/s4-restore: ${line:-no restore marker} (status $rc, see $r)"
 	fi
 done
+
+# --block-root: the root survives the restore, so ordinary programs run
+# after it and report through ttyS1 (default: the kernel nearest the user's).
+for k in ${TB_S4_BLOCK_KERNELS-7.2}; do
+	r=$TB_TOP/build/testbed/runs/s4-blockroot-$k
+	rm -rf "$r" && mkdir -p "$r"
+	truncate -s 1G "$r/swap.img"
+	opts=(--kernel "$k" --block-root --disk "$r/swap.img" --append tb.resume --results "$r" --timeout 180)
+	tb_log "kernel $k: S4 with the root on virtio-blk"
+	start=$SECONDS
+	"$run" "${opts[@]}" -- tools/testbed/tests/guest/s4-blockroot.sh > "$r/boot1.out" 2>&1
+	rc=$?
+	if [ "$rc" != 125 ] || ! grep -q 'TB-S4B: hibernating' "$r/boot1.out" ||
+		! grep -q 'SHUTDOWN' "$r/events.log"; then
+		cat "$r/boot1.out"
+		echo "FAIL $k/s4-blockroot: first boot did not power off in S4 (status $rc, see $r)"
+		continue
+	fi
+	"$run" "${opts[@]}" --stop-on 'TB-GUEST: command exited' \
+		-- sh -c 'echo "TB-S4B: no image restored"; exit 1' > "$r/boot2.out" 2>&1
+	rc=$?
+	line=$(grep -a -o 'TB-S4B: [a-z].*' "$r/boot2.out" | tail -n1)
+	if [ "$rc" = 0 ] && [ "$line" = "TB-S4B: restored canary=ok python=ok card=ok" ]; then
+		echo "PASS $k/s4-blockroot (both boots: $((SECONDS - start)) s)"
+	else
+		echo "FAIL $k/s4-blockroot: ${line:-no restore marker} (status $rc, see $r)"
+	fi
+done

@@ -1,13 +1,14 @@
 #!/bin/bash
 # s4-hibernate.sh: first boot of the S4 test (guest-s4.sh).  Hibernates to the
-# swap disk /dev/vda.  After the restore (in a second QEMU boot) it checks a
+# swap disk ($TB_DISK, run-in-guest.sh --disk).  After the restore (in a second QEMU boot) it checks a
 # tmpfs canary and the card and reports on the serial console, because the
 # 9p shares do not survive a restore into a new QEMU (see testbed.md): no
 # sync (poweroff -n) either, it would wait on them forever.
 set -eu
-[ -b /dev/vda ] || { echo "TB-S4: no /dev/vda" > /dev/ttyS0; exit 1; }
-mkswap /dev/vda > /dev/null
-swapon /dev/vda
+disk=${TB_DISK:-}
+[ -b "$disk" ] || { echo "TB-S4: no swap disk" > /dev/ttyS0; exit 1; }
+mkswap "$disk" > /dev/null
+swapon "$disk"
 canary=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
 echo "$canary" > /tmp/canary
 bdf=""
