@@ -11,6 +11,9 @@
 #   make dkms-uninstall dkms remove --all, and remove the staged source
 #   make intree KSRC=.. drop the driver into a kernel source tree (tools/kernel-hook.sh)
 #   make check          run every test (emulator qtests, guests, driver tests)
+#   make check-debug    the debug-kernel tier: the driver's tests on a KASAN,
+#                       lockdep, kmemleak kernel, fault injection, ioctl fuzzer
+#                       (Documentation/debug-kernel.md; not in make check)
 #   make demo           set up the test bed and run the demo on the emulated card
 #   make clean
 #
@@ -32,7 +35,7 @@ PKG_FILES := dkms.conf Makefile Kbuild packaging/70-metis.rules \
 	packaging/dkms-post-install packaging/dkms-post-remove
 
 .PHONY: all modules install firmware dkms-src dkms-install dkms-uninstall \
-	intree clean check demo
+	intree clean check check-debug check-debug-long demo
 
 all: modules
 
@@ -87,6 +90,16 @@ check:
 # The same with the long test-bed loops (20 S3 cycles per kernel).
 check-long:
 	TB_LONG=1 tools/check.sh
+
+# The debug-kernel tier.  Not part of `make check`: its kernel's cold build
+# alone takes about 30 minutes on two cores.
+check-debug:
+	tools/check.sh tools/testbed/debug-kernel/suite.sh
+
+# The same tier's fuzzer for two million calls (hours), with detach cycles.
+check-debug-long:
+	DK_FUZZ_CALLS=2000000 DK_TIMEOUT=43200 DK_TESTS="load fuzz fuzz-detach unload" \
+		tools/check.sh tools/testbed/debug-kernel/suite.sh
 
 demo:
 	tools/demo.sh
