@@ -24,7 +24,7 @@
 #                      (default: a valid one from metis-mkfw; "none": no file)
 #   --quiet            do not stream CMD's output (it stays in RESULTS/output)
 #   --block-root       root and modules on read-only virtio-blk ext4 images
-#                      instead of 9p, CMD's output and status on ttyS1: for
+#                      instead of 9p, CMD's output on ttyS1: for
 #                      S4 tests (9p does not survive hibernation; see
 #                      Documentation/testbed.md)
 #   --shell            interactive: a root shell on the serial console (this
