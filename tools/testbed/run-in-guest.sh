@@ -16,7 +16,7 @@
 #   --qmp SOCK         QMP socket for the test (default RESULTS/qmp.sock)
 #   --hook CMD         host command run alongside the guest, with TB_QMP,
 #                      TB_RUN_DIR, TB_SERIAL_IN, TB_EVENTS in its environment
-#   --disk FILE        raw image as virtio-blk /dev/vda (S4 swap)
+#   --disk FILE        raw image as a virtio-blk disk, $TB_DISK in the guest (S4 swap)
 #   --results DIR      run directory, the guest's /results (default: new
 #                      directory under build/testbed/runs/)
 #   --out DIR          the guest's /out, read-only (default build/testbed/<abi>)
