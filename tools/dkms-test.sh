@@ -194,6 +194,8 @@ rm -rf "$ovl"
 # dkms refuses to install over it; `dkms install --force` plus the
 # documented depmod override make modprobe resolve metis to ours.
 ovl=$ovl-vendor
+start=$SECONDS
+tb_log "dkms: over a stand-in vendor module"
 rm -rf "$ovl" "$out/vendor" && mkdir -p "$ovl" "$out/vendor"
 cat > "$out/vendor/metis.c" <<'EOC'
 // SPDX-License-Identifier: GPL-2.0
@@ -245,3 +247,4 @@ else
 	echo "FAIL dkms-vendor-$k: see $out/vendor.log"
 fi
 rm -rf "$ovl"
+tb_log "dkms: vendor module case in $((SECONDS - start)) s"
