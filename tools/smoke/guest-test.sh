@@ -109,6 +109,9 @@ rpm)
 	load autosuspend_ms=300
 	bdf=$(basename "$(readlink -f /sys/class/accel/accel0/device)")
 	rs=/sys/bus/pci/devices/$bdf/power/runtime_status
+	sleep 1
+	[ "$(cat "$rs")" = active ] || fail "runtime-suspended although power/control is on"
+	echo auto > "/sys/bus/pci/devices/$bdf/power/control" || fail "power/control"
 	sleep 2
 	[ "$(cat "$rs")" = suspended ] || fail "not runtime-suspended when idle ($(cat "$rs"))"
 	"$smoke" -q -m params || fail "queries failed"

@@ -154,7 +154,9 @@ const struct dev_pm_ops metis_pm_ops = {
  * metis_pm_init() - enable runtime PM once the device is registered
  * @mdev: device
  *
- * Drops the reference the PCI core holds during probe.
+ * Drops the reference the PCI core holds during probe. As for every PCI
+ * device, runtime PM stays off until userspace writes "auto" to
+ * power/control (power managers and udev rules do).
  */
 void metis_pm_init(struct metis_device *mdev)
 {
@@ -162,7 +164,6 @@ void metis_pm_init(struct metis_device *mdev)
 
 	pm_runtime_set_autosuspend_delay(dev, metis_autosuspend_ms);
 	pm_runtime_use_autosuspend(dev);
-	pm_runtime_allow(dev);
 	pm_runtime_mark_last_busy(dev);
 	pm_runtime_put_autosuspend(dev);
 }
