@@ -15,6 +15,8 @@
 #                       lockdep, kmemleak kernel, fault injection, ioctl fuzzer
 #                       (Documentation/debug-kernel.md; not in make check)
 #   make demo           set up the test bed and run the demo on the emulated card
+#   make bench          measure the driver on the emulated card, as ratios, with
+#                       plots under build/bench (Documentation/performance.md)
 #   make clean
 #
 # Out-of-tree module builds go through Kbuild; see Documentation/install.md.
@@ -35,7 +37,7 @@ PKG_FILES := dkms.conf Makefile Kbuild packaging/70-metis.rules \
 	packaging/dkms-post-install packaging/dkms-post-remove
 
 .PHONY: all modules install firmware dkms-src dkms-install dkms-uninstall \
-	intree clean check check-debug check-debug-long demo
+	intree clean check check-debug check-debug-long demo bench
 
 all: modules
 
@@ -103,3 +105,6 @@ check-debug-long:
 
 demo:
 	tools/demo.sh
+
+bench:
+	tools/bench/bench.sh

@@ -1,0 +1,837 @@
+// SPDX-License-Identifier: MIT
+/*
+ * metis-bench: measurements for `make bench` (Documentation/performance.md).
+ * Runs in a test-bed guest.  Prints raw measurements as lines
+ *   R,<section>,<key>,<value>
+ * that tools/bench/report.py turns into ratios (every figure there is a
+ * ratio against a reference measured in the same run and the same guest).
+ *
+ *   metis-bench dma MAXSIZE MAXCH [MINSIZE]  round trips host->card->host
+ *   metis-bench jobs N                        pipelined vs one by one
+ *   metis-bench lat N CLIENTS                 minimal job latency
+ *   metis-bench dmabuf SIZE                   udmabuf / vgem imports
+ *   metis-bench cold KO                       insmod to first completed job
+ *   metis-bench s3 UPLOAD                     upload, S3, first job, upload
+ *   metis-bench rpm                           runtime suspend, first job
+ *
+ * The model's statistics come from QMP through the test bed's tb-qmp.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <linux/udmabuf.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/klog.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <xf86drm.h>
+
+#include "libdrm_metis.h"
+
+#define QOM_PATH "/machine/peripheral/metis0"
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+static void die(const char *what, int err)
+{
+	fprintf(stderr, "metis-bench: %s: %s\n", what,
+		err < 0 ? metis_strerror(err) : strerror(errno));
+	exit(1);
+}
+
+static void out(const char *sec, const char *key, double v)
+{
+	printf("R,%s,%s,%.6g\n", sec, key, v);
+	fflush(stdout);
+}
+
+static uint64_t parse_size(const char *s)
+{
+	char *end;
+	uint64_t v = strtoull(s, &end, 0);
+
+	switch (*end) {
+	case 'g': case 'G': v <<= 10; /* fall through */
+	case 'm': case 'M': v <<= 10; /* fall through */
+	case 'k': case 'K': v <<= 10;
+	}
+	return v;
+}
+
+/* A statistic of the model through tb-qmp (the host's QMP connection). */
+static uint64_t qom_get(const char *prop)
+{
+	char cmd[512], line[512];
+	uint64_t v = 0;
+	int found = 0;
+	FILE *p;
+
+	snprintf(cmd, sizeof(cmd),
+		 "tb-qmp '{\"execute\":\"qom-get\",\"arguments\":{\"path\":\"%s\","
+		 "\"property\":\"%s\"}}'", QOM_PATH, prop);
+	p = popen(cmd, "r");
+	if (!p)
+		die("popen tb-qmp", 0);
+	while (fgets(line, sizeof(line), p)) {
+		char *r = strstr(line, "\"return\"");
+
+		if (r && (r = strchr(r, ':'))) {
+			v = strtoull(r + 1, NULL, 10);
+			found = 1;
+		}
+	}
+	if (pclose(p) != 0 || !found) {
+		fprintf(stderr, "metis-bench: qom-get %s failed\n", prop);
+		exit(1);
+	}
+	return v;
+}
+
+struct stats { uint64_t bytes, busy, transfers; };
+
+static void stats_get(struct stats *s)
+{
+	s->bytes = qom_get("stat-bytes");
+	s->busy = qom_get("stat-busy-ns");
+	s->transfers = qom_get("stat-transfers");
+}
+
+static struct metis_device *open_dev(void)
+{
+	struct metis_device *dev;
+	int ret = metis_device_open(0, &dev);
+
+	if (ret)
+		die("open card", ret);
+	return dev;
+}
+
+static struct metis_bo *bo_new(struct metis_device *dev, uint64_t size,
+			       uint32_t flags)
+{
+	struct metis_bo *bo;
+	int ret = metis_bo_create(dev, size, flags, &bo);
+
+	if (ret)
+		die("bo create", ret);
+	return bo;
+}
+
+static void *bo_ptr(struct metis_bo *bo)
+{
+	void *p;
+	int ret = metis_bo_map(bo, &p);
+
+	if (ret)
+		die("bo map", ret);
+	return p;
+}
+
+static void fill(void *buf, uint64_t size, uint64_t seed)
+{
+	uint64_t *p = buf, x = seed * 0x9e3779b97f4a7c15ull + 1;
+
+	for (uint64_t i = 0; i < size / 8; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		p[i] = x;
+	}
+}
+
+/*
+ * Round trip of @size bytes: @src -> @card on @nch read channels, then
+ * @card -> @dst on @nch write channels, each channel a slice of size/nch.
+ */
+static void round_trip(struct metis_device *dev, struct metis_bo *dst,
+		       struct metis_bo *card, struct metis_bo *src,
+		       uint64_t size, unsigned int nch)
+{
+	struct drm_metis_job jobs[4];
+	uint64_t chunk = size / nch;
+	unsigned int c;
+	int ret;
+
+	for (c = 0; c < nch; c++) {
+		uint64_t len = c == nch - 1 ? size - c * chunk : chunk;
+
+		metis_job_copy(&jobs[c], card, c * chunk, src, c * chunk, len);
+		jobs[c].channel = c;
+	}
+	ret = metis_run(dev, jobs, nch, METIS_TIMEOUT_DEFAULT);
+	if (ret)
+		die("upload", ret);
+	for (c = 0; c < nch; c++) {
+		uint64_t len = c == nch - 1 ? size - c * chunk : chunk;
+
+		metis_job_copy(&jobs[c], dst, c * chunk, card, c * chunk, len);
+		jobs[c].channel = c;
+	}
+	ret = metis_run(dev, jobs, nch, METIS_TIMEOUT_DEFAULT);
+	if (ret)
+		die("download", ret);
+}
+
+static unsigned int reps_for(uint64_t size)
+{
+	uint64_t r = (8ull << 20) / size;
+
+	return r < 1 ? 1 : r > 32 ? 32 : r;
+}
+
+static int cmd_dma(uint64_t max, unsigned int maxch, uint64_t min)
+{
+	struct metis_device *dev = open_dev();
+	struct metis_bo *src = bo_new(dev, max, DRM_METIS_BO_HOST);
+	struct metis_bo *dst = bo_new(dev, max, DRM_METIS_BO_HOST);
+	struct metis_bo *card = bo_new(dev, max, DRM_METIS_BO_DEVICE);
+	char *s = bo_ptr(src), *d = bo_ptr(dst), key[64];
+	uint64_t size, t0, memcpy_ns;
+	unsigned int nch, r, reps;
+
+	fill(s, max, 1);
+	memset(d, 0, max);
+	for (size = min; size <= max; size *= 4) {
+		reps = reps_for(size);
+		/* Reference: the CPU copying the same bytes (twice per trip). */
+		t0 = now_ns();
+		for (r = 0; r < 2 * reps; r++) {
+			memcpy(d, s, size);
+			asm volatile("" ::: "memory");
+		}
+		memcpy_ns = now_ns() - t0;
+		memset(d, 0, size);
+		for (nch = 1; nch <= maxch; nch++) {
+			struct stats a, b;
+			uint64_t wall;
+
+			round_trip(dev, dst, card, src, size, nch); /* warm */
+			stats_get(&a);
+			t0 = now_ns();
+			for (r = 0; r < reps; r++)
+				round_trip(dev, dst, card, src, size, nch);
+			wall = now_ns() - t0;
+			stats_get(&b);
+			snprintf(key, sizeof(key), "%" PRIu64 ":%u", size, nch);
+			printf("R,dma,%s,size=%" PRIu64 " ch=%u bytes=%" PRIu64
+			       " wall_ns=%" PRIu64 " memcpy_ns=%" PRIu64
+			       " model_bytes=%" PRIu64 " busy_ns=%" PRIu64
+			       " transfers=%" PRIu64 " ok=%d\n", key, size, nch,
+			       2 * size * reps, wall, memcpy_ns,
+			       b.bytes - a.bytes, b.busy - a.busy,
+			       b.transfers - a.transfers, !memcmp(s, d, size));
+			fflush(stdout);
+			memset(d, 0, size);
+		}
+	}
+	metis_bo_free(card);
+	metis_bo_free(dst);
+	metis_bo_free(src);
+	metis_device_close(dev);
+	return 0;
+}
+
+/* One job, signalling @syncobj. */
+static void submit1(struct metis_device *dev, struct drm_metis_job *job,
+		    uint32_t syncobj)
+{
+	struct drm_metis_sync out = { .handle = syncobj };
+	int ret;
+
+	metis_job_syncs(job, NULL, 0, &out, 1);
+	ret = metis_submit(dev, job, 1);
+	if (ret)
+		die("submit", ret);
+}
+
+static void wait1(struct metis_device *dev, uint32_t syncobj)
+{
+	int ret = metis_syncobj_wait(dev, &syncobj, NULL, 1,
+				     METIS_TIMEOUT_DEFAULT);
+
+	if (ret)
+		die("syncobj wait", ret);
+}
+
+#define DEPTH 16
+
+/*
+ * @n small jobs (4 KiB host -> card copies) over DEPTH independent buffer
+ * pairs (jobs on one buffer are ordered by its implicit fences).
+ */
+static int cmd_jobs(unsigned int n)
+{
+	struct metis_device *dev = open_dev();
+	struct metis_bo *host[DEPTH], *card[DEPTH];
+	uint32_t sync[DEPTH];
+	struct drm_metis_job job;
+	uint64_t t0, serial, pipe;
+	unsigned int i;
+
+	for (i = 0; i < DEPTH; i++) {
+		host[i] = bo_new(dev, 4096, DRM_METIS_BO_HOST);
+		card[i] = bo_new(dev, 4096, DRM_METIS_BO_DEVICE);
+		if (metis_syncobj_create(dev, &sync[i]))
+			die("syncobj", -EIO);
+	}
+	/* One by one: submit, wait, next. */
+	t0 = now_ns();
+	for (i = 0; i < n; i++) {
+		metis_job_copy(&job, card[i % DEPTH], 0, host[i % DEPTH], 0, 4096);
+		submit1(dev, &job, sync[0]);
+		wait1(dev, sync[0]);
+	}
+	serial = now_ns() - t0;
+	/* Pipelined: one submit per job, up to DEPTH in flight. */
+	t0 = now_ns();
+	for (i = 0; i < n; i++) {
+		if (i >= DEPTH)
+			wait1(dev, sync[i % DEPTH]);
+		metis_job_copy(&job, card[i % DEPTH], 0, host[i % DEPTH], 0, 4096);
+		submit1(dev, &job, sync[i % DEPTH]);
+	}
+	for (i = 0; i < DEPTH && i < n; i++)
+		wait1(dev, sync[(n + i) % DEPTH]);
+	pipe = now_ns() - t0;
+	out("jobs", "count", n);
+	out("jobs", "serial_ns", serial);
+	out("jobs", "pipelined_ns", pipe);
+	for (i = 0; i < DEPTH; i++) {
+		metis_syncobj_destroy(dev, sync[i]);
+		metis_bo_free(card[i]);
+		metis_bo_free(host[i]);
+	}
+	metis_device_close(dev);
+	return 0;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* @n latencies of a minimal job (FW NOP) into @lat. */
+static void nop_latencies(uint64_t *lat, unsigned int n)
+{
+	struct metis_device *dev = open_dev();
+	struct metis_bo *card = bo_new(dev, 4096, DRM_METIS_BO_DEVICE);
+	struct drm_metis_job job;
+	uint32_t sync;
+	unsigned int i;
+
+	if (metis_syncobj_create(dev, &sync))
+		die("syncobj", -EIO);
+	for (i = 0; i < n; i++) {
+		uint64_t t0 = now_ns();
+
+		metis_job_fw(&job, DRM_METIS_FW_NOP, card, 0, 4096, 0);
+		submit1(dev, &job, sync);
+		wait1(dev, sync);
+		lat[i] = now_ns() - t0;
+	}
+	metis_syncobj_destroy(dev, sync);
+	metis_bo_free(card);
+	metis_device_close(dev);
+}
+
+static void pct(const char *sec, uint64_t *lat, unsigned int n)
+{
+	char key[64];
+
+	qsort(lat, n, sizeof(*lat), cmp_u64);
+	snprintf(key, sizeof(key), "median_ns");
+	out(sec, key, lat[n / 2]);
+	out(sec, "p99_ns", lat[(n * 99) / 100 < n ? (n * 99) / 100 : n - 1]);
+}
+
+static int cmd_lat(unsigned int n, unsigned int clients)
+{
+	uint64_t *lat = calloc((size_t)n * clients, sizeof(*lat));
+	struct metis_device *dev = open_dev();
+	unsigned int i, c;
+	uint64_t v;
+
+	/* Reference: a no-op ioctl round trip (GET_PARAM). */
+	for (i = 0; i < n; i++) {
+		uint64_t t0 = now_ns();
+
+		metis_get_param(dev, DRM_METIS_PARAM_READ_CHANNELS, &v);
+		lat[i] = now_ns() - t0;
+	}
+	pct("lat_ioctl", lat, n);
+	metis_device_close(dev);
+
+	nop_latencies(lat, 20); /* warm */
+	nop_latencies(lat, n);
+	pct("lat_1", lat, n);
+
+	/* @clients processes at once, each with its own open file. */
+	int fds[16][2];
+	pid_t pids[16];
+
+	for (c = 0; c < clients && c < 16; c++) {
+		if (pipe(fds[c]))
+			die("pipe", 0);
+		pids[c] = fork();
+		if (!pids[c]) {
+			nop_latencies(lat, n);
+			if (write(fds[c][1], lat, n * sizeof(*lat)) < 0)
+				_exit(1);
+			_exit(0);
+		}
+		close(fds[c][1]);
+	}
+	for (c = 0; c < clients && c < 16; c++) {
+		size_t want = n * sizeof(*lat), got = 0;
+		int st;
+
+		while (got < want) {
+			ssize_t r = read(fds[c][0], (char *)(lat + c * n) + got,
+					 want - got);
+			if (r <= 0)
+				break;
+			got += r;
+		}
+		waitpid(pids[c], &st, 0);
+		if (got != want || !WIFEXITED(st) || WEXITSTATUS(st))
+			die("client failed", -EIO);
+	}
+	pct("lat_multi", lat, n * clients);
+	out("lat_multi", "clients", clients);
+	free(lat);
+	return 0;
+}
+
+/* Does /sys/kernel/debug/dma_buf/bufinfo list @addr as an attachment? */
+static int dmabuf_attached(const char *addr)
+{
+	FILE *f = fopen("/sys/kernel/debug/dma_buf/bufinfo", "r");
+	char line[512];
+	int hits = 0;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (strstr(line, addr))
+			hits++;
+	fclose(f);
+	return hits;
+}
+
+static long swiotlb_used(void)
+{
+	FILE *f = fopen("/sys/kernel/debug/swiotlb/io_tlb_used_hiwater", "r");
+	long v = -1;
+
+	if (!f)
+		f = fopen("/sys/kernel/debug/swiotlb/io_tlb_used", "r");
+	if (f) {
+		if (fscanf(f, "%ld", &v) != 1)
+			v = -1;
+		fclose(f);
+	}
+	return v;
+}
+
+static int udmabuf_new(uint64_t size, void **map)
+{
+	struct udmabuf_create c = { 0 };
+	int memfd, dev, fd;
+
+	memfd = memfd_create("metis-bench", MFD_ALLOW_SEALING);
+	if (memfd < 0 || ftruncate(memfd, size) ||
+	    fcntl(memfd, F_ADD_SEALS, F_SEAL_SHRINK) < 0)
+		die("memfd", 0);
+	*map = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, memfd, 0);
+	if (*map == MAP_FAILED)
+		die("mmap memfd", 0);
+	dev = open("/dev/udmabuf", O_RDWR);
+	if (dev < 0)
+		return -errno;
+	c.memfd = memfd;
+	c.flags = UDMABUF_FLAGS_CLOEXEC;
+	c.size = size;
+	fd = ioctl(dev, UDMABUF_CREATE, &c);
+	close(dev);
+	close(memfd);
+	return fd < 0 ? -errno : fd;
+}
+
+static int vgem_new(uint64_t size, void **map)
+{
+	char path[64];
+	int i;
+
+	for (i = 0; i < 16; i++) {
+		struct drm_mode_create_dumb cd = { .width = size / 4, .height = 1,
+						   .bpp = 32 };
+		struct drm_mode_map_dumb md = { 0 };
+		drmVersionPtr v;
+		int fd, dfd;
+
+		snprintf(path, sizeof(path), "/dev/dri/card%d", i);
+		fd = open(path, O_RDWR | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		v = drmGetVersion(fd);
+		if (!v || strcmp(v->name, "vgem")) {
+			drmFreeVersion(v);
+			close(fd);
+			continue;
+		}
+		drmFreeVersion(v);
+		if (drmIoctl(fd, DRM_IOCTL_MODE_CREATE_DUMB, &cd) ||
+		    drmPrimeHandleToFD(fd, cd.handle, DRM_CLOEXEC | DRM_RDWR,
+				       &dfd))
+			die("vgem buffer", 0);
+		md.handle = cd.handle;
+		if (drmIoctl(fd, DRM_IOCTL_MODE_MAP_DUMB, &md))
+			die("vgem map", 0);
+		*map = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+			    md.offset);
+		if (*map == MAP_FAILED)
+			die("vgem mmap", 0);
+		return dfd; /* the vgem fd stays open: it owns the buffer */
+	}
+	return -ENODEV;
+}
+
+/* Round trip through an imported source and destination. */
+static void dmabuf_case(struct metis_device *dev, const char *name,
+			int (*make)(uint64_t, void **), uint64_t size,
+			struct metis_bo *card, unsigned int reps)
+{
+	const char *addr = metis_device_pci_address(dev);
+	struct metis_bo *src, *dst;
+	void *s, *d;
+	int sfd = make(size, &s), dfd = sfd >= 0 ? make(size, &d) : sfd;
+	struct stats a, b;
+	uint64_t t0, wall;
+	long sw0, sw1;
+	int att, ret;
+	unsigned int r;
+
+	if (sfd < 0 || dfd < 0) {
+		printf("R,%s,unavailable,%d\n", name, sfd < 0 ? sfd : dfd);
+		return;
+	}
+	if ((ret = metis_bo_import(dev, sfd, &src)) ||
+	    (ret = metis_bo_import(dev, dfd, &dst)))
+		die("import", ret);
+	fill(s, size, 7);
+	memset(d, 0, size);
+	round_trip(dev, dst, card, src, size, 1); /* warm: attach, map */
+	att = dmabuf_attached(addr);
+	memset(d, 0, size);
+	sw0 = swiotlb_used();
+	stats_get(&a);
+	t0 = now_ns();
+	for (r = 0; r < reps; r++)
+		round_trip(dev, dst, card, src, size, 1);
+	wall = now_ns() - t0;
+	stats_get(&b);
+	sw1 = swiotlb_used();
+	printf("R,%s,run,bytes=%" PRIu64 " wall_ns=%" PRIu64
+	       " model_bytes=%" PRIu64 " busy_ns=%" PRIu64 " attached=%d"
+	       " swiotlb_before=%ld swiotlb_after=%ld ok=%d\n", name,
+	       2 * size * reps, wall, b.bytes - a.bytes, b.busy - a.busy, att,
+	       sw0, sw1, !memcmp(s, d, size));
+	fflush(stdout);
+	metis_bo_free(dst);
+	metis_bo_free(src);
+	close(sfd);
+	close(dfd);
+	munmap(s, size);
+	munmap(d, size);
+}
+
+static int native_new_dev;
+
+static int cmd_dmabuf(uint64_t size)
+{
+	struct metis_device *dev = open_dev();
+	struct metis_bo *card = bo_new(dev, size, DRM_METIS_BO_DEVICE);
+	struct metis_bo *src = bo_new(dev, size, DRM_METIS_BO_HOST);
+	struct metis_bo *dst = bo_new(dev, size, DRM_METIS_BO_HOST);
+	unsigned int reps = reps_for(size), r;
+	struct stats a, b;
+	uint64_t t0, wall;
+
+	(void)native_new_dev;
+	fill(bo_ptr(src), size, 7);
+	round_trip(dev, dst, card, src, size, 1);
+	stats_get(&a);
+	t0 = now_ns();
+	for (r = 0; r < reps; r++)
+		round_trip(dev, dst, card, src, size, 1);
+	wall = now_ns() - t0;
+	stats_get(&b);
+	printf("R,native,run,bytes=%" PRIu64 " wall_ns=%" PRIu64
+	       " model_bytes=%" PRIu64 " busy_ns=%" PRIu64 " ok=%d\n",
+	       2 * size * reps, wall, b.bytes - a.bytes, b.busy - a.busy,
+	       !memcmp(bo_ptr(src), bo_ptr(dst), size));
+	metis_bo_free(dst);
+	metis_bo_free(src);
+	dmabuf_case(dev, "udmabuf", udmabuf_new, size, card, reps);
+	dmabuf_case(dev, "vgem", vgem_new, size, card, reps);
+	metis_bo_free(card);
+	metis_device_close(dev);
+	return 0;
+}
+
+/*
+ * Open the card once it is ready (or suspended: a job wakes it) and run
+ * one minimal job.
+ */
+static void first_job(void)
+{
+	struct metis_device *dev = NULL;
+	struct metis_info info;
+	uint64_t deadline = now_ns() + 60ull * 1000000000;
+	int ret;
+
+	for (;;) {
+		if (!dev && metis_device_open(0, &dev))
+			dev = NULL;
+		if (dev && !metis_get_info(dev, &info) &&
+		    (info.state == DRM_METIS_STATE_READY ||
+		     info.state == DRM_METIS_STATE_SUSPENDED))
+			break;
+		if (now_ns() > deadline)
+			die("card never ready", -ETIME);
+		usleep(200);
+	}
+	struct metis_bo *card = bo_new(dev, 4096, DRM_METIS_BO_DEVICE);
+
+	ret = metis_fw_command(dev, DRM_METIS_FW_NOP, card, 0, 4096, 0, 0,
+			       NULL);
+	if (ret)
+		die("first job", ret);
+	metis_bo_free(card);
+	metis_device_close(dev);
+}
+
+static int cmd_cold(const char *ko, const char *args)
+{
+	char cmd[512];
+	uint64_t t0 = now_ns(), t1;
+
+	snprintf(cmd, sizeof(cmd), "insmod %s %s", ko, args ? args : "");
+	if (system(cmd))
+		die("insmod", -EIO);
+	t1 = now_ns();
+	first_job();
+	out("cold", "insmod_ns", t1 - t0);
+	out("cold", "probe_to_first_job_ns", now_ns() - t0);
+	/* A warm job for scale. */
+	t0 = now_ns();
+	first_job();
+	out("cold", "warm_open_job_ns", now_ns() - t0);
+	return 0;
+}
+
+static void write_file(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY);
+
+	if (fd < 0 || write(fd, s, strlen(s)) < 0) {
+		fprintf(stderr, "metis-bench: write %s to %s: %s\n", s, path,
+			strerror(errno));
+		exit(1);
+	}
+	close(fd);
+}
+
+static void read_file(const char *path, char *buf, size_t len)
+{
+	int fd = open(path, O_RDONLY);
+	ssize_t n = fd < 0 ? -1 : read(fd, buf, len - 1);
+
+	buf[n > 0 ? n : 0] = 0;
+	if (n > 0 && buf[n - 1] == '\n')
+		buf[n - 1] = 0;
+	if (fd >= 0)
+		close(fd);
+}
+
+static uint64_t upload_ns(struct metis_device *dev, struct metis_bo *card,
+			  struct metis_bo *host)
+{
+	uint64_t t0 = now_ns();
+	int ret = metis_copy(dev, card, 0, host, 0, metis_bo_size(host),
+			     DRM_METIS_CHANNEL_ANY);
+
+	if (ret)
+		die("model upload", ret);
+	return now_ns() - t0;
+}
+
+/*
+ * Sum the PM core's timing (pm_print_times) of @addr's callbacks since the
+ * marker @mark in the kernel log: suspend-side and resume-side.
+ */
+static void pm_times(const char *addr, const char *mark, double *susp,
+		     double *res)
+{
+	int len = klogctl(10, NULL, 0);
+	char *buf = malloc(len + 1), *line, *save;
+
+	*susp = *res = 0;
+	len = klogctl(3, buf, len);
+	buf[len > 0 ? len : 0] = 0;
+	char *start = strstr(buf, mark);
+
+	for (line = strtok_r(start ? start : buf, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char *p = strstr(line, addr), *q;
+		unsigned long us;
+
+		if (!p || !(q = strstr(p, " returned ")) ||
+		    !strstr(q, " after ") ||
+		    sscanf(strstr(q, " after ") + 7, "%lu", &us) != 1)
+			continue;
+		if (strstr(p, "resume") || strstr(p, "complete") ||
+		    strstr(p, "restore"))
+			*res += us;
+		else
+			*susp += us;
+	}
+	free(buf);
+}
+
+static int cmd_s3(uint64_t size)
+{
+	struct metis_device *dev = open_dev();
+	struct metis_bo *host = bo_new(dev, size, DRM_METIS_BO_HOST);
+	struct metis_bo *card = bo_new(dev, size, DRM_METIS_BO_DEVICE);
+	char addr[64], mark[64];
+	double susp, res;
+	uint64_t t0, t1, before, after;
+
+	snprintf(addr, sizeof(addr), "%s", metis_device_pci_address(dev));
+	fill(bo_ptr(host), size, 3);
+	upload_ns(dev, card, host); /* warm */
+	before = upload_ns(dev, card, host);
+	metis_device_close(dev); /* the measured first job opens anew */
+
+	snprintf(mark, sizeof(mark), "metis-bench-s3-%d", getpid());
+	write_file("/dev/kmsg", mark);
+	write_file("/sys/power/pm_print_times", "1");
+	write_file("/sys/class/rtc/rtc0/wakealarm", "0");
+	write_file("/sys/class/rtc/rtc0/wakealarm", "+3");
+	t0 = now_ns();
+	write_file("/sys/power/state", "mem");
+	t1 = now_ns();
+	first_job();
+	out("s3", "resume_to_first_job_ns", now_ns() - t1);
+	out("s3", "state_write_ns", t1 - t0);
+	write_file("/sys/power/pm_print_times", "0");
+	pm_times(addr, mark, &susp, &res);
+	out("s3", "suspend_cb_us", susp);
+	out("s3", "resume_cb_us", res);
+
+	/* The "model binary" upload again, after the card lost everything. */
+	dev = open_dev();
+	struct metis_bo *host2 = bo_new(dev, size, DRM_METIS_BO_HOST);
+	struct metis_bo *card2 = bo_new(dev, size, DRM_METIS_BO_DEVICE);
+
+	fill(bo_ptr(host2), size, 3);
+	after = upload_ns(dev, card2, host2);
+	out("upload", "bytes", size);
+	out("upload", "before_ns", before);
+	out("upload", "after_ns", after);
+	metis_bo_free(card2);
+	metis_bo_free(host2);
+	(void)host;
+	(void)card;
+	metis_device_close(dev);
+	return 0;
+}
+
+/* Runtime PM: let the card autosuspend, then time the first job. */
+static int cmd_rpm(void)
+{
+	struct metis_device *dev = open_dev();
+	char path[256], st[64];
+	const char *sys;
+	uint64_t t0, deadline;
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/power",
+		 metis_device_pci_address(dev));
+	metis_device_close(dev);
+	sys = path;
+	char p[320];
+
+	snprintf(p, sizeof(p), "%s/control", sys);
+	write_file(p, "auto");
+	snprintf(p, sizeof(p), "%s/autosuspend_delay_ms", sys);
+	write_file(p, "100");
+	snprintf(p, sizeof(p), "%s/runtime_status", sys);
+	deadline = now_ns() + 20ull * 1000000000;
+	for (;;) {
+		read_file(p, st, sizeof(st));
+		if (!strcmp(st, "suspended"))
+			break;
+		if (now_ns() > deadline) {
+			printf("R,rpm,unavailable,0\n");
+			return 0;
+		}
+		usleep(10000);
+	}
+	t0 = now_ns();
+	first_job();
+	out("rpm", "resume_to_first_job_ns", now_ns() - t0);
+	/* Warm for scale (still active: the delay is 100 ms). */
+	t0 = now_ns();
+	first_job();
+	out("rpm", "warm_open_job_ns", now_ns() - t0);
+	deadline = now_ns() + 20ull * 1000000000;
+	do {
+		read_file(p, st, sizeof(st));
+		usleep(10000);
+	} while (strcmp(st, "suspended") && now_ns() < deadline);
+	out("rpm", "suspended_again", !strcmp(st, "suspended"));
+	snprintf(p, sizeof(p), "%s/autosuspend_delay_ms", sys);
+	write_file(p, "2000");
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2)
+		goto usage;
+	if (!strcmp(argv[1], "dma") && argc >= 4)
+		return cmd_dma(parse_size(argv[2]), atoi(argv[3]),
+			       argc > 4 ? parse_size(argv[4]) : 4096);
+	if (!strcmp(argv[1], "jobs") && argc == 3)
+		return cmd_jobs(atoi(argv[2]));
+	if (!strcmp(argv[1], "lat") && argc == 4)
+		return cmd_lat(atoi(argv[2]), atoi(argv[3]));
+	if (!strcmp(argv[1], "dmabuf") && argc == 3)
+		return cmd_dmabuf(parse_size(argv[2]));
+	if (!strcmp(argv[1], "cold") && argc >= 3)
+		return cmd_cold(argv[2], argc > 3 ? argv[3] : NULL);
+	if (!strcmp(argv[1], "s3") && argc == 3)
+		return cmd_s3(parse_size(argv[2]));
+	if (!strcmp(argv[1], "rpm") && argc == 2)
+		return cmd_rpm();
+usage:
+	fprintf(stderr, "usage: metis-bench dma MAX MAXCH [MIN] | jobs N | "
+		"lat N CLIENTS | dmabuf SIZE | cold KO [ARGS] | s3 SIZE | rpm\n");
+	return 2;
+}
