@@ -76,7 +76,7 @@ build() {
 		esac
 	done)
 	[ -z "$missing" ] || tb_die "debug kernel: config lines not applied (dependencies?): $(echo $missing)"
-	tb_log "debug kernel: building (nice -n 10 make -j2; about an hour cold)"
+	tb_log "debug kernel: building (nice -n 10 make -j2; about 30 minutes cold)"
 	if ! tb_chroot_run "$root" ro "$dir" /bin/sh -ec '
 		cd src
 		nice -n 10 make -j2 bzImage modules

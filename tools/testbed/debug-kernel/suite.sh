@@ -33,7 +33,7 @@ main() {
 	fi
 
 	local t0=$SECONDS kinfo abi kdir ksrc kkey kdirc
-	tb_log "debug tier: debug kernel (cold build: about an hour)"
+	tb_log "debug tier: debug kernel (cold build: about 30 minutes)"
 	if ! kinfo=$(tools/testbed/debug-kernel/build.sh | tail -n1) || [ -z "$kinfo" ]; then
 		echo "FAIL dk-kernel: the debug kernel did not build"
 		exit 1
