@@ -186,6 +186,26 @@ def worse_by(value, prev, better):
     return abs(value - prev) / abs(prev)
 
 
+def compare(fig, prev):
+    """The table (markdown) and the figures worse than @prev by > 10 %."""
+    regressions = []
+    lines = ["| figure | ratio | better | goal | previous | change |", "|---|---|---|---|---|---|"]
+    for name, v, better, goal, desc in fig.items:
+        ok = goal_ok(v, better, goal) if better != "equal" else (abs(v - float(goal)) < 1e-9)
+        p = prev.get(name)
+        change = ""
+        if p:
+            w = worse_by(v, p[0], better)
+            change = "%+.0f%%" % (100 * (v - p[0]) / p[0]) if p[0] else ""
+            if w > 0.10:
+                change += " **WORSE**"
+                regressions.append((name, p[0], v))
+        lines.append("| %s | %.3g | %s | %s%s | %s | %s |" % (
+            name, v, better, goal, "" if ok is None else (" ok" if ok else " MISSED"),
+            "%.3g" % p[0] if p else "", change))
+    return "\n".join(lines), regressions
+
+
 def plots(out, fig, main, thr):
     import shutil
     gp = shutil.which("gnuplot")
@@ -283,6 +303,17 @@ def check(main, thr, fig, csv, made, want_plots):
     t("csv", ok_csv, "%s does not hold every figure" % csv)
     if want_plots:
         t("plots", len(made) >= 3 and all(os.path.getsize(m) > 1000 for m in made), "plots: %s" % made)
+    # The comparison flags exactly the figures made worse by > 10 %.
+    prev = {it[0]: (it[1], it[2]) for it in fig.items}
+    hi = [it for it in fig.items if it[2] == "higher"]
+    lo = [it for it in fig.items if it[2] == "lower"]
+    if hi and lo:
+        prev[hi[0][0]] = (hi[0][1] * 1.25, "higher")
+        prev[lo[0][0]] = (lo[0][1] * 0.8, "lower")
+        prev[lo[-1][0]] = (lo[-1][1] * 0.95, "lower")  # 5 %: not flagged
+        _, reg = compare(fig, prev)
+        t("regression-compare", sorted(r[0] for r in reg) == sorted([hi[0][0], lo[0][0]]),
+          "flagged %s" % [r[0] for r in reg])
     for name, ok, why in res:
         print("PASS bench-%s" % name if ok else "FAIL bench-%s: %s" % (name, why))
     return all(ok for _, ok, _ in res)
@@ -306,22 +337,7 @@ def main():
         f.write("figure,value,better,goal,description\n")
         for name, v, better, goal, desc in fig.items:
             f.write("%s,%.4g,%s,%s,%s\n" % (name, v, better, goal, desc.replace(",", ";")))
-    regressions = []
-    lines = ["| figure | ratio | better | goal | previous | change |", "|---|---|---|---|---|---|"]
-    for name, v, better, goal, desc in fig.items:
-        ok = goal_ok(v, better, goal) if better != "equal" else (abs(v - float(goal)) < 1e-9)
-        p = prev.get(name)
-        change = ""
-        if p:
-            w = worse_by(v, p[0], better)
-            change = "%+.0f%%" % (100 * (v - p[0]) / p[0]) if p[0] else ""
-            if w > 0.10:
-                change += " **WORSE**"
-                regressions.append((name, p[0], v))
-        lines.append("| %s | %.3g | %s | %s%s | %s | %s |" % (
-            name, v, better, goal, "" if ok is None else (" ok" if ok else " MISSED"),
-            "%.3g" % p[0] if p else "", change))
-    table = "\n".join(lines)
+    table, regressions = compare(fig, prev)
     with open(os.path.join(out, "table.md"), "w") as f:
         f.write(table + "\n")
     print(table)
