@@ -20,21 +20,21 @@ full)
 	$b dma 256M 4 || exit 1
 	$b jobs 10000 || exit 1
 	$b lat 2000 4 || exit 1
-	$b dmabuf 64M || exit 1
+	$b dmabuf 64M 5 || exit 1
 	$b rpm || exit 1
 	$b s3 64M || exit 1
 	;;
 throttled)
 	$b cold "$ko" || exit 1
-	$b dma 64M 4 16M || exit 1
+	$b dma 64M 4 1M || exit 1
 	;;
 smoke)
 	$b cold "$ko" || exit 1
 	$b dma 64K 4 4K || exit 1
 	$b jobs 200 || exit 1
 	$b lat 50 4 || exit 1
-	$b dmabuf 1M || exit 1
-	$b rpm || exit 1
+	$b dmabuf 1M 3 || exit 1
+	$b rpm 2 || exit 1
 	$b s3 1M || exit 1
 	;;
 esac

@@ -544,81 +544,114 @@ static int vgem_new(uint64_t size, void **map)
 	return -ENODEV;
 }
 
-/* Round trip through an imported source and destination. */
-static void dmabuf_case(struct metis_device *dev, const char *name,
-			int (*make)(uint64_t, void **), uint64_t size,
-			struct metis_bo *card, unsigned int reps)
-{
-	const char *addr = metis_device_pci_address(dev);
+struct dmabuf_case {
+	const char *name;
+	int (*make)(uint64_t, void **);
 	struct metis_bo *src, *dst;
 	void *s, *d;
-	int sfd = make(size, &s), dfd = sfd >= 0 ? make(size, &d) : sfd;
-	struct stats a, b;
-	uint64_t t0, wall;
+	int sfd, dfd, attached;
+	uint64_t walls[16], bytes, model_bytes, busy;
 	long sw0, sw1;
-	int att, ret;
-	unsigned int r;
+};
 
-	if (sfd < 0 || dfd < 0) {
-		printf("R,%s,unavailable,%d\n", name, sfd < 0 ? sfd : dfd);
-		return;
-	}
-	if ((ret = metis_bo_import(dev, sfd, &src)) ||
-	    (ret = metis_bo_import(dev, dfd, &dst)))
-		die("import", ret);
-	fill(s, size, 7);
-	memset(d, 0, size);
-	round_trip(dev, &dst, &card, &src, size, 1); /* warm: attach, map */
-	att = dmabuf_attached(addr);
-	memset(d, 0, size);
-	sw0 = swiotlb_used();
-	stats_get(&a);
-	t0 = now_ns();
-	for (r = 0; r < reps; r++)
-		round_trip(dev, &dst, &card, &src, size, 1);
-	wall = now_ns() - t0;
-	stats_get(&b);
-	sw1 = swiotlb_used();
-	printf("R,%s,run,bytes=%" PRIu64 " wall_ns=%" PRIu64
-	       " model_bytes=%" PRIu64 " busy_ns=%" PRIu64 " attached=%d"
-	       " swiotlb_before=%ld swiotlb_after=%ld ok=%d\n", name,
-	       2 * size * reps, wall, b.bytes - a.bytes, b.busy - a.busy, att,
-	       sw0, sw1, !memcmp(s, d, size));
-	fflush(stdout);
-	metis_bo_free(dst);
-	metis_bo_free(src);
-	close(sfd);
-	close(dfd);
-	munmap(s, size);
-	munmap(d, size);
+static int native_new(uint64_t size, void **map)
+{
+	(void)size;
+	*map = NULL;
+	return 0;
 }
 
-static int cmd_dmabuf(uint64_t size)
+/*
+ * 64 MiB round trips card <-> native host BOs, udmabufs and vgem buffers,
+ * interleaved over @rounds rounds so that the host's load hits all alike;
+ * the median round of each is reported.
+ */
+static int cmd_dmabuf(uint64_t size, unsigned int rounds)
 {
 	struct metis_device *dev = open_dev();
 	struct metis_bo *card = bo_new(dev, size, DRM_METIS_BO_DEVICE);
-	struct metis_bo *src = bo_new(dev, size, DRM_METIS_BO_HOST);
-	struct metis_bo *dst = bo_new(dev, size, DRM_METIS_BO_HOST);
-	unsigned int reps = reps_for(size), r;
-	struct stats a, b;
-	uint64_t t0, wall;
+	const char *addr = metis_device_pci_address(dev);
+	struct dmabuf_case cs[3] = {
+		{ .name = "native", .make = native_new },
+		{ .name = "udmabuf", .make = udmabuf_new },
+		{ .name = "vgem", .make = vgem_new },
+	};
+	unsigned int i, r;
+	int ret;
 
-	fill(bo_ptr(src), size, 7);
-	round_trip(dev, &dst, &card, &src, size, 1);
-	stats_get(&a);
-	t0 = now_ns();
-	for (r = 0; r < reps; r++)
-		round_trip(dev, &dst, &card, &src, size, 1);
-	wall = now_ns() - t0;
-	stats_get(&b);
-	printf("R,native,run,bytes=%" PRIu64 " wall_ns=%" PRIu64
-	       " model_bytes=%" PRIu64 " busy_ns=%" PRIu64 " ok=%d\n",
-	       2 * size * reps, wall, b.bytes - a.bytes, b.busy - a.busy,
-	       !memcmp(bo_ptr(src), bo_ptr(dst), size));
-	metis_bo_free(dst);
-	metis_bo_free(src);
-	dmabuf_case(dev, "udmabuf", udmabuf_new, size, card, reps);
-	dmabuf_case(dev, "vgem", vgem_new, size, card, reps);
+	if (rounds > 16)
+		rounds = 16;
+	for (i = 0; i < 3; i++) {
+		struct dmabuf_case *c = &cs[i];
+
+		if (i == 0) {
+			c->src = bo_new(dev, size, DRM_METIS_BO_HOST);
+			c->dst = bo_new(dev, size, DRM_METIS_BO_HOST);
+			c->s = bo_ptr(c->src);
+			c->d = bo_ptr(c->dst);
+			c->sfd = c->dfd = -1;
+		} else {
+			c->sfd = c->make(size, &c->s);
+			c->dfd = c->sfd >= 0 ? c->make(size, &c->d) : c->sfd;
+			if (c->sfd < 0 || c->dfd < 0) {
+				printf("R,%s,unavailable,%d\n", c->name, c->sfd);
+				c->name = NULL;
+				continue;
+			}
+			if ((ret = metis_bo_import(dev, c->sfd, &c->src)) ||
+			    (ret = metis_bo_import(dev, c->dfd, &c->dst)))
+				die("import", ret);
+		}
+		fill(c->s, size, 7 + i);
+		memset(c->d, 0, size);
+		round_trip(dev, &c->dst, &card, &c->src, size, 1); /* warm */
+		c->attached = i ? dmabuf_attached(addr) : 0;
+		memset(c->d, 0, size);
+	}
+	for (r = 0; r < rounds; r++) {
+		for (i = 0; i < 3; i++) {
+			struct dmabuf_case *c = &cs[i];
+			struct stats a, b;
+			uint64_t t0;
+
+			if (!c->name)
+				continue;
+			if (!r)
+				c->sw0 = swiotlb_used();
+			stats_get(&a);
+			t0 = now_ns();
+			round_trip(dev, &c->dst, &card, &c->src, size, 1);
+			c->walls[r] = now_ns() - t0;
+			stats_get(&b);
+			c->bytes += 2 * size;
+			c->model_bytes += b.bytes - a.bytes;
+			c->busy += b.busy - a.busy;
+			c->sw1 = swiotlb_used();
+		}
+	}
+	for (i = 0; i < 3; i++) {
+		struct dmabuf_case *c = &cs[i];
+
+		if (!c->name)
+			continue;
+		qsort(c->walls, rounds, sizeof(c->walls[0]), cmp_u64);
+		printf("R,%s,run,bytes=%" PRIu64 " wall_ns=%" PRIu64
+		       " model_bytes=%" PRIu64 " busy_ns=%" PRIu64
+		       " attached=%d swiotlb_before=%ld swiotlb_after=%ld"
+		       " ok=%d\n", c->name, c->bytes / rounds,
+		       c->walls[rounds / 2], c->model_bytes / rounds,
+		       c->busy / rounds, c->attached, c->sw0, c->sw1,
+		       !memcmp(c->s, c->d, size) && c->model_bytes == c->bytes);
+		fflush(stdout);
+		metis_bo_free(c->dst);
+		metis_bo_free(c->src);
+		if (i) {
+			close(c->sfd);
+			close(c->dfd);
+			munmap(c->s, size);
+			munmap(c->d, size);
+		}
+	}
 	metis_bo_free(card);
 	metis_device_close(dev);
 	return 0;
@@ -700,6 +733,22 @@ static void read_file(const char *path, char *buf, size_t len)
 }
 
 static uint64_t upload_ns(struct metis_device *dev, struct metis_bo *card,
+			  struct metis_bo *host);
+
+/* Median of three uploads into the same buffers. */
+static uint64_t upload3_ns(struct metis_device *dev, struct metis_bo *card,
+			   struct metis_bo *host)
+{
+	uint64_t t[3];
+	int i;
+
+	for (i = 0; i < 3; i++)
+		t[i] = upload_ns(dev, card, host);
+	qsort(t, 3, sizeof(t[0]), cmp_u64);
+	return t[1];
+}
+
+static uint64_t upload_ns(struct metis_device *dev, struct metis_bo *card,
 			  struct metis_bo *host)
 {
 	uint64_t t0 = now_ns();
@@ -762,7 +811,7 @@ static int cmd_s3(uint64_t size)
 	snprintf(addr, sizeof(addr), "%s", metis_device_pci_address(dev));
 	fill(bo_ptr(host), size, 3);
 	first = upload_ns(dev, card, host);
-	again = upload_ns(dev, card, host);
+	again = upload3_ns(dev, card, host);
 	out("upload", "bytes", size);
 	out("upload", "before_first_ns", first);
 	out("upload", "before_again_ns", again);
@@ -788,7 +837,7 @@ static int cmd_s3(uint64_t size)
 
 	fill(bo_ptr(host2), size, 3);
 	out("upload", "after_first_ns", upload_ns(dev, card2, host2));
-	out("upload", "after_again_ns", upload_ns(dev, card, host));
+	out("upload", "after_again_ns", upload3_ns(dev, card, host));
 	metis_bo_free(card2);
 	metis_bo_free(host2);
 	metis_bo_free(card);
@@ -797,51 +846,56 @@ static int cmd_s3(uint64_t size)
 	return 0;
 }
 
-/* Runtime PM: let the card autosuspend, then time the first job. */
-static int cmd_rpm(void)
+/*
+ * Runtime PM: let the card autosuspend, then time the first job; @cycles
+ * times, the median is reported.
+ */
+static int cmd_rpm(unsigned int cycles)
 {
 	struct metis_device *dev = open_dev();
-	char path[256], st[64];
-	const char *sys;
-	uint64_t t0, deadline;
+	char dir[256], p[320], st[64];
+	uint64_t t0, deadline, lat[16], warm[16];
+	unsigned int k;
 
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/power",
+	if (cycles < 1 || cycles > 16)
+		cycles = 5;
+	snprintf(dir, sizeof(dir), "/sys/bus/pci/devices/%s/power",
 		 metis_device_pci_address(dev));
 	metis_device_close(dev);
-	sys = path;
-	char p[320];
-
-	snprintf(p, sizeof(p), "%s/control", sys);
+	snprintf(p, sizeof(p), "%s/control", dir);
 	write_file(p, "auto");
-	snprintf(p, sizeof(p), "%s/autosuspend_delay_ms", sys);
+	snprintf(p, sizeof(p), "%s/autosuspend_delay_ms", dir);
 	write_file(p, "100");
-	snprintf(p, sizeof(p), "%s/runtime_status", sys);
-	deadline = now_ns() + 20ull * 1000000000;
-	for (;;) {
-		read_file(p, st, sizeof(st));
-		if (!strcmp(st, "suspended"))
-			break;
-		if (now_ns() > deadline) {
-			printf("R,rpm,unavailable,0\n");
-			return 0;
+	snprintf(p, sizeof(p), "%s/runtime_status", dir);
+	for (k = 0; k < cycles; k++) {
+		deadline = now_ns() + 20ull * 1000000000;
+		for (;;) {
+			read_file(p, st, sizeof(st));
+			if (!strcmp(st, "suspended"))
+				break;
+			if (now_ns() > deadline) {
+				printf("R,rpm,unavailable,%s\n", st);
+				return 0;
+			}
+			usleep(10000);
 		}
-		usleep(10000);
+		t0 = now_ns();
+		first_job();
+		lat[k] = now_ns() - t0;
+		/* The same on the active card (the delay is 100 ms). */
+		t0 = now_ns();
+		first_job();
+		warm[k] = now_ns() - t0;
 	}
-	t0 = now_ns();
-	first_job();
-	out("rpm", "resume_to_first_job_ns", now_ns() - t0);
-	/* Warm for scale (still active: the delay is 100 ms). */
-	t0 = now_ns();
-	first_job();
-	out("rpm", "warm_open_job_ns", now_ns() - t0);
-	deadline = now_ns() + 20ull * 1000000000;
-	do {
-		read_file(p, st, sizeof(st));
-		usleep(10000);
-	} while (strcmp(st, "suspended") && now_ns() < deadline);
-	out("rpm", "suspended_again", !strcmp(st, "suspended"));
-	snprintf(p, sizeof(p), "%s/autosuspend_delay_ms", sys);
+	qsort(lat, cycles, sizeof(lat[0]), cmp_u64);
+	qsort(warm, cycles, sizeof(warm[0]), cmp_u64);
+	out("rpm", "cycles", cycles);
+	out("rpm", "resume_to_first_job_ns", lat[cycles / 2]);
+	out("rpm", "warm_open_job_ns", warm[cycles / 2]);
+	snprintf(p, sizeof(p), "%s/autosuspend_delay_ms", dir);
 	write_file(p, "2000");
+	snprintf(p, sizeof(p), "%s/control", dir);
+	write_file(p, "on");
 	return 0;
 }
 
@@ -856,16 +910,17 @@ int main(int argc, char **argv)
 		return cmd_jobs(atoi(argv[2]));
 	if (!strcmp(argv[1], "lat") && argc == 4)
 		return cmd_lat(atoi(argv[2]), atoi(argv[3]));
-	if (!strcmp(argv[1], "dmabuf") && argc == 3)
-		return cmd_dmabuf(parse_size(argv[2]));
+	if (!strcmp(argv[1], "dmabuf") && argc >= 3)
+		return cmd_dmabuf(parse_size(argv[2]),
+				  argc > 3 ? atoi(argv[3]) : 5);
 	if (!strcmp(argv[1], "cold") && argc >= 3)
 		return cmd_cold(argv[2], argc > 3 ? argv[3] : NULL);
 	if (!strcmp(argv[1], "s3") && argc == 3)
 		return cmd_s3(parse_size(argv[2]));
-	if (!strcmp(argv[1], "rpm") && argc == 2)
-		return cmd_rpm();
+	if (!strcmp(argv[1], "rpm") && argc >= 2)
+		return cmd_rpm(argc > 2 ? atoi(argv[2]) : 5);
 usage:
 	fprintf(stderr, "usage: metis-bench dma MAX MAXCH [MIN] | jobs N | "
-		"lat N CLIENTS | dmabuf SIZE | cold KO [ARGS] | s3 SIZE | rpm\n");
+		"lat N CLIENTS | dmabuf SIZE [ROUNDS] | cold KO [ARGS] | s3 SIZE | rpm [CYCLES]\n");
 	return 2;
 }

@@ -224,17 +224,19 @@ def plots(out, fig, main, thr):
             with open(dat, "w") as f:
                 for size in sorted({int(r["size"]) for r in data}):
                     vals = [fig.get("%s.%s.ch%d.%s" % (prefix, human(size), c, kind)) for c in chans]
-                    f.write("%d %s\n" % (size, " ".join("%.6g" % (v if v is not None else float("nan")) for v in vals)))
+                    f.write("%d %s %s\n" % (size, human(size), " ".join("%.6g" % (v if v is not None else float("nan")) for v in vals)))
             for term, ext in (("pngcairo size 800,500", "png"), ("svg size 800,500", "svg")):
                 img = os.path.join(out, "%s_%s.%s" % (prefix, kind, ext))
                 cmds = ["set terminal %s" % term, "set output '%s'" % img,
                         "set title '%s: %s'" % (title, ylabel), "set logscale x 2",
                         "set xlabel 'bytes per round trip'", "set ylabel '%s'" % ylabel,
-                        "set key top left", "set grid", "set yrange [0:*]"]
+                        "set termoption noenhanced", "set key bottom right box opaque",
+                        "set grid", "set yrange [0:*]", "set offsets graph 0.03, graph 0.03, 0, 0"]
                 if kind == "vs_model":
                     cmds.append("set arrow from graph 0, first 0.9 to graph 1, first 0.9 nohead dt 2")
                 cmds.append("plot " + ", ".join(
-                    "'%s' using 1:%d with linespoints title '%d channel%s'" % (dat, i + 2, c, "s" if c > 1 else "")
+                    "'%s' using 1:%d%s with linespoints title '%d channel%s'"
+                    % (dat, i + 3, ":xtic(2)" if i == 0 else "", c, "s" if c > 1 else "")
                     for i, c in enumerate(chans)))
                 r = subprocess.run([gp], input="\n".join(cmds) + "\n", text=True,
                                    capture_output=True)
@@ -256,7 +258,7 @@ def plots(out, fig, main, thr):
                     "set title 'metis bench: ratios (bars) and goals (points)'",
                     "set style fill solid 0.6", "set boxwidth 0.6", "set logscale y",
                     "set xtics rotate by -40 font ',8'", "set grid ytics", "set key top right",
-                    "set bmargin 10",
+                    "set bmargin 12", "set rmargin 8", "set termoption noenhanced",
                     "plot '%s' using 1:3:xtic(2) with boxes title 'ratio', '' using 1:4 with points pt 7 ps 1.5 title 'goal'" % dat]
             r = subprocess.run([gp], input="\n".join(cmds) + "\n", text=True, capture_output=True)
             if r.returncode == 0 and os.path.getsize(img) > 0:
