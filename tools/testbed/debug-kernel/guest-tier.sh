@@ -95,11 +95,23 @@ run() {
 		wait $pid
 		rc=$?
 	fi
+	# A card left broken fails the test, and is reset so that the next
+	# test starts from a working card.
+	local sick=""
+	if [ $rc -ne 124 ] && ! healthy; then
+		sick="the card does not work after the test"
+		for r in $dbg/accel/*/reset; do [ -e "$r" ] && echo 1 > "$r"; done
+		healthy || sick="$sick (not even after a debugfs reset)"
+		echo "TB: debug tier: $sick" > /dev/ttyS0
+	fi
 	if ! scan "$name" > "$out/$name.reports" 2>&1; then
 		echo "FAIL $name: kernel reports after the test (test exit $rc)"
 		cat "$out/$name.reports"
 		echo "--- test output (tail):"
 		tail -n 15 "$out/$name.log"
+	elif [ -n "$sick" ]; then
+		echo "FAIL $name: $sick (test exit $rc)"
+		tail -n 30 "$out/$name.log"
 	elif [ $rc -eq 77 ]; then
 		echo "SKIP $name: $(tail -n1 "$out/$name.log")"
 	elif [ $rc -eq 124 ]; then
@@ -113,6 +125,13 @@ run() {
 		echo "PASS $name"
 	fi
 	echo "TB: debug tier: $name done in $((SECONDS - t0)) s (exit $rc)" > /dev/ttyS0
+}
+
+# A loaded driver with a bound card does a verified copy (true when the
+# driver is not loaded or no card is bound: nothing to check).
+healthy() {
+	[ -d /sys/module/metis ] && [ -n "$(node)" ] || return 0
+	"$DK_FUZZ" --check > /dev/null 2>&1
 }
 
 card_ready() {
@@ -144,7 +163,7 @@ t_igt() {
 	echo "subtests: $(grep -c 'SUCCESS' "$out/igt-$1${sub:+-$sub}.log") passed," \
 		"$(grep -c ': SKIP' "$out/igt-$1${sub:+-$sub}.log") skipped;" \
 		"failed: $(grep -E '^Subtest .*: (FAIL|CRASH|TIMEOUT)' "$out/igt-$1${sub:+-$sub}.log" |
-			awk '{ printf "%s ", $2 }')"
+			awk '{ sub(/:$/, "", $2); printf "%s ", $2 }')"
 	return $rc
 }
 

@@ -7,7 +7,9 @@
 # followed by a scan of the kernel log and kmemleak, and any report fails it.
 # Prints PASS/FAIL/SKIP lines named dk-<test>.
 #
-#   suite.sh [TEST...]        default: $DK_TESTS or the CI list below
+#   suite.sh [TEST...]        default: $DK_TESTS or the list below (without
+#                             igt:metis_reset: its hang-detection timing does
+#                             not hold on this slow kernel; see the docs)
 #   DK_FUZZ_CALLS=N           fuzzer calls (default 20000; `make check-debug-long`: 2000000)
 #   DK_TIMEOUT=S              guest time limit (default 5400 s)
 #
@@ -25,7 +27,7 @@ main() {
 	if [ ${#tests[@]} -eq 0 ]; then
 		# shellcheck disable=SC2206
 		tests=(${DK_TESTS:-load smoke
-			igt:metis_basic igt:metis_submit igt:metis_dmabuf igt:metis_reset
+			igt:metis_basic igt:metis_submit igt:metis_dmabuf
 			igt:metis_pm igt:metis_hotunplug
 			failnth-probe failnth-open failnth-bo-host failnth-bo-device
 			failnth-submit failnth-prime failnth-syncobj failinj-pm
