@@ -150,10 +150,10 @@ def build(main, thr):
                     "lower", "", "runtime PM: runtime-suspended to first job / the same on an active card")
     if g(("upload", "before_first_ns")):
         fig.add("upload.first_after_s3_vs_before", g(("upload", "after_first_ns")) / g(("upload", "before_first_ns")),
-                "lower", "1.1", "model binary upload (%s) into fresh buffers: after S3 / before"
+                "lower", "", "model binary upload (%s) into fresh buffers: after S3 / before"
                 % human(g(("upload", "bytes"))))
         fig.add("upload.again_after_s3_vs_before", g(("upload", "after_again_ns")) / g(("upload", "before_again_ns")),
-                "lower", "1.1", "model binary upload (%s) again into the same buffers: after S3 / before"
+                "lower", "", "model binary upload (%s) again into the same buffers: after S3 / before"
                 % human(g(("upload", "bytes"))))
         fig.add("upload.first_vs_again", g(("upload", "before_first_ns")) / g(("upload", "before_again_ns")),
                 "lower", "", "model binary upload (%s) before S3: fresh buffers / the same buffers again"
