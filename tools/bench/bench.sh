@@ -8,7 +8,7 @@
 # but the channel scaling) and one with bandwidth-mbps set (a link-like
 # rate; the property cannot change on a realized device).  --smoke boots
 # one guest with tiny sizes and counts and checks the output (the suite of
-# make check: tools/bench/suite.sh).
+# make check: tools/bench/suite-bench.sh).
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"

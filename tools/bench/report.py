@@ -303,7 +303,10 @@ def check(main, thr, fig, csv, made, want_plots):
       "a figure is missing, zero or not finite")
     ok_csv = os.path.exists(csv) and len(read_prev(csv)) == len(fig.items)
     t("csv", ok_csv, "%s does not hold every figure" % csv)
-    if want_plots:
+    import shutil
+    if want_plots and not shutil.which("gnuplot"):
+        print("SKIP bench-plots: no gnuplot on the host (bench.sh installs gnuplot-nox with apt)")
+    elif want_plots:
         t("plots", len(made) >= 3 and all(os.path.getsize(m) > 1000 for m in made), "plots: %s" % made)
     # The comparison flags exactly the figures made worse by > 10 %.
     prev = {it[0]: (it[1], it[2]) for it in fig.items}
