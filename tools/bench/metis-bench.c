@@ -203,6 +203,9 @@ static int trip_ok(struct metis_bo **src, struct metis_bo **dst,
 	return 1;
 }
 
+/* Timed tries of each DMA measurement; the fastest counts. */
+#define BEST 3
+
 static unsigned int reps_for(uint64_t size)
 {
 	uint64_t r = (8ull << 20) / size;
@@ -215,7 +218,7 @@ static int cmd_dma(uint64_t max, unsigned int maxch, uint64_t min)
 	struct metis_device *dev = open_dev();
 	struct metis_bo *src[4], *dst[4], *card[4];
 	uint64_t size, t0, memcpy_ns;
-	unsigned int nch, r, reps, c;
+	unsigned int nch, r, reps, c, k;
 	char *s, *d, key[64];
 
 	if (maxch < 1 || maxch > 4)
@@ -234,28 +237,47 @@ static int cmd_dma(uint64_t max, unsigned int maxch, uint64_t min)
 	d = bo_ptr(dst[0]);
 	for (size = min; size <= max; size *= 4) {
 		reps = reps_for(size);
-		/* Reference: the CPU copying the same bytes (twice per trip). */
-		t0 = now_ns();
-		for (r = 0; r < 2 * reps; r++) {
-			memcpy(d, s, size);
-			asm volatile("" ::: "memory");
+		/*
+		 * Reference: the CPU copying the same bytes (twice per trip).
+		 * Every timing here is the fastest of BEST tries: the host is
+		 * shared, and interference only ever makes a try slower.
+		 */
+		memcpy_ns = UINT64_MAX;
+		for (k = 0; k < BEST; k++) {
+			t0 = now_ns();
+			for (r = 0; r < 2 * reps; r++) {
+				memcpy(d, s, size);
+				asm volatile("" ::: "memory");
+			}
+			t0 = now_ns() - t0;
+			if (t0 < memcpy_ns)
+				memcpy_ns = t0;
 		}
-		memcpy_ns = now_ns() - t0;
 		memset(d, 0, size);
 		for (nch = 1; nch <= maxch; nch++) {
-			struct stats a, b;
-			uint64_t wall;
+			struct stats a, b, ba = { 0 }, bb = { 0 };
+			uint64_t wall = UINT64_MAX;
 
 			round_trip(dev, dst, card, src, size, nch); /* warm */
 			for (c = 0; c < nch; c++)
 				memset(bo_ptr(dst[c]), 0, c == nch - 1 ?
 				       size - c * (size / nch) : size / nch);
-			stats_get(&a);
-			t0 = now_ns();
-			for (r = 0; r < reps; r++)
-				round_trip(dev, dst, card, src, size, nch);
-			wall = now_ns() - t0;
-			stats_get(&b);
+			for (k = 0; k < BEST; k++) {
+				stats_get(&a);
+				t0 = now_ns();
+				for (r = 0; r < reps; r++)
+					round_trip(dev, dst, card, src, size,
+						   nch);
+				t0 = now_ns() - t0;
+				stats_get(&b);
+				if (t0 < wall) {
+					wall = t0;
+					ba = a;
+					bb = b;
+				}
+			}
+			a = ba;
+			b = bb;
 			snprintf(key, sizeof(key), "%" PRIu64 ":%u", size, nch);
 			printf("R,dma,%s,size=%" PRIu64 " ch=%u bytes=%" PRIu64
 			       " wall_ns=%" PRIu64 " memcpy_ns=%" PRIu64
