@@ -12,6 +12,9 @@
 #                             not hold on this slow kernel; see the docs)
 #   DK_FUZZ_CALLS=N           fuzzer calls (default 20000; `make check-debug-long`: 2000000)
 #   DK_TIMEOUT=S              guest time limit (default 5400 s)
+#   DK_TEST_TIMEOUT=S         one test's time limit in the guest (default 1200 s)
+#   DK_FUZZ_SEED=N            the fuzzer's seed (default: time and pid)
+#   DK_REJECT_NONE=1          fault injection in drm_sysfs_minor_alloc too
 #
 # The module and the tests are built from this checkout's working tree.
 set -u
@@ -102,6 +105,8 @@ main() {
 		DK_FUZZ=/metis/build/debug-kernel/metis-fuzz \
 		DK_IGT=/metis/build/igt DK_FUZZ_CALLS="${DK_FUZZ_CALLS:-20000}" \
 		${DK_FUZZ_SEED:+DK_FUZZ_SEED=$DK_FUZZ_SEED} \
+		${DK_TEST_TIMEOUT:+DK_TEST_TIMEOUT=$DK_TEST_TIMEOUT} \
+		${DK_REJECT_NONE:+DK_REJECT_NONE=$DK_REJECT_NONE} \
 		bash tools/testbed/debug-kernel/guest-tier.sh "${tests[@]}" \
 		> "$out/guest.log" 2>&1
 	rc=$?
