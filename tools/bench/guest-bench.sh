@@ -14,9 +14,18 @@ modprobe udmabuf 2>/dev/null
 modprobe vgem 2>/dev/null
 echo "R,info,kernel,$(uname -r)"
 echo "R,info,mode,$mode"
+# The cold start (insmod to the first completed job), the reference of the
+# power figures: the fastest of N loads (report.py keeps the minimum).
+cold() {
+	local i
+	for i in $(seq "$1"); do
+		[ $i = 1 ] || rmmod metis || return 1
+		$b cold "$ko" || return 1
+	done
+}
 case $mode in
 full)
-	$b cold "$ko" || exit 1
+	cold 3 || exit 1
 	$b dma 256M 4 || exit 1
 	$b jobs 10000 || exit 1
 	$b lat 2000 4 || exit 1
@@ -25,12 +34,12 @@ full)
 	$b s3 64M || exit 1
 	;;
 throttled)
-	$b cold "$ko" || exit 1
+	cold 1 || exit 1
 	$b dma 64M 4 1M || exit 1
 	;;
 smoke)
-	$b cold "$ko" || exit 1
-	$b dma 64K 4 4K || exit 1
+	cold 2 || exit 1
+	$b dma 16K 4 4K 1 || exit 1
 	$b jobs 200 || exit 1
 	$b lat 50 4 || exit 1
 	$b dmabuf 1M 3 || exit 1

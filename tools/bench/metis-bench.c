@@ -6,7 +6,7 @@
  * that tools/bench/report.py turns into ratios (every figure there is a
  * ratio against a reference measured in the same run and the same guest).
  *
- *   metis-bench dma MAXSIZE MAXCH [MINSIZE]  round trips host->card->host
+ *   metis-bench dma MAX MAXCH [MIN [TRIES]]  round trips host->card->host
  *   metis-bench jobs N                        pipelined vs one by one
  *   metis-bench lat N CLIENTS                 minimal job latency
  *   metis-bench dmabuf SIZE                   udmabuf / vgem imports
@@ -204,7 +204,7 @@ static int trip_ok(struct metis_bo **src, struct metis_bo **dst,
 }
 
 /* Timed tries of each DMA measurement; the fastest counts. */
-#define BEST 3
+static unsigned int BEST = 3;
 
 static unsigned int reps_for(uint64_t size)
 {
@@ -925,9 +925,12 @@ int main(int argc, char **argv)
 {
 	if (argc < 2)
 		goto usage;
-	if (!strcmp(argv[1], "dma") && argc >= 4)
+	if (!strcmp(argv[1], "dma") && argc >= 4) {
+		if (argc > 5 && atoi(argv[5]) > 0)
+			BEST = atoi(argv[5]);
 		return cmd_dma(parse_size(argv[2]), atoi(argv[3]),
 			       argc > 4 ? parse_size(argv[4]) : 4096);
+	}
 	if (!strcmp(argv[1], "jobs") && argc == 3)
 		return cmd_jobs(atoi(argv[2]));
 	if (!strcmp(argv[1], "lat") && argc == 4)
@@ -942,7 +945,7 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[1], "rpm") && argc >= 2)
 		return cmd_rpm(argc > 2 ? atoi(argv[2]) : 5);
 usage:
-	fprintf(stderr, "usage: metis-bench dma MAX MAXCH [MIN] | jobs N | "
+	fprintf(stderr, "usage: metis-bench dma MAX MAXCH [MIN [TRIES]] | jobs N | "
 		"lat N CLIENTS | dmabuf SIZE [ROUNDS] | cold KO [ARGS] | s3 SIZE | rpm [CYCLES]\n");
 	return 2;
 }

@@ -36,7 +36,11 @@ def parse(path):
             rows[(sec, key)] = kv
         else:
             try:
-                rows[(sec, key)] = float(val)
+                v = float(val)
+                # Repeated cold starts: the fastest is the reference.
+                if sec == "cold" and (sec, key) in rows:
+                    v = min(v, rows[(sec, key)])
+                rows[(sec, key)] = v
             except ValueError:
                 rows[(sec, key)] = val
     return rows, dma
