@@ -769,6 +769,22 @@ static unsigned int failnth_get(void)
 	return strtoul(buf, NULL, 10);
 }
 
+/*
+ * End the injection window of this round (once): remember how many points
+ * were left (0: the n-th point was reached and failed).
+ */
+static int failnth_stopped;
+static unsigned int failnth_left;
+
+static void failnth_stop(void)
+{
+	if (failnth_stopped)
+		return;
+	failnth_left = failnth_get();
+	failnth_set(0);
+	failnth_stopped = 1;
+}
+
 /* One operation under injection; returns 0 or -errno.  fd is prepared. */
 static int failnth_op(const char *op, int fd, uint32_t *objs)
 {
@@ -780,7 +796,7 @@ static int failnth_op(const char *op, int fd, uint32_t *objs)
 		if (nfd < 0)
 			return -errno;
 		/* The file must work when open succeeded. */
-		failnth_set(0);
+		failnth_stop();
 		ret = bo_create(nfd, 4096, DRM_METIS_BO_HOST, &objs[4]);
 		if (!ret)
 			gem_close(nfd, objs[4]);
@@ -791,7 +807,7 @@ static int failnth_op(const char *op, int fd, uint32_t *objs)
 
 		ret = bo_create(fd, 256 << 10, op[3] == 'h' ? DRM_METIS_BO_HOST : DRM_METIS_BO_DEVICE, &h);
 		if (!ret) {
-			failnth_set(0);
+			failnth_stop();
 			if (op[3] == 'h') {
 				uint8_t *p = bo_map(fd, h, 256 << 10);
 
@@ -814,7 +830,7 @@ static int failnth_op(const char *op, int fd, uint32_t *objs)
 				.timeout_nsec = now_ns() + 30000000000LL,
 			};
 
-			failnth_set(0);
+			failnth_stop();
 			if (xioctl(fd, DRM_IOCTL_SYNCOBJ_WAIT, &w))
 				return -1000;
 		}
@@ -830,7 +846,7 @@ static int failnth_op(const char *op, int fd, uint32_t *objs)
 			struct drm_prime_handle q = { .fd = p.fd };
 
 			ret = xioctl(fd2, DRM_IOCTL_PRIME_FD_TO_HANDLE, &q) ? -errno : 0;
-			failnth_set(0);
+			failnth_stop();
 			if (!ret)
 				gem_close(fd2, q.handle);
 		}
@@ -874,18 +890,18 @@ static int failnth(const char *op)
 	objs[3] = sc.handle;
 	objs[5] = fd2;
 	for (n = 1; n <= max_n; n++) {
+		failnth_stopped = 0;
 		failnth_set(n);
 		ret = failnth_op(op, fd, objs);
-		if (failnth_get() != 0) {
+		failnth_stop();
+		if (failnth_left != 0) {
 			/* Fewer than n points: the sweep is complete. */
-			failnth_set(0);
 			if (ret) {
 				fprintf(stderr, "metis-fuzz: %s failed without an injected fault: %d\n", op, ret);
 				return 1;
 			}
 			break;
 		}
-		failnth_set(0);
 		injected++;
 		if (ret == -1000) {
 			fprintf(stderr, "metis-fuzz: %s: fault %u: the call succeeded but its result does not work\n",
