@@ -15,6 +15,11 @@ fails = 0
 
 def reason(t, default):
     out = (t.get("out", "") + t.get("err", "")).splitlines()
+    # A skip's own explanation follows its "Test requirement:" line.
+    for i, line in enumerate(out[:-1]):
+        if "Test requirement:" in line and not re.match(
+                r"(Last errno|Subtest|Stack)", out[i + 1]):
+            return "%s (%s)" % (out[i + 1].strip(), line.strip())
     for pat in (r"Failed assertion: .*", r"error: .*", r"Test requirement: .*",
                 r"CRITICAL: .*", r"Skipping.*", r".*requirement not met.*"):
         for line in out:
