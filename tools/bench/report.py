@@ -135,6 +135,9 @@ def build(main, thr):
         if isinstance(r, dict) and isinstance(nat, dict):
             fig.add("dmabuf.%s.vs_native" % name, nat["wall_ns"] / r["wall_ns"], "higher", "0.9",
                     "%s import round trip / native host BO round trip, throughput" % name)
+            fig.add("dmabuf.%s.vs_model" % name, r["busy_ns"] / r["wall_ns"], "higher", "",
+                    "%s import round trip: throughput / the model's copy rate (native: %.3g)"
+                    % (name, nat["busy_ns"] / nat["wall_ns"]))
             fig.add("dmabuf.%s.model_bytes_vs_requested" % name, r["model_bytes"] / r["bytes"],
                     "equal", "1", "%s: bytes the card moved / bytes requested (1 = each byte moved once)" % name)
     cold = g(("cold", "probe_to_first_job_ns"))
