@@ -908,10 +908,12 @@ static int failnth(const char *op)
 				op, n);
 			return 1;
 		}
-		if (!ret)
+		if (!ret) {
 			ok_after++;
-		e = -ret;
-		errs[e > 0 && e < NERR ? e : NERR - 1]++;
+		} else {
+			e = -ret;
+			errs[e > 0 && e < NERR ? e : NERR - 1]++;
+		}
 	}
 	if (n > max_n) {
 		fprintf(stderr, "metis-fuzz: %s: more than %u fault points?\n", op, max_n);

@@ -33,7 +33,7 @@ FAIL_FS=($dbg/failslab $dbg/fail_page_alloc)
 
 # What counts as a kernel report.  Lockdep, DEBUG_ATOMIC_SLEEP, PROVE_RCU,
 # DEBUG_OBJECTS and DMA-API reports all start with WARNING: or BUG:.
-REPORT_RE='BUG:|WARNING:|Oops|general protection fault|KASAN|UBSAN|possible circular locking|possible recursive locking|inconsistent lock state|scheduling while atomic|sleeping function called from invalid context|suspicious RCU usage|ODEBUG|list_(add|del) corruption|refcount_t: |INFO: task .* blocked for more than|kernel BUG|Kernel panic|kmemleak: .*(disabled|Cannot)'
+REPORT_RE='BUG:|WARNING:|Oops|general protection fault|KASAN|UBSAN|possible circular locking|possible recursive locking|inconsistent lock state|scheduling while atomic|sleeping function called from invalid context|suspicious RCU usage|ODEBUG|list_(add|del) corruption|refcount_t: |INFO: task .* blocked for more than|kernel BUG|Kernel panic|kmemleak: .*(disabled|Cannot allocate a kmemleak_object)'
 
 # The card's node: after a detach with files still open it comes back as
 # another minor.
