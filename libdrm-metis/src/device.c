@@ -159,23 +159,20 @@ METIS_EXPORT int metis_device_count(void)
 	return scan(NULL, NULL, NULL);
 }
 
-static int open_node(struct metis_device *tmpl, struct metis_device **devp)
+/*
+ * Finish opening @dev around its fd: make sure the metis driver, not
+ * another one, owns the node.  Frees @dev on failure.
+ */
+static int adopt(struct metis_device *dev, struct metis_device **devp)
 {
-	struct metis_device *dev;
 	uint64_t id;
 	int ret;
 
-	dev = calloc(1, sizeof(*dev));
-	if (!dev)
-		return -ENOMEM;
-	*dev = *tmpl;
-	dev->fd = open(dev->node, O_RDWR | O_CLOEXEC);
 	if (dev->fd < 0) {
 		ret = -errno;
 		free(dev);
 		return ret;
 	}
-	/* Make sure the metis driver, not another one, owns the node. */
 	ret = metis_get_param(dev, DRM_METIS_PARAM_DEVICE_ID, &id);
 	if (ret) {
 		close(dev->fd);
@@ -184,6 +181,18 @@ static int open_node(struct metis_device *tmpl, struct metis_device **devp)
 	}
 	*devp = dev;
 	return 0;
+}
+
+static int open_node(struct metis_device *tmpl, struct metis_device **devp)
+{
+	struct metis_device *dev;
+
+	dev = calloc(1, sizeof(*dev));
+	if (!dev)
+		return -ENOMEM;
+	*dev = *tmpl;
+	dev->fd = open(dev->node, O_RDWR | O_CLOEXEC);
+	return adopt(dev, devp);
 }
 
 static int match_index(int idx, struct metis_device *dev, const void *arg)
@@ -231,26 +240,12 @@ METIS_EXPORT int metis_device_open_pci(const char *pci_addr,
 METIS_EXPORT int metis_device_open_fd(int fd, struct metis_device **devp)
 {
 	struct metis_device *dev;
-	uint64_t id;
-	int ret;
 
 	dev = calloc(1, sizeof(*dev));
 	if (!dev)
 		return -ENOMEM;
 	dev->fd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
-	if (dev->fd < 0) {
-		ret = -errno;
-		free(dev);
-		return ret;
-	}
-	ret = metis_get_param(dev, DRM_METIS_PARAM_DEVICE_ID, &id);
-	if (ret) {
-		close(dev->fd);
-		free(dev);
-		return ret == -EINVAL ? -ENOTTY : ret;
-	}
-	*devp = dev;
-	return 0;
+	return adopt(dev, devp);
 }
 
 METIS_EXPORT void metis_device_close(struct metis_device *dev)
