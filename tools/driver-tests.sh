@@ -1,7 +1,7 @@
 #!/bin/bash
 # driver-tests.sh: the metis driver on the emulated card, in a guest of
 # each test-bed kernel: smoke test, hang recovery, firmware boot failure,
-# corrupt firmware image, single-vector MSI (guest without IOMMU), unbind
+# corrupt firmware image, spurious interrupts, single-vector MSI (guest without IOMMU), unbind
 # and bind with jobs running and a client attached, S3 with jobs in flight.
 # Prints PASS/FAIL per (kernel, test).
 #   tools/driver-tests.sh [KERNEL...]   (default: every kernel of kernels.conf)
@@ -103,6 +103,7 @@ for k in "${kernels[@]}"; do
 	guest_test "$k" hang
 	guest_test "$k" fwfail
 	guest_test "$k" badfw --firmware "$badfw"
+	guest_test "$k" spurious
 	guest_test "$k" single --no-iommu
 	guest_test "$k" unbind
 	# Slow transfers, so that copies are really in flight at the suspend.
