@@ -246,8 +246,10 @@ struct drm_metis_job {
  * earlier ones run). Jobs of one file run in submission order on each
  * channel; jobs on different channels overlap.
  *
- * Errors: -EINVAL for unknown flags, a non-zero pad, an unknown op, a
- * wrong buffer kind, a zero size, a bad channel or opcode; -ENOENT for an
+ * Errors: -EINVAL for unknown flags (of the submit, a job or a sync), a
+ * non-zero pad, an unknown op, a wrong buffer kind, a zero size, a bad
+ * channel or opcode, a @duration_us over 10 s, a @result_offset that is
+ * not 8-byte aligned, or a non-zero point on a binary syncobj; -ENOENT for an
  * unknown buffer or syncobj handle; -ERANGE for an offset and size outside
  * a buffer; -E2BIG for more than DRM_METIS_PARAM_MAX_JOBS jobs, more than 64
  * syncs, or a @job_stride smaller than the first version of &drm_metis_job
