@@ -3,7 +3,7 @@
 # (run by tools/driver-tests.sh through run-in-guest.sh). Loads the module
 # KO, runs the smoke binary SMOKE in the mode's scenario, unloads, and
 # fails on any kernel warning in dmesg. Exit status 0 means the test passed.
-#   smoke   full smoke test
+#   smoke   full smoke test, with the job tracepoints checked
 #   hang    a dropped completion (QMP fault injection): recovery
 #   fwfail  the card refuses to boot (QMP fault injection), then a debugfs
 #           reset brings it back
@@ -67,7 +67,16 @@ trap show EXIT
 case $mode in
 smoke)
 	load
+	# The job tracepoints fire for the smoke test's jobs.
+	tr=/sys/kernel/tracing
+	[ -d "$tr/events" ] || mount -t tracefs nodev "$tr" || fail "no tracefs"
+	echo 1 > "$tr/events/metis/enable" || fail "no metis trace events"
+	echo > "$tr/trace"
 	"$smoke" -q || fail "smoke test failed"
+	echo 0 > "$tr/events/metis/enable"
+	for ev in metis_job_submit metis_job_run metis_job_done; do
+		grep -q " $ev:" "$tr/trace" || fail "no $ev trace event"
+	done
 	unload
 	;;
 single)
