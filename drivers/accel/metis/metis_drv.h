@@ -109,6 +109,8 @@ struct metis_irq_stats {
  * @edma: BAR0 mapping (eDMA registers).
  * @hif: BAR2 mapping (sysctl, host interface, contexts).
  * @nvec: MSI vectors allocated (1 or at least METIS_NUM_VECTORS).
+ * @irq_base: Linux IRQ of vector 0, kept because pci_irq_vector() may
+ *	sleep and the handler must not.
  * @irq_lock: serialises the interrupt handler across vectors.
  * @imwr_lock: protects @msi and the IMWR registers (taken inside a queue's
  *             lock, never around it).
@@ -150,6 +152,7 @@ struct metis_device {
 	void __iomem *hif;
 
 	int nvec;
+	int irq_base;
 	spinlock_t irq_lock; /* see @irq_lock above */
 	spinlock_t imwr_lock; /* see @imwr_lock above */
 	struct msi_msg msi;

@@ -68,7 +68,7 @@ static bool metis_irq_hif(struct metis_device *mdev)
 static irqreturn_t metis_irq_handler(int irq, void *arg)
 {
 	struct metis_device *mdev = arg;
-	unsigned int vec = irq - pci_irq_vector(mdev->pdev, 0);
+	unsigned int vec = irq - mdev->irq_base;
 	unsigned long flags;
 	bool handled;
 	int idx;
@@ -132,6 +132,7 @@ int metis_irq_init(struct metis_device *mdev)
 		return nvec;
 	}
 	mdev->nvec = nvec;
+	mdev->irq_base = pci_irq_vector(pdev, 0);
 
 	for (i = 0; i < min(nvec, METIS_NUM_VECTORS); i++) {
 		ret = request_irq(pci_irq_vector(pdev, i), metis_irq_handler, 0,
