@@ -37,7 +37,7 @@ PKG_FILES := dkms.conf Makefile Kbuild packaging/70-metis.rules \
 	packaging/dkms-post-install packaging/dkms-post-remove
 
 .PHONY: all modules install firmware dkms-src dkms-install dkms-uninstall \
-	intree clean check check-debug check-debug-long demo bench
+	intree clean check check-long check-debug check-debug-long demo bench
 
 all: modules
 
