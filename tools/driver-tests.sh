@@ -1,8 +1,9 @@
 #!/bin/bash
 # driver-tests.sh: the metis driver on the emulated card, in a guest of
 # each test-bed kernel: smoke test, hang recovery, firmware boot failure,
-# corrupt firmware image, spurious interrupts, single-vector MSI (guest without IOMMU), unbind
-# and bind with jobs running and a client attached, S3 with jobs in flight.
+# corrupt firmware image, missing firmware image, spurious interrupts,
+# single-vector MSI (guest without IOMMU), unbind and bind with jobs running
+# and a client attached, S3 with jobs in flight.
 # Prints PASS/FAIL per (kernel, test).
 #   tools/driver-tests.sh [KERNEL...]   (default: every kernel of kernels.conf)
 # DRIVER_TESTS="smoke hang ..." runs a subset.
@@ -34,8 +35,10 @@ if ! "$top/tools/testbed/chroot.sh" -- gcc -O2 -Wall -Werror \
 fi
 
 # A corrupt image (payload checksum): the driver must refuse it itself.
+# A valid one for the nofw test to install after probe.
 badfw=$out/metis-fw-badcrc.bin
-"$prefix/bin/metis-mkfw" -o "$badfw" --break checksum >/dev/null ||
+{ "$prefix/bin/metis-mkfw" -o "$badfw" --break checksum &&
+	"$prefix/bin/metis-mkfw" -o "$out/metis-fw.bin"; } >/dev/null ||
 	{ echo "FAIL driver-tests: metis-mkfw failed"; exit 1; }
 
 # build_module KERNEL DIR [kbuild variables...]
@@ -103,6 +106,7 @@ for k in "${kernels[@]}"; do
 	guest_test "$k" hang
 	guest_test "$k" fwfail
 	guest_test "$k" badfw --firmware "$badfw"
+	guest_test "$k" nofw --firmware none
 	guest_test "$k" spurious
 	guest_test "$k" single --no-iommu
 	guest_test "$k" unbind

@@ -8,6 +8,8 @@
 #   fwfail  the card refuses to boot (QMP fault injection), then a debugfs
 #           reset brings it back
 #   badfw   the host installed a corrupt image: the driver rejects it
+#   nofw    no image at probe: the error state; once the image is installed
+#           a debugfs reset requests it again and the card works
 #   spurious  1000 spurious MSIs and an interrupt storm (QMP fault
 #           injection): counted in debugfs, ignored, jobs still run
 #   single  full smoke test, expecting a single MSI vector
@@ -124,6 +126,18 @@ spurious)
 badfw)
 	load
 	"$smoke" -m fwfail -e 6 || fail "corrupt image not reported"
+	unload
+	;;
+nofw)
+	[ ! -e /lib/firmware/axelera/metis-fw.bin ] || fail "a firmware image is installed"
+	load
+	"$smoke" -m fwfail -e 0 || fail "missing image not reported"
+	! echo 1 2>/dev/null > "$dbg/reset" || fail "debugfs reset succeeded without an image"
+	mkdir -p /lib/firmware/axelera &&
+		cp "$(dirname "$smoke")/metis-fw.bin" /lib/firmware/axelera/ || fail "cannot install the image"
+	echo 1 > "$dbg/reset" || fail "debugfs reset with the image installed failed"
+	grep -q '^resets: 1$' "$dbg/resets" || fail "debugfs does not count the reset"
+	"$smoke" -q || fail "smoke test after the reset failed"
 	unload
 	;;
 s3)

@@ -128,13 +128,15 @@ int metis_fw_validate(const u8 *data, size_t size, u32 *version)
 
 /**
  * metis_fw_request() - load, check and cache the firmware image
- * @mdev: device
+ * @mdev: device; outside probe the caller holds lifecycle_lock
  *
  * The header is checked here, before anything touches the card. The copy
  * stays cached until metis_fw_release(): resume and reset boot from it.
+ * Nothing is changed unless the new image is taken.
  *
- * Return: 0, -ENOENT if the file is missing, -EINVAL if the image is bad
- * (mdev->fw.error says why), -ENOMEM.
+ * Return: 0, -ENOENT if the file could not be loaded, -EINVAL if the image
+ * is bad (mdev->fw.error says why), -EFBIG if it does not fit the on-card
+ * range kept for it, -ENOMEM.
  */
 int metis_fw_request(struct metis_device *mdev)
 {
@@ -142,7 +144,9 @@ int metis_fw_request(struct metis_device *mdev)
 	const struct metis_fw_header *hdr;
 	const struct firmware *blob;
 	u32 version = 0;
-	int ret, err;
+	size_t size;
+	void *image;
+	int ret = 0, err;
 
 	ret = request_firmware(&blob, metis_fw_name, mdev->drm.dev);
 	if (ret) {
@@ -161,13 +165,23 @@ int metis_fw_request(struct metis_device *mdev)
 	}
 
 	hdr = (const void *)blob->data;
-	fw->size = METIS_FW_HDR_SIZE + le32_to_cpu(hdr->payload_size);
-	fw->image = vmalloc(PAGE_ALIGN(fw->size));
-	if (!fw->image) {
+	size = METIS_FW_HDR_SIZE + le32_to_cpu(hdr->payload_size);
+	/* After probe, on-card memory around the reserved range is in use. */
+	if (mdev->mem_reserved && PAGE_ALIGN(size) > mdev->mem_reserved) {
+		drm_err(&mdev->drm, "firmware %s: %zu bytes do not fit the %llu reserved\n",
+			metis_fw_name, size, mdev->mem_reserved);
+		ret = -EFBIG;
+		goto out;
+	}
+	image = vmalloc(PAGE_ALIGN(size));
+	if (!image) {
 		ret = -ENOMEM;
 		goto out;
 	}
-	memcpy(fw->image, blob->data, fw->size);
+	memcpy(image, blob->data, size);
+	vfree(fw->image);
+	fw->image = image;
+	fw->size = size;
 	fw->version = version;
 	fw->boot_time_us = le32_to_cpu(hdr->boot_time_us) ?:
 			   METIS_FW_BOOT_DEFAULT_US;
@@ -192,14 +206,21 @@ void metis_fw_release(struct metis_device *mdev)
 }
 
 /**
- * metis_fw_reserve_size() - on-card bytes the firmware load needs
- * @mdev: device
+ * metis_fw_reserve_size() - on-card bytes to keep for the firmware load
+ * @mdev: device, with its memory size read
  *
- * Return: the page-aligned image size, 0 without an image.
+ * The cached image's size. Without an image (its request failed at probe)
+ * room for the largest one a later request may bring (a reset through
+ * debugfs asks again), at most a quarter of on-card memory.
+ *
+ * Return: a page-aligned size.
  */
 size_t metis_fw_reserve_size(struct metis_device *mdev)
 {
-	return PAGE_ALIGN(mdev->fw.size);
+	if (mdev->fw.image)
+		return PAGE_ALIGN(mdev->fw.size);
+	return min_t(u64, PAGE_ALIGN(METIS_FW_HDR_SIZE + METIS_FW_MAX_PAYLOAD),
+		     (mdev->mem_size / 4) & PAGE_MASK);
 }
 
 /**

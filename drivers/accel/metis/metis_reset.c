@@ -18,6 +18,7 @@
 #include "metis_compat.h"
 #include "metis_device.h"
 #include "metis_drv.h"
+#include "metis_fw.h"
 #include "metis_job.h"
 #include "metis_reset.h"
 #include "metis_sched.h"
@@ -75,7 +76,9 @@ enum drm_gpu_sched_stat metis_reset_recover(struct metis_device *mdev,
  * metis_reset_device() - reset the card on request (debugfs)
  * @mdev: device
  *
- * Also the way out of the error state once the cause is fixed.
+ * Also the way out of the error state once the cause is fixed: without a
+ * cached firmware image (its request failed at probe) the image is
+ * requested again first.
  *
  * Return: 0 or a negative errno.
  */
@@ -88,9 +91,14 @@ int metis_reset_device(struct metis_device *mdev)
 	if (ret)
 		return ret;
 	scoped_guard(mutex, &mdev->lifecycle_lock) {
-		if (drm_dev_is_unplugged(&mdev->drm))
+		if (drm_dev_is_unplugged(&mdev->drm)) {
 			ret = -ENODEV;
-		else
+			break;
+		}
+		/* The request at probe may have failed: ask again. */
+		if (!mdev->fw.image)
+			ret = metis_fw_request(mdev);
+		if (!ret)
 			ret = metis_reset_locked(mdev, NULL);
 	}
 	pm_runtime_put_autosuspend(dev);
