@@ -14,6 +14,11 @@ mkdir -p "$log_dir"
 summary=$log_dir/summary.txt
 : > "$summary"
 
+# Suites that must stay inside CI's time limit read these (the debug-kernel
+# tier, which runs last).
+export CHECK_T0=${CHECK_T0:-$(date +%s)}
+[ "${CI:-}" = true ] && export CHECK_BUDGET_S=${CHECK_BUDGET_S:-5400}
+
 suites=("$@")
 if [ ${#suites[@]} -eq 0 ]; then
 	mapfile -t suites < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$top/tools/suites.list")
