@@ -89,7 +89,9 @@ clean:
 check:
 	tools/check.sh
 
-# The same with the long test-bed loops (20 S3 cycles per kernel).
+# The same with the long test-bed loops: 20 S3 cycles per kernel in the
+# test bed's card check and, with the driver and a model verified after each,
+# in metis_pm's s3-cycles (igt-tests/suite-pm.sh, every kernel).
 check-long:
 	TB_LONG=1 tools/check.sh
 

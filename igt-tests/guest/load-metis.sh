@@ -3,6 +3,7 @@
 # until the card is ready.  The module is $METIS_KO, else the metis.ko
 # found under /out (the per-kernel build directory the host shares).
 # Prints the card's info; exit status 0 when a card is ready.
+#   METIS_RPM=on|auto   power/control of the card after the load (default on)
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 metis=$here/../../build/libdrm-metis/metis
@@ -20,9 +21,20 @@ if [ ! -d /sys/module/metis ]; then
 	insmod "$ko" ${METIS_KO_ARGS:-} || { echo "load-metis: insmod $ko failed" >&2; exit 1; }
 fi
 
-# Wait for the node and for the firmware to run.
+# The driver allows runtime PM (an idle card suspends after 2 s): the tests
+# that are not about runtime PM get an awake card, as before.  metis_pm's
+# runtime subtest writes "auto" itself; METIS_RPM=auto keeps the default.
+if [ "${METIS_RPM:-on}" = on ]; then
+	for d in /sys/bus/pci/drivers/metis/0000:*; do
+		[ -e "$d/power/control" ] && echo on > "$d/power/control"
+	done
+fi
+
+# Wait for the node and for the firmware to run (a runtime-suspended card
+# has booted its firmware: ready too).
 for _ in $(seq 300); do
-	if "$metis" info > /tmp/metis-info 2>&1 && grep -q '^state: *ready' /tmp/metis-info; then
+	if "$metis" info > /tmp/metis-info 2>&1 &&
+		grep -q '^state: *\(ready\|suspended\)' /tmp/metis-info; then
 		cat /tmp/metis-info
 		exit 0
 	fi

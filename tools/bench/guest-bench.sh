@@ -22,6 +22,9 @@ cold() {
 		[ $i = 1 ] || rmmod metis || return 1
 		$b cold "$ko" || return 1
 	done
+	# The driver allows runtime PM: keep the card awake for the timings
+	# (metis-bench rpm measures runtime PM itself, then sets "on" again).
+	echo on > "$(readlink -f /sys/class/accel/accel0/device)/power/control"
 }
 case $mode in
 full)

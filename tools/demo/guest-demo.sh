@@ -13,7 +13,7 @@ done
 insmod "$ko" || exit 1
 for _ in $(seq 100); do
 	[ -c /dev/accel/accel0 ] && "$bin/metis" info > /tmp/info 2>&1 &&
-		grep -q '^state: *ready' /tmp/info && break
+		grep -q '^state: *\(ready\|suspended\)' /tmp/info && break
 	sleep 0.1
 done
 "$bin/metis" info

@@ -15,8 +15,11 @@
 #   single  full smoke test, expecting a single MSI vector
 #   s3      S3 (RTC wake) with jobs in flight on every channel and context
 #           and a model in on-card memory; all of it intact afterwards
-#   rpm     runtime PM: autosuspend when idle, queries do not wake the card,
-#           jobs do; a model in on-card memory survives runtime suspend
+#   rpm     runtime PM: allowed by the driver (power/control "auto" after
+#           load, the card autosuspends with no tuning; "on" keeps it
+#           awake), queries do not wake the card, jobs do; a model in
+#           on-card memory survives runtime suspend.  The other modes keep
+#           the card awake (power/control=on after load)
 #   probefail (debug module) probe fails at each step in turn and unwinds;
 #           then it succeeds and the smoke test runs
 #   s3-noinit (debug module) the S3 test with resume skipping the card's
@@ -35,6 +38,10 @@ load() {
 	insmod "$ko" "$@" || fail "insmod failed"
 	dbg=$(echo /sys/kernel/debug/accel/0000:*)
 	[ -c /dev/accel/accel0 ] || fail "no /dev/accel/accel0"
+	# The driver allows runtime PM; only the rpm test is about it.
+	[ "$mode" = rpm ] ||
+		echo on > "$(readlink -f /sys/class/accel/accel0/device)/power/control" ||
+		fail "power/control"
 }
 
 unload() {
@@ -153,10 +160,20 @@ s3)
 rpm)
 	load autosuspend_ms=300
 	bdf=$(basename "$(readlink -f /sys/class/accel/accel0/device)")
-	rs=/sys/bus/pci/devices/$bdf/power/runtime_status
+	pw=/sys/bus/pci/devices/$bdf/power
+	rs=$pw/runtime_status
+	# The driver's default: runtime PM allowed, the delay from autosuspend_ms.
+	[ "$(cat "$pw/control")" = auto ] ||
+		fail "runtime PM not allowed by the driver (power/control: $(cat "$pw/control"))"
+	[ "$(cat "$pw/autosuspend_delay_ms")" = 300 ] ||
+		fail "power/autosuspend_delay_ms is $(cat "$pw/autosuspend_delay_ms"), not autosuspend_ms=300"
+	sleep 2
+	[ "$(cat "$rs")" = suspended ] || fail "the idle card did not runtime-suspend by default ($(cat "$rs"))"
+	echo on > "$pw/control" || fail "power/control"
+	[ "$(cat "$rs")" = active ] || fail "power/control=on did not wake the card ($(cat "$rs"))"
 	sleep 1
 	[ "$(cat "$rs")" = active ] || fail "runtime-suspended although power/control is on"
-	echo auto > "/sys/bus/pci/devices/$bdf/power/control" || fail "power/control"
+	echo auto > "$pw/control" || fail "power/control"
 	sleep 2
 	[ "$(cat "$rs")" = suspended ] || fail "not runtime-suspended when idle ($(cat "$rs"))"
 	"$smoke" -q -m params || fail "queries failed"

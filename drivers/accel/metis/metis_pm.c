@@ -15,7 +15,15 @@
  * run_job, dropped when it ends), so the card autosuspends once idle for
  * the delay and the next job wakes it. Queries never wake it. Runtime
  * suspend and resume are the same save and bring-up without the
- * schedulers, which keep running.
+ * schedulers, which keep running. The driver allows runtime PM itself
+ * (PCI leaves it forbidden until userspace writes "auto"), as ivpu and
+ * amdxdna do: an idle card sleeps without any tuning.
+ *
+ * Hibernation: freeze, thaw, poweroff and restore are the suspend and
+ * resume above. Restore runs in the kernel of the image, whose state says
+ * "suspended", after a boot kernel that may or may not have bound the card
+ * (and then froze it); resume starts with a reset and assumes nothing of
+ * the card, so both work.
  */
 
 #include <linux/module.h>
@@ -154,9 +162,11 @@ const struct dev_pm_ops metis_pm_ops = {
  * metis_pm_init() - enable runtime PM once the device is registered
  * @mdev: device
  *
- * Drops the reference the PCI core holds during probe. As for every PCI
- * device, runtime PM stays off until userspace writes "auto" to
- * power/control (power managers and udev rules do).
+ * Drops the reference the PCI core holds during probe and allows runtime
+ * PM, which the PCI core forbids by default: the card autosuspends after
+ * the delay (module parameter autosuspend_ms, then
+ * power/autosuspend_delay_ms) with no userspace policy. Writing "on" to
+ * power/control keeps it awake.
  */
 void metis_pm_init(struct metis_device *mdev)
 {
@@ -165,17 +175,21 @@ void metis_pm_init(struct metis_device *mdev)
 	pm_runtime_set_autosuspend_delay(dev, metis_autosuspend_ms);
 	pm_runtime_use_autosuspend(dev);
 	pm_runtime_mark_last_busy(dev);
+	pm_runtime_allow(dev);
 	pm_runtime_put_autosuspend(dev);
 }
 
 /**
  * metis_pm_fini() - take back the probe reference before remove
  * @mdev: device; the PCI core resumed it for remove
+ *
+ * Forbids runtime PM again: the PCI default for a device without a driver.
  */
 void metis_pm_fini(struct metis_device *mdev)
 {
 	struct device *dev = mdev->drm.dev;
 
 	pm_runtime_get_noresume(dev);
+	pm_runtime_forbid(dev);
 	pm_runtime_dont_use_autosuspend(dev);
 }

@@ -1,0 +1,86 @@
+#!/bin/bash
+# Suite: the metis IGT S4 tests on a real hibernation.  Per kernel, a
+# --block-root guest with a swap disk (igt-tests/guest/s4-igt.sh) runs
+# metis_pm's devices test points, then model-inflight-s4, which hibernates:
+# the first QEMU powers off; a second QEMU with the same command line
+# restores the image and the test goes on in it.  PASS/FAIL/SKIP lines
+# igt-blk-<kernel>-metis_pm-<subtest>, plus s4-<kernel>-boots (both boots
+# behaved: power-off in S4, then a restore; a test that passed without a
+# real power cycle fails here).
+#
+#   suite-s4.sh [KERNEL...]   default: $METIS_S4_KERNELS, else 7.2 (the
+#                             kernel nearest the user's)
+#   METIS_S4_TESTS            subtests (default: all of s4-igt.sh)
+set -u
+main() {
+	top=$(cd "$(dirname "$0")/.." && pwd)
+	cd "$top"
+	kernels=("$@")
+	[ ${#kernels[@]} -gt 0 ] || read -r -a kernels <<< "${METIS_S4_KERNELS:-7.2}"
+
+	echo "TB: igt-s4: building the IGT tests"
+	if ! igt-tests/tools/igt-prefix.sh > /dev/null ||
+		! tools/testbed/chroot.sh -- make -s -C libdrm-metis ||
+		! tools/testbed/chroot.sh -- make -s -C igt-tests; then
+		echo "FAIL igt-s4-build: building libdrm-metis or the IGT tests failed"
+		exit 1
+	fi
+	status=0
+	for k in "${kernels[@]}"; do
+		read -r name abi _ < <(tools/testbed/kernels.sh "$k" | tail -n1)
+		mod=build/igt-mod-s4/$abi
+		echo "TB: igt-s4: building the driver for $abi"
+		rm -rf "$mod" && mkdir -p "$mod"
+		cp -a --parents Kbuild drivers/accel/metis include "$mod/" 2>/dev/null
+		if ! tools/testbed/chroot.sh -- make -s -C "/usr/src/linux-headers-$abi" \
+			M="$top/$mod" -j2 modules > "$mod/build.log" 2>&1; then
+			echo "FAIL igt-blk-$name-module: driver build failed (log: $mod/build.log)"
+			tail -n 20 "$mod/build.log"
+			status=1
+			continue
+		fi
+		ko=$(find "$mod" -name metis.ko | head -n1)
+		r=build/testbed/runs/igt-s4-$name
+		rm -rf "$r" && mkdir -p "$r"
+		truncate -s 1G "$r/swap.img"
+		opts=(--kernel "$k" --block-root --disk "$r/swap.img" --append tb.resume
+			--results "$r" --timeout "${METIS_S4_TIMEOUT:-600}")
+		echo "TB: igt-s4: $name: first boot (devices test points, then hibernate)"
+		start=$SECONDS
+		tools/testbed/run-in-guest.sh "${opts[@]}" -- env METIS_KO="/metis/${ko#$top/}" \
+			${METIS_S4_TESTS:+METIS_S4_TESTS="$METIS_S4_TESTS"} \
+			igt-tests/guest/s4-igt.sh > "$r/boot1.out" 2>&1
+		rc1=$?
+		t1=$((SECONDS - start))
+		cp "$r/serial.log" "$r/serial-1.log" 2>/dev/null
+		grep -E '^(PASS|FAIL|SKIP) ' "$r/boot1.out"
+		if [ "$rc1" != 125 ] || ! grep -q 'SHUTDOWN' "$r/events.log" 2>/dev/null; then
+			cat "$r/boot1.out"
+			echo "FAIL s4-$name-boots: the first boot did not power off in S4 (status $rc1, see $r)"
+			status=1
+			continue
+		fi
+		echo "TB: igt-s4: $name: second boot (restore)"
+		start=$SECONDS
+		tools/testbed/run-in-guest.sh "${opts[@]}" --stop-on 'TB-GUEST: command exited' \
+			-- sh -c 'echo "TB-S4I: no image restored"; exit 1' > "$r/boot2.out" 2>&1
+		rc2=$?
+		t2=$((SECONDS - start))
+		grep -E '^(PASS|FAIL|SKIP) ' "$r/boot2.out"
+		grep -q '^FAIL ' "$r/boot1.out" "$r/boot2.out" && status=1
+		if [ "$rc2" = 0 ] && grep -q '^TB-S4I: done status=' "$r/boot2.out" &&
+			! grep -q 'TB-S4I: no image restored' "$r/boot2.out"; then
+			echo "PASS s4-$name-boots (boot 1 to hibernation: $t1 s, boot 2 restore to the end: $t2 s)"
+		else
+			cat "$r/boot2.out"
+			echo "FAIL s4-$name-boots: no restored test run in the second boot (status $rc2, see $r)"
+			status=1
+		fi
+		# The driver's own numbers, restored side.
+		grep -E '^(last_suspend_us|last_resume_us):|resumed in|suspended in' "$r/boot2.out" | sed 's/^/  /'
+		rm -f "$r/swap.img"
+	done
+	exit $status
+}
+main "$@"
+exit $?
