@@ -24,9 +24,11 @@
 #           then it succeeds and the smoke test runs
 #   s3-noinit (debug module) the S3 test with resume skipping the card's
 #           re-initialisation must fail: it shows the S3 test can fail
-#   unbind  unbind the driver with jobs running and a client holding the
-#           file and an mmap; the client gets -ENODEV; bind again and run
-#           the smoke test
+#   unbind  unbind the driver with jobs running, one waiting for another,
+#           and a client holding the file, an mmap and an imported udmabuf;
+#           the client gets -ENODEV, and nothing stays DMA-mapped for the
+#           card (debugfs metis/dma_mapped); bind again and run the smoke
+#           test
 set -u
 mode=$1 ko=$2 smoke=$3
 dbg=$(echo /sys/kernel/debug/accel/0000:*)
@@ -221,9 +223,26 @@ s3-noinit)
 	dmesg -C
 	;;
 unbind)
+	modprobe udmabuf 2>/dev/null
 	load
 	bdf=$(basename "$(readlink -f /sys/class/accel/accel0/device)")
-	"$smoke" -m unplug -x "echo $bdf > /sys/bus/pci/drivers/metis/unbind" ||
+	# What the driver has mapped for the card (all devices): before the
+	# unbind the client's host BO, its import and the descriptors of its
+	# waiting job; after it nothing, although the client holds them all.
+	dm=/sys/kernel/debug/metis/dma_mapped
+	[ -r "$dm" ] || fail "no $dm"
+	imp_check="grep -q '^imports: [1-9]' $dm"
+	[ -e /dev/udmabuf ] || imp_check=true
+	cat > /tmp/unbind.sh <<EOF
+echo '# before the unbind:'; sed 's/^/#   /' $dm
+grep -q '^host_bos: [1-9]' $dm && grep -q '^descriptor_lists: [1-9]' $dm && $imp_check ||
+	{ echo 'guest-test: the client has nothing mapped before the unbind'; exit 1; }
+echo $bdf > /sys/bus/pci/drivers/metis/unbind || exit 1
+echo '# after the unbind:'; sed 's/^/#   /' $dm
+grep -qx 'host_bos: 0' $dm && grep -qx 'imports: 0' $dm && grep -qx 'descriptor_lists: 0' $dm ||
+	{ echo 'guest-test: DMA mappings or descriptors left after the unbind'; exit 1; }
+EOF
+	"$smoke" -m unplug -x "sh /tmp/unbind.sh" ||
 		fail "unbind with a client attached failed"
 	[ ! -e /dev/accel/accel0 ] || fail "/dev/accel/accel0 still there after unbind"
 	echo "$bdf" > /sys/bus/pci/drivers/metis/bind || fail "bind failed"

@@ -12,8 +12,11 @@
  *                                                system while jobs run
  *   metis-smoke -m params                        queries only
  *   metis-smoke -m unplug -x CMD                 CMD detaches the device while
- *                                                jobs run and the file is open
+ *                                                jobs run, one waits for another,
+ *                                                and the file, an mmap and an
+ *                                                imported udmabuf are held
  */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -21,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/udmabuf.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <time.h>
@@ -638,25 +642,73 @@ static void test_suspend(int fd, const char *cmd)
 	free(ref);
 }
 
-/* Detach with jobs in flight, an mmap and the file open. */
+/*
+ * A udmabuf of @size bytes imported into @fd (its attachment is mapped for
+ * the card), or 0 when the kernel has no /dev/udmabuf.
+ */
+static uint32_t udmabuf_import(int fd, size_t size)
+{
+	struct drm_prime_handle ph = { .fd = -1 };
+	struct udmabuf_create c = { .size = size };
+	int dev = open("/dev/udmabuf", O_RDWR | O_CLOEXEC);
+	int memfd, dfd, ret;
+
+	if (dev < 0) {
+		printf("# no /dev/udmabuf: no import held across the detach\n");
+		return 0;
+	}
+	memfd = memfd_create("metis-smoke", MFD_ALLOW_SEALING | MFD_CLOEXEC);
+	ret = memfd < 0 || ftruncate(memfd, size) ||
+	      fcntl(memfd, F_ADD_SEALS, F_SEAL_SHRINK) ? -errno : 0;
+	c.memfd = memfd;
+	dfd = ret ? -1 : ioctl(dev, UDMABUF_CREATE, &c);
+	close(dev);
+	if (memfd >= 0)
+		close(memfd);
+	check(dfd >= 0, "udmabuf created (%d)", dfd < 0 ? -errno : 0);
+	if (dfd < 0)
+		return 0;
+	ph.fd = dfd;
+	ret = xioctl(fd, DRM_IOCTL_PRIME_FD_TO_HANDLE, &ph);
+	close(dfd);
+	check(!ret, "udmabuf imported (%d)", ret);
+	return ret ? 0 : ph.handle;
+}
+
+/*
+ * Detach with jobs in flight, a job waiting for one of them, an mmap, an
+ * imported dma-buf and the file open.
+ */
 static void test_unplug(int fd, const char *detach)
 {
 	const size_t size = 1 << 20;
 	uint32_t h = bo_create(fd, size, DRM_METIS_BO_HOST);
 	uint32_t d = bo_create(fd, size, DRM_METIS_BO_DEVICE);
 	uint32_t d2 = bo_create(fd, 4096, DRM_METIS_BO_DEVICE);
+	uint32_t s = syncobj_create(fd);
+	uint32_t imp = udmabuf_import(fd, size);
+	struct drm_metis_sync sync = { .handle = s };
 	uint8_t *ph = bo_map(fd, h, size);
-	struct drm_metis_job j[2];
+	struct drm_metis_job j[3];
 	uint64_t v = 0;
 	int ret;
 
-	if (!ph)
+	check(s != 0, "syncobj created");
+	if (!ph || !s)
 		return;
 	fill(ph, size, 3);
 	j[0] = fw_job(d2, 0, 4, DRM_METIS_FW_NOP, 0, 0, 0, 0);
 	j[0].duration_us = 3000000;
+	j[0].out_syncs = (uintptr_t)&sync;
+	j[0].out_sync_count = 1;
 	j[1] = copy_job(h, 0, d, 0, size, DRM_METIS_CHANNEL_ANY);
+	/* Queued with its descriptors until the firmware command ends. */
+	j[2] = copy_job(imp ? imp : h, 0, d, 0, size, DRM_METIS_CHANNEL_ANY);
+	j[2].in_syncs = (uintptr_t)&sync;
+	j[2].in_sync_count = 1;
 	check(!submit(fd, j, 2), "jobs submitted before the detach");
+	ret = submit(fd, &j[2], 1);
+	check(!ret, "job waiting for the firmware command submitted (%d)", ret);
 	ret = detach ? system(detach) : -1;
 	check(ret == 0, "detached (%s: %d)", detach ? detach : "no -x", ret);
 	ret = get_param(fd, DRM_METIS_PARAM_DEVICE_STATE, &v);

@@ -8,7 +8,9 @@
 #ifndef __METIS_COMPAT_H__
 #define __METIS_COMPAT_H__
 
+#include <linux/module.h>
 #include <linux/slab.h>
+#include <linux/stringify.h>
 
 #include <drm/gpu_scheduler.h>
 
@@ -37,6 +39,13 @@ static inline void metis_sched_start(struct drm_gpu_scheduler *sched)
 /* Typed allocation helpers arrived in 7.x. */
 #ifndef kzalloc_obj
 #define kzalloc_obj(P)	kzalloc(sizeof(P), GFP_KERNEL)
+#endif
+
+/* Symbol namespaces are strings since 6.13. */
+#ifdef METIS_OLD_IMPORT_NS
+#define METIS_IMPORT_NS(ns)	MODULE_IMPORT_NS(ns)
+#else
+#define METIS_IMPORT_NS(ns)	MODULE_IMPORT_NS(__stringify(ns))
 #endif
 
 #endif /* __METIS_COMPAT_H__ */

@@ -9,8 +9,12 @@ struct metis_device;
 
 #if IS_ENABLED(CONFIG_DEBUG_FS)
 void metis_debugfs_init(struct metis_device *mdev);
+void metis_debugfs_module_init(void);
+void metis_debugfs_module_exit(void);
 #else
 static inline void metis_debugfs_init(struct metis_device *mdev) { }
+static inline void metis_debugfs_module_init(void) { }
+static inline void metis_debugfs_module_exit(void) { }
 #endif
 
 #endif /* __METIS_DEBUGFS_H__ */

@@ -293,6 +293,11 @@ int metis_device_init(struct metis_device *mdev)
 	ret = drmm_mutex_init(&mdev->drm, &mdev->mm_lock);
 	if (ret)
 		return ret;
+	INIT_LIST_HEAD(&mdev->host_bos);
+	INIT_LIST_HEAD(&mdev->dma_lists);
+	ret = drmm_mutex_init(&mdev->drm, &mdev->dma_lock);
+	if (ret)
+		return ret;
 
 	ret = metis_hw_identify(mdev) ?:
 	      metis_debug_probe_fault(METIS_PROBE_IDENTIFY);
@@ -375,8 +380,10 @@ void metis_device_abort(struct metis_device *mdev)
  * Order matters: no new hardware access (drm_dev_unplug), no new jobs to
  * the hardware, the card silenced at the device (interrupt sources masked,
  * DMA engine stopped), handlers gone, then every in-flight fence ended
- * with -ENODEV. Memory the card could write is freed only after this.
- * A second caller waits for the first to finish.
+ * with -ENODEV; only then the descriptor lists are freed and the host
+ * buffers unmapped, which must not outlive the device (their jobs and
+ * objects may: clients hold them). A second caller waits for the first
+ * to finish.
  */
 void metis_device_unplug(struct metis_device *mdev)
 {
@@ -403,6 +410,13 @@ void metis_device_unplug(struct metis_device *mdev)
 		if (job)
 			metis_job_end(job, -ENODEV);
 	}
+	/*
+	 * Nothing of the card's can outlive the device: jobs and buffers
+	 * that clients still hold lose their descriptors and DMA mappings
+	 * now (the buffers keep their pages), not when they are freed.
+	 */
+	metis_dma_lists_release(mdev);
+	metis_gem_unmap_all(mdev);
 	/* Let queued jobs drain: run_job now fails them with -ENODEV. */
 	metis_sched_wqueue_start_all(mdev);
 	complete_all(&mdev->unplug_done);

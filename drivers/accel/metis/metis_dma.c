@@ -19,6 +19,8 @@
 
 #define METIS_DMA_SYNC_TIMEOUT_US	(5 * USEC_PER_SEC)
 
+struct metis_dma_stats metis_dma_stats;
+
 static u32 ch_base(enum metis_engine dir, unsigned int ch)
 {
 	return dir == METIS_ENGINE_RD ? EDMA_RD_CH_BASE(ch) : EDMA_WR_CH_BASE(ch);
@@ -304,6 +306,10 @@ int metis_dma_list_build(struct metis_device *mdev, struct metis_dma_list *dl,
 	dl->blocks = kcalloc(dl->nblocks, sizeof(*dl->blocks), GFP_KERNEL);
 	if (!dl->blocks)
 		return -ENOMEM;
+	/* Listed, so that an unplug can free it before the device goes. */
+	scoped_guard(mutex, &mdev->dma_lock)
+		list_add_tail(&dl->link, &mdev->dma_lists);
+	atomic_inc(&metis_dma_stats.lists);
 	for (b = 0; b < dl->nblocks; b++) {
 		dl->blocks[b].cpu = dma_alloc_coherent(dev, PAGE_SIZE,
 						       &dl->blocks[b].bus,
@@ -353,22 +359,51 @@ int metis_dma_list_build(struct metis_device *mdev, struct metis_dma_list *dl,
 	return 0;
 }
 
-/**
- * metis_dma_list_free() - free the descriptors of a transfer
- * @dl: list, may be empty
- */
-void metis_dma_list_free(struct metis_dma_list *dl)
+/* Caller holds dma_lock; @dl has blocks. */
+static void metis_dma_list_free_locked(struct metis_dma_list *dl)
 {
 	unsigned int b;
 
-	if (!dl->blocks)
-		return;
 	for (b = 0; b < dl->nblocks; b++)
 		if (dl->blocks[b].cpu)
 			dma_free_coherent(dl->mdev->drm.dev, PAGE_SIZE,
 					  dl->blocks[b].cpu, dl->blocks[b].bus);
 	kfree(dl->blocks);
 	dl->blocks = NULL;
+	list_del(&dl->link);
+	atomic_dec(&metis_dma_stats.lists);
+}
+
+/**
+ * metis_dma_list_free() - free the descriptors of a transfer
+ * @dl: list, may be empty or already freed by metis_dma_lists_release()
+ */
+void metis_dma_list_free(struct metis_dma_list *dl)
+{
+	if (!dl->mdev)
+		return;
+	guard(mutex)(&dl->mdev->dma_lock);
+	if (dl->blocks)
+		metis_dma_list_free_locked(dl);
+}
+
+/**
+ * metis_dma_lists_release() - free every descriptor list of a device
+ * @mdev: device being unplugged: the card silenced, its interrupts freed
+ *        and no job can start any more
+ *
+ * Jobs that are still queued, waiting for a dependency or held by a file
+ * may be freed long after the device is gone; their descriptors are
+ * coherent memory of the device and go now. The jobs find their lists
+ * empty when they are freed.
+ */
+void metis_dma_lists_release(struct metis_device *mdev)
+{
+	struct metis_dma_list *dl, *next;
+
+	guard(mutex)(&mdev->dma_lock);
+	list_for_each_entry_safe(dl, next, &mdev->dma_lists, link)
+		metis_dma_list_free_locked(dl);
 }
 
 /**

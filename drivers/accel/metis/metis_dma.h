@@ -47,19 +47,39 @@ struct metis_dma_block {
  * @nblocks: entries in @blocks.
  * @nruns: doorbells the transfer needs.
  * @bytes: bytes moved.
+ * @link: entry in the device's @dma_lists while @blocks is allocated.
  */
 struct metis_dma_list {
 	struct metis_device *mdev;
+	struct list_head link;
 	struct metis_dma_block *blocks;
 	unsigned int nblocks;
 	unsigned int nruns;
 	u64 bytes;
 };
 
+/**
+ * struct metis_dma_stats - what all devices have mapped for their cards
+ * @host_bos: created host buffers whose pages are DMA-mapped.
+ * @imports: imported dma-bufs whose attachment is mapped.
+ * @lists: descriptor lists (coherent memory) allocated.
+ *
+ * Shown by debugfs metis/dma_mapped, which outlives the devices: after an
+ * unbind all three must be 0 even while clients hold buffers.
+ */
+struct metis_dma_stats {
+	atomic_t host_bos;
+	atomic_t imports;
+	atomic_t lists;
+};
+
+extern struct metis_dma_stats metis_dma_stats;
+
 int metis_dma_list_build(struct metis_device *mdev, struct metis_dma_list *dl,
 			 enum metis_engine dir, struct sg_table *sgt,
 			 u64 host_off, u64 dev_addr, u64 size);
 void metis_dma_list_free(struct metis_dma_list *dl);
+void metis_dma_lists_release(struct metis_device *mdev);
 
 void metis_dma_hw_init(struct metis_device *mdev);
 void metis_dma_hw_stop(struct metis_device *mdev);

@@ -144,7 +144,7 @@ static const struct drm_driver metis_drm_driver = {
 	.open = metis_open,
 	.postclose = metis_postclose,
 	.gem_create_object = metis_gem_create_object,
-	.gem_prime_import_sg_table = drm_gem_shmem_prime_import_sg_table,
+	.gem_prime_import_sg_table = metis_gem_prime_import_sg_table,
 	.ioctls = metis_ioctls,
 	.num_ioctls = ARRAY_SIZE(metis_ioctls),
 	.fops = &metis_fops,
@@ -242,7 +242,25 @@ static struct pci_driver metis_pci_driver = {
 	.shutdown = metis_shutdown,
 	.driver.pm = pm_ptr(&metis_pm_ops),
 };
-module_pci_driver(metis_pci_driver);
+
+static int __init metis_init(void)
+{
+	int ret;
+
+	metis_debugfs_module_init();
+	ret = pci_register_driver(&metis_pci_driver);
+	if (ret)
+		metis_debugfs_module_exit();
+	return ret;
+}
+module_init(metis_init);
+
+static void __exit metis_exit(void)
+{
+	pci_unregister_driver(&metis_pci_driver);
+	metis_debugfs_module_exit();
+}
+module_exit(metis_exit);
 
 MODULE_DESCRIPTION(DRIVER_DESC " DRM accel driver");
 MODULE_AUTHOR("The metis authors");

@@ -7,8 +7,11 @@
  * drm_mm allocator (reached only by DMA, never mapped).
  */
 
+#include <linux/dma-buf.h>
+#include <linux/dma-mapping.h>
 #include <linux/dma-resv.h>
 #include <linux/mm.h>
+#include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 
@@ -26,8 +29,33 @@
 #include "metis_fw.h"
 #include "metis_gem.h"
 
+/* dma_buf_unmap_attachment() */
+METIS_IMPORT_NS(DMA_BUF);
+
+/* Counted in metis_dma_stats while listed in the device's host_bos. */
+static atomic_t *metis_host_bo_stat(struct metis_bo *bo)
+{
+	return drm_gem_is_imported(&bo->base.base) ? &metis_dma_stats.imports :
+						     &metis_dma_stats.host_bos;
+}
+
+static void metis_host_bo_free(struct drm_gem_object *obj)
+{
+	struct metis_device *mdev = to_metis_device(obj->dev);
+	struct metis_bo *bo = to_metis_bo(obj);
+
+	scoped_guard(mutex, &mdev->dma_lock) {
+		if (!list_empty(&bo->link)) {
+			list_del(&bo->link);
+			atomic_dec(metis_host_bo_stat(bo));
+		}
+	}
+	/* Unmaps what metis_gem_unmap_all() did not take already. */
+	drm_gem_shmem_object_free(obj);
+}
+
 static const struct drm_gem_object_funcs metis_host_bo_funcs = {
-	.free = drm_gem_shmem_object_free,
+	.free = metis_host_bo_free,
 	.print_info = drm_gem_shmem_object_print_info,
 	.pin = drm_gem_shmem_object_pin,
 	.unpin = drm_gem_shmem_object_unpin,
@@ -82,8 +110,37 @@ struct drm_gem_object *metis_gem_create_object(struct drm_device *drm,
 
 	if (!bo)
 		return ERR_PTR(-ENOMEM);
+	INIT_LIST_HEAD(&bo->link);
 	bo->base.base.funcs = &metis_host_bo_funcs;
 	return &bo->base.base;
+}
+
+/**
+ * metis_gem_prime_import_sg_table() - &drm_driver.gem_prime_import_sg_table
+ * @drm: DRM device
+ * @attach: the dma-buf attachment of the card
+ * @sgt: the exporter's mapping of the buffer for the card
+ *
+ * A shmem object around the importer's mapping, listed so that an unplug
+ * can give the mapping back while the object lives on.
+ *
+ * Return: the new object or an ERR_PTR.
+ */
+struct drm_gem_object *
+metis_gem_prime_import_sg_table(struct drm_device *drm,
+				struct dma_buf_attachment *attach,
+				struct sg_table *sgt)
+{
+	struct metis_device *mdev = to_metis_device(drm);
+	struct drm_gem_object *obj;
+
+	obj = drm_gem_shmem_prime_import_sg_table(drm, attach, sgt);
+	if (IS_ERR(obj))
+		return obj;
+	scoped_guard(mutex, &mdev->dma_lock)
+		list_add_tail(&to_metis_bo(obj)->link, &mdev->host_bos);
+	atomic_inc(&metis_dma_stats.imports);
+	return obj;
 }
 
 /**
@@ -109,9 +166,60 @@ bool metis_bo_is_metis(struct drm_gem_object *obj)
  */
 struct sg_table *metis_bo_host_sgt(struct metis_bo *bo)
 {
+	struct metis_device *mdev = to_metis_device(bo->base.base.dev);
+	struct sg_table *sgt;
+
 	if (drm_gem_is_imported(&bo->base.base))
 		return bo->base.sgt ?: ERR_PTR(-EINVAL);
-	return drm_gem_shmem_get_pages_sgt(&bo->base);
+	sgt = drm_gem_shmem_get_pages_sgt(&bo->base);
+	if (IS_ERR(sgt))
+		return sgt;
+	guard(mutex)(&mdev->dma_lock);
+	if (list_empty(&bo->link)) {
+		list_add_tail(&bo->link, &mdev->host_bos);
+		atomic_inc(&metis_dma_stats.host_bos);
+	}
+	return sgt;
+}
+
+/**
+ * metis_gem_unmap_all() - take every host buffer mapping from the card
+ * @mdev: device being unplugged: the card silenced, its interrupts freed,
+ *        no job can start any more
+ *
+ * Host buffers that clients still hold keep their pages, so their mmaps
+ * stay valid (the pages go when the buffer is freed, as usual), but lose
+ * their DMA mapping for the card, which must not outlive the device: the
+ * sg table of a created buffer is unmapped and freed, an imported
+ * buffer's mapping is given back to its exporter (the attachment itself
+ * goes with the buffer; exporters that cache the mapping, such as the DRM
+ * ones on 6.12, release it only then). With shmem->sgt NULL,
+ * drm_gem_shmem_free() has nothing left to unmap.
+ */
+void metis_gem_unmap_all(struct metis_device *mdev)
+{
+	struct metis_bo *bo, *next;
+
+	guard(mutex)(&mdev->dma_lock);
+	list_for_each_entry_safe(bo, next, &mdev->host_bos, link) {
+		struct drm_gem_shmem_object *shmem = &bo->base;
+		struct drm_gem_object *obj = &shmem->base;
+
+		dma_resv_lock(obj->resv, NULL);
+		if (shmem->sgt && drm_gem_is_imported(obj)) {
+			dma_buf_unmap_attachment(obj->import_attach, shmem->sgt,
+						 DMA_BIDIRECTIONAL);
+		} else if (shmem->sgt) {
+			dma_unmap_sgtable(mdev->drm.dev, shmem->sgt,
+					  DMA_BIDIRECTIONAL, 0);
+			sg_free_table(shmem->sgt);
+			kfree(shmem->sgt);
+		}
+		shmem->sgt = NULL;
+		dma_resv_unlock(obj->resv);
+		atomic_dec(metis_host_bo_stat(bo));
+		list_del_init(&bo->link);
+	}
 }
 
 static void metis_mem_fini(struct drm_device *drm, void *arg)

@@ -8,6 +8,7 @@
 #include <drm/drm_gem_shmem_helper.h>
 #include <drm/drm_mm.h>
 
+struct dma_buf_attachment;
 struct drm_device;
 struct drm_file;
 struct metis_device;
@@ -17,7 +18,8 @@ struct metis_device;
  * @base: shmem object; device buffers use only its &drm_gem_object.
  * @device: lives in on-card memory (@node), not in host pages.
  * @node: on-card range of a device buffer.
- * @link: entry in the device's list of device buffers.
+ * @link: entry in the device's list of device buffers, or of DMA-mapped
+ *        host buffers (empty while a host buffer is not mapped).
  * @backup: host copy of a device buffer while the card is reset or
  *          suspended, else NULL.
  */
@@ -36,7 +38,12 @@ static inline struct metis_bo *to_metis_bo(struct drm_gem_object *obj)
 
 struct drm_gem_object *metis_gem_create_object(struct drm_device *drm,
 					       size_t size);
+struct drm_gem_object *
+metis_gem_prime_import_sg_table(struct drm_device *drm,
+				struct dma_buf_attachment *attach,
+				struct sg_table *sgt);
 struct sg_table *metis_bo_host_sgt(struct metis_bo *bo);
+void metis_gem_unmap_all(struct metis_device *mdev);
 bool metis_bo_is_metis(struct drm_gem_object *obj);
 
 int metis_mem_init(struct metis_device *mdev);

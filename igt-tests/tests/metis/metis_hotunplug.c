@@ -241,6 +241,33 @@ static void on_sigbus(int sig)
 	siglongjmp(sigbus_jmp, 1);
 }
 
+/*
+ * Nothing stays DMA-mapped for a removed card although the client still
+ * holds its buffers, import and jobs: the driver's debugfs metis/dma_mapped
+ * (counts over all devices; the test bed has one card) must read 0.
+ */
+static void check_unmapped(void)
+{
+	const char *dbg = igt_debugfs_mount();
+	char buf[256];
+	ssize_t n;
+	int fd;
+
+	snprintf(buf, sizeof(buf), "%s/metis/dma_mapped", dbg ?: "/sys/kernel/debug");
+	fd = open(buf, O_RDONLY);
+	if (fd < 0) {
+		igt_info("no %s: DMA mappings not checked\n", buf);
+		return;
+	}
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	igt_assert(n > 0);
+	buf[n] = 0;
+	igt_assert_f(strstr(buf, "host_bos: 0\n") && strstr(buf, "imports: 0\n") &&
+		     strstr(buf, "descriptor_lists: 0\n"),
+		     "still mapped for the removed card:\n%s", buf);
+}
+
 /* After the card went away: what the busy client sees. */
 static void load_check_gone(struct load *l)
 {
@@ -259,6 +286,7 @@ static void load_check_gone(struct load *l)
 	for (int i = 0; i < 200 && !l->waited; i++)
 		usleep(100000);
 	igt_assert_f(l->waited, "a waiter on the removed card's jobs is still blocked\n");
+	check_unmapped();
 	pthread_join(l->waiter, NULL);
 	igt_assert_f(l->wait_ret == 0 || l->wait_ret == -ENODEV,
 		     "blocked syncobj wait ended with %d\n", l->wait_ret);
