@@ -1,7 +1,9 @@
 #!/bin/bash
-# Suite (make check): the debug-kernel tier (suite.sh) with its default
-# list: the driver basics, the IGT PM and detach tests, the fault-injection
-# sweeps and the fuzzer, on the KASAN/lockdep/kmemleak kernel.
+# Suite (make check): the debug-kernel tier (suite.sh) on the
+# KASAN/lockdep/kmemleak kernel with the CI list: the driver basics and the
+# IGT PM tests (DK_TESTS overrides it).  The detach tests, fault-injection
+# sweeps and the fuzzer are in the full list of `make check-debug`: they
+# have not run green end to end on this tier yet (Documentation/debug-kernel.md).
 #
 # It runs last, inside CI's time budget: tools/check.sh exports CHECK_T0
 # (when make check started) and, under CI, CHECK_BUDGET_S (5400).  When
@@ -17,7 +19,9 @@ here=$(cd "$(dirname "$0")" && pwd)
 
 # Measured (Documentation/debug-kernel.md, "Cost"), with some margin.
 cold_build=${DK_COLD_BUILD_S:-1200}
-tier=${DK_TIER_S:-1500}
+tier=${DK_TIER_S:-1200}
+# Measured: 9 min of guest for this list (boot 10 s, PM 4.5 min), 2 min of builds.
+export DK_TESTS=${DK_TESTS:-load smoke igt:metis_basic igt:metis_submit igt:metis_dmabuf igt:metis_pm}
 margin=300
 
 key=$("$here/build.sh" --key) || { echo "FAIL dk-kernel: no cache key (apt index?)"; exit 1; }
