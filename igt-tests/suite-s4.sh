@@ -28,18 +28,12 @@ main() {
 	status=0
 	for k in "${kernels[@]}"; do
 		read -r name abi _ < <(tools/testbed/kernels.sh "$k" | tail -n1)
-		mod=build/igt-mod-s4/$abi
 		echo "TB: igt-s4: building the driver for $abi"
-		rm -rf "$mod" && mkdir -p "$mod"
-		cp -a --parents Kbuild drivers/accel/metis include "$mod/" 2>/dev/null
-		if ! tools/testbed/chroot.sh -- make -s -C "/usr/src/linux-headers-$abi" \
-			M="$top/$mod" -j2 modules > "$mod/build.log" 2>&1; then
-			echo "FAIL igt-blk-$name-module: driver build failed (log: $mod/build.log)"
-			tail -n 20 "$mod/build.log"
+		if ! ko=$(tools/testbed/build-module.sh "$k" | tail -n1) || [ -z "$ko" ]; then
+			echo "FAIL igt-blk-$name-module: driver build failed (see above)"
 			status=1
 			continue
 		fi
-		ko=$(find "$mod" -name metis.ko | head -n1)
 		r=build/testbed/runs/igt-s4-$name
 		rm -rf "$r" && mkdir -p "$r"
 		truncate -s 1G "$r/swap.img"

@@ -340,11 +340,9 @@ static void flight_check(struct flight *f)
 	igt_metis_bo_close(f->fd, f->back);
 }
 
-static void test_inflight(int fd, enum igt_suspend_state state,
-			  enum igt_suspend_test test)
+/* Eight chains, alternating between two clients, all still running. */
+static void flights_start(struct flight *f, int fd, int fd2)
 {
-	int fd2 = igt_metis_open();
-	struct flight f[8];
 	int busy = 0;
 
 	for (int i = 0; i < 8; i++)
@@ -353,9 +351,23 @@ static void test_inflight(int fd, enum igt_suspend_state state,
 	for (int i = 0; i < 8; i++)
 		busy += __igt_metis_bo_wait(f[i].fd, f[i].back, 0, 0) == -ETIME;
 	igt_assert_f(busy == 8, "only %d of 8 chains still running before suspend\n", busy);
-	suspend(state, test);
+}
+
+static void flights_check(struct flight *f)
+{
 	for (int i = 0; i < 8; i++)
 		flight_check(&f[i]);
+}
+
+static void test_inflight(int fd, enum igt_suspend_state state,
+			  enum igt_suspend_test test)
+{
+	int fd2 = igt_metis_open();
+	struct flight f[8];
+
+	flights_start(f, fd, fd2);
+	suspend(state, test);
+	flights_check(f);
 	close(fd2);
 }
 
@@ -400,18 +412,12 @@ static void test_model_inflight(int fd, enum igt_suspend_state state,
 	int fd2 = igt_metis_open();
 	struct flight f[8];
 	struct model m;
-	int busy = 0;
 
 	model_load(fd, &m, 40 + state);
 	model_run(&m);
-	for (int i = 0; i < 8; i++)
-		flight_submit(&f[i], i & 1 ? fd2 : fd, i);
-	for (int i = 0; i < 8; i++)
-		busy += __igt_metis_bo_wait(f[i].fd, f[i].back, 0, 0) == -ETIME;
-	igt_assert_f(busy == 8, "only %d of 8 chains still running before suspend\n", busy);
+	flights_start(f, fd, fd2);
 	suspend(state, test);
-	for (int i = 0; i < 8; i++)
-		flight_check(&f[i]);
+	flights_check(f);
 	igt_info("8 chains in flight at suspend completed once, correctly\n");
 	model_run(&m);
 	igt_info("model intact: same CRC32 %#x, same bytes\n", m.crc);
