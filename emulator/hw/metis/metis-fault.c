@@ -195,6 +195,7 @@ void metis_fault_class_init(ObjectClass *oc)
         { "stat-busy-ns", METIS_FIELD(stat_busy_ns) },
         { "stat-transfers", METIS_FIELD(stat_transfers) },
         { "stat-irqs", METIS_FIELD(stat_irqs) },
+        { "stat-irqs-lost", METIS_FIELD(stat_irqs_lost) },
         { "stat-resets", METIS_FIELD(stat_resets) },
     };
     unsigned int i;

@@ -125,7 +125,16 @@ void metis_msi_notify(MetisState *s, unsigned int vector)
     uint16_t flags;
     unsigned int enabled;
 
-    if (s->link_down || !msi_enabled(pdev)) {
+    if (s->link_down) {
+        trace_metis_msi_dropped(vector);
+        return;
+    }
+    /*
+     * MSI off while a source is unmasked: the host freed its vectors
+     * without silencing the card first (a detach ordering bug).
+     */
+    if (!msi_enabled(pdev)) {
+        s->stat_irqs_lost++;
         trace_metis_msi_dropped(vector);
         return;
     }
@@ -149,6 +158,12 @@ void metis_dma_write_u32(MetisState *s, uint64_t addr, uint32_t val)
     MemTxResult res;
 
     if (s->link_down) {
+        return;
+    }
+    /* The same for the eDMA's interrupt writes with bus mastering off. */
+    if (!(pci_get_word(pdev->config + PCI_COMMAND) & PCI_COMMAND_MASTER)) {
+        s->stat_irqs_lost++;
+        trace_metis_imwr(addr, val, MEMTX_ACCESS_ERROR);
         return;
     }
     s->stat_irqs++;

@@ -151,6 +151,7 @@ struct MetisState {
     uint64_t stat_busy_ns;
     uint64_t stat_transfers;
     uint64_t stat_irqs;
+    uint64_t stat_irqs_lost;    /* raised while the host had them off */
     uint64_t stat_resets;
     MetisResetKind last_reset;
     ResetType last_reset_type;

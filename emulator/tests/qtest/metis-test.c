@@ -1048,6 +1048,36 @@ static void test_msi_vectors(void)
     stop(t);
 }
 
+/*
+ * Interrupts the host cannot receive are counted: sources left unmasked
+ * after the driver disabled MSI, eDMA interrupt writes with bus mastering
+ * off.  The detach tests read the counter.
+ */
+static void test_irqs_lost(void)
+{
+    T *t = start(NULL);
+    uint16_t cmd;
+
+    fw_boot(t);
+    step_us(t, 120 * 1000);
+    g_assert_cmpuint(qom_get_int(t, "stat-irqs-lost"), ==, 0);
+    /* MSI off, heartbeat unmasked: every beat is lost. */
+    dev_cfg_write(t, MSI_CAP + PCI_MSI_FLAGS, 2, 0);
+    step_us(t, 100 * 1000);
+    g_assert_cmpuint(qom_get_int(t, "stat-irqs-lost"), ==, 2);
+    /* Silenced at the device first, as a driver must: nothing lost. */
+    w2(t, HIF_IRQ_MASK, HIF_IRQ_ALL);
+    step_us(t, 100 * 1000);
+    g_assert_cmpuint(qom_get_int(t, "stat-irqs-lost"), ==, 2);
+    /* An eDMA done write with bus mastering off is lost too. */
+    cmd = dev_cfg_read(t, PCI_COMMAND, 2);
+    dev_cfg_write(t, PCI_COMMAND, 2, cmd & ~PCI_COMMAND_MASTER);
+    dma_single(t, false, 0, RAM_SRC, DEV_MEM, 64);
+    step_us(t, 1000);
+    g_assert_cmpuint(qom_get_int(t, "stat-irqs-lost"), ==, 3);
+    stop(t);
+}
+
 /* ---- Firmware boot ---- */
 
 static void test_fw_boot(void)
@@ -1815,6 +1845,7 @@ int main(int argc, char **argv)
         { "metis/edma/err-engine-disable", test_edma_err_engine_disable },
         { "metis/edma/err-busy", test_edma_err_busy },
         { "metis/msi/vectors", test_msi_vectors },
+        { "metis/msi/irqs-lost", test_irqs_lost },
         { "metis/fw/boot", test_fw_boot },
         { "metis/fw/reject-addr", test_fw_reject_addr },
         { "metis/fw/reject-magic", test_fw_reject_magic },
