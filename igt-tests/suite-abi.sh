@@ -6,8 +6,7 @@ set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 echo "TB: igt-abi: fetching Debian IGT and building the selftest"
-if ! igt-tests/tools/igt-prefix.sh > /dev/null ||
-	! tools/testbed/chroot.sh -- make -s -C igt-tests selftest; then
+if ! igt-tests/tools/build-igt.sh selftest; then
 	echo "FAIL igt-abi-build: could not build the IGT ABI selftest"
 	exit 1
 fi

@@ -14,9 +14,9 @@
 #   METIS_S3_CYCLES, METIS_RELOAD_COUNT, METIS_HOTUNPLUG_REPEAT
 #                                   repeat counts, passed to the tests
 #
-# The driver is built here for each kernel (in the trixie root, from a
-# private copy of the tree so that parallel builds for other kernels do not
-# collide) and loaded in the guest by igt-tests/guest/load-metis.sh.
+# The driver is built for each kernel by tools/testbed/build-module.sh (in
+# the trixie root, from a private copy of its sources) and loaded in the
+# guest by igt-tests/guest/load-metis.sh.
 set -u
 # The body is one function, read whole before it runs: editing this
 # file during a run cannot change the running instance.
@@ -29,9 +29,7 @@ main() {
 	fi
 
 	echo "TB: igt: building libdrm-metis and the IGT tests"
-	if ! igt-tests/tools/igt-prefix.sh > /dev/null ||
-		! tools/testbed/chroot.sh -- make -s -C libdrm-metis ||
-		! tools/testbed/chroot.sh -- make -s -C igt-tests; then
+	if ! igt-tests/tools/build-igt.sh; then
 		echo "FAIL igt-build: building libdrm-metis or the IGT tests failed"
 		exit 1
 	fi
@@ -39,23 +37,13 @@ main() {
 	status=0
 	for k in "${kernels[@]}"; do
 		read -r name abi kdir < <(tools/testbed/kernels.sh "$k" | tail -n1)
-		mod=build/igt-mod/$abi
 		echo "TB: igt: building the driver for $abi"
-		rm -rf "$mod" && mkdir -p "$mod"
-		if [ -n "${METIS_IGT_DRIVER_REV:-}" ]; then
-			git archive "$METIS_IGT_DRIVER_REV" Kbuild drivers/accel/metis include |
-				tar -x -C "$mod"
-		else
-			cp -a --parents Kbuild drivers/accel/metis include "$mod/" 2>/dev/null
-		fi
-		if ! tools/testbed/chroot.sh -- make -s -C "/usr/src/linux-headers-$abi" \
-			M="$top/$mod" -j2 modules > "$mod/build.log" 2>&1; then
-			echo "FAIL igt-$name-module: driver build failed (log: $mod/build.log)"
-			tail -n 20 "$mod/build.log"
+		if ! ko=$(tools/testbed/build-module.sh \
+			${METIS_IGT_DRIVER_REV:+--rev "$METIS_IGT_DRIVER_REV"} "$k"); then
+			echo "FAIL igt-$name-module: driver build failed (see above)"
 			status=1
 			continue
 		fi
-		ko=$(find "$mod" -name metis.ko | head -n1)
 		run=build/testbed/runs/igt-${METIS_IGT_SUITE:-all}-$name
 		rm -rf "$run"
 		disk=()

@@ -19,9 +19,7 @@ main() {
 	[ ${#kernels[@]} -gt 0 ] || read -r -a kernels <<< "${METIS_S4_KERNELS:-7.2}"
 
 	echo "TB: igt-s4: building the IGT tests"
-	if ! igt-tests/tools/igt-prefix.sh > /dev/null ||
-		! tools/testbed/chroot.sh -- make -s -C libdrm-metis ||
-		! tools/testbed/chroot.sh -- make -s -C igt-tests; then
+	if ! igt-tests/tools/build-igt.sh; then
 		echo "FAIL igt-s4-build: building libdrm-metis or the IGT tests failed"
 		exit 1
 	fi
@@ -29,7 +27,7 @@ main() {
 	for k in "${kernels[@]}"; do
 		read -r name abi _ < <(tools/testbed/kernels.sh "$k" | tail -n1)
 		echo "TB: igt-s4: building the driver for $abi"
-		if ! ko=$(tools/testbed/build-module.sh "$k" | tail -n1) || [ -z "$ko" ]; then
+		if ! ko=$(tools/testbed/build-module.sh "$k"); then
 			echo "FAIL igt-blk-$name-module: driver build failed (see above)"
 			status=1
 			continue

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -377,6 +378,22 @@ void igt_metis_fault_set(const char *property, uint64_t value)
 	igt_assert_f(igt_metis_qmp(json, reply, sizeof(reply)) == 0,
 		     "qom-set %s=%" PRIu64 " failed: %s\n", property, value, reply);
 	igt_debug("fault %s = %" PRIu64 "\n", property, value);
+}
+
+/* The emulated card's integer QOM property @property (a stat-* counter). */
+uint64_t igt_metis_card_stat(const char *property)
+{
+	char json[512], reply[512];
+	const char *v;
+
+	snprintf(json, sizeof(json),
+		 "{\"execute\":\"qom-get\",\"arguments\":{\"path\":\"%s\","
+		 "\"property\":\"%s\"}}", card_qom_path(), property);
+	igt_assert_f(igt_metis_qmp(json, reply, sizeof(reply)) == 0,
+		     "qom-get %s failed: %s\n", property, reply);
+	v = strstr(reply, "\"return\":");
+	igt_assert_f(v, "qom-get %s: no value in %s\n", property, reply);
+	return strtoull(v + strlen("\"return\":"), NULL, 10);
 }
 
 int igt_metis_pci_dir(const char *pci)

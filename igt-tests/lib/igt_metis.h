@@ -82,6 +82,7 @@ bool igt_metis_has_qmp(void);
 void igt_require_metis_qmp(void);
 int igt_metis_qmp(const char *json, char *reply, size_t len);
 void igt_metis_fault_set(const char *property, uint64_t value);
+uint64_t igt_metis_card_stat(const char *property);
 /* Undo every fault injection (also as an igt exit handler). */
 void igt_metis_clear_faults(int sig);
 

@@ -76,9 +76,7 @@ main() {
 		exit 1
 	fi
 	local igt_ok=1
-	if ! igt-tests/tools/igt-prefix.sh > "$out/igt-build.log" 2>&1 ||
-		! tools/testbed/chroot.sh -- make -s -C libdrm-metis >> "$out/igt-build.log" 2>&1 ||
-		! tools/testbed/chroot.sh -- make -s -C igt-tests >> "$out/igt-build.log" 2>&1; then
+	if ! igt-tests/tools/build-igt.sh > "$out/igt-build.log" 2>&1; then
 		tail -n 20 "$out/igt-build.log"
 		echo "FAIL dk-igt-build: the IGT tests do not build (log: $out/igt-build.log)"
 		igt_ok=0
