@@ -13,6 +13,8 @@
 #   METIS_IGT_SWAP=1                give the guest a swap disk (S4 test points)
 #   METIS_S3_CYCLES, METIS_RELOAD_COUNT, METIS_HOTUNPLUG_REPEAT
 #                                   repeat counts, passed to the tests
+#   METIS_IGT_TEST_TIMEOUT          igt_runner's limit per test (default 180 s)
+#   METIS_IGT_TIMEOUT               the guest's limit (default 3000 s)
 #
 # The driver is built for each kernel by tools/testbed/build-module.sh (in
 # the trixie root, from a private copy of its sources) and loaded in the
@@ -60,6 +62,7 @@ main() {
 			${METIS_S3_CYCLES:+METIS_S3_CYCLES=$METIS_S3_CYCLES} \
 			${METIS_RELOAD_COUNT:+METIS_RELOAD_COUNT=$METIS_RELOAD_COUNT} \
 			${METIS_HOTUNPLUG_REPEAT:+METIS_HOTUNPLUG_REPEAT=$METIS_HOTUNPLUG_REPEAT} \
+			${METIS_IGT_TEST_TIMEOUT:+METIS_IGT_TEST_TIMEOUT=$METIS_IGT_TEST_TIMEOUT} \
 			igt-tests/guest/run-all.sh ${METIS_IGT_FILTER:+-t "$METIS_IGT_FILTER"}
 		rc=$?
 		sed -e "s/^\(PASS\|FAIL\|SKIP\) lib-/\1 lib-$name-/" "$run/libtest.txt" 2>/dev/null |

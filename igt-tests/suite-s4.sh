@@ -9,13 +9,17 @@
 # real power cycle fails here).
 #
 #   suite-s4.sh [KERNEL...]   default: $METIS_S4_KERNELS, else 7.2 (the
-#                             kernel nearest the user's)
+#                             kernel nearest the user's); with TB_LONG=1
+#                             (make check-long) every kernel of kernels.conf
 #   METIS_S4_TESTS            subtests (default: all of s4-igt.sh)
 set -u
 main() {
 	top=$(cd "$(dirname "$0")/.." && pwd)
 	cd "$top"
 	kernels=("$@")
+	if [ ${#kernels[@]} -eq 0 ] && [ -z "${METIS_S4_KERNELS:-}" ] && [ "${TB_LONG:-}" = 1 ]; then
+		mapfile -t kernels < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' tools/testbed/kernels.conf | awk '{print $1}')
+	fi
 	[ ${#kernels[@]} -gt 0 ] || read -r -a kernels <<< "${METIS_S4_KERNELS:-7.2}"
 
 	echo "TB: igt-s4: building the IGT tests"

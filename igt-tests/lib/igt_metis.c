@@ -367,9 +367,14 @@ static const char *card_qom_path(void)
 	return p ? p : "/machine/peripheral/metis0";
 }
 
+/* Whether this process set a fault: only then is there one to undo. */
+static bool faults_set;
+
 void igt_metis_fault_set(const char *property, uint64_t value)
 {
 	char json[512], reply[512];
+
+	faults_set = true;
 
 	snprintf(json, sizeof(json),
 		 "{\"execute\":\"qom-set\",\"arguments\":{\"path\":\"%s\","
@@ -476,6 +481,19 @@ int igt_metis_wait_ready(int timeout_s)
 	return -ETIMEDOUT;
 }
 
+void igt_metis_link_down(bool down)
+{
+	char json[512], reply[512];
+
+	faults_set = true;
+	snprintf(json, sizeof(json),
+		 "{\"execute\":\"qom-set\",\"arguments\":{\"path\":\"%s\","
+		 "\"property\":\"link-down\",\"value\":%s}}", card_qom_path(),
+		 down ? "true" : "false");
+	igt_assert_f(igt_metis_qmp(json, reply, sizeof(reply)) == 0,
+		     "qom-set link-down=%d failed: %s\n", down, reply);
+}
+
 void igt_metis_clear_faults(int sig)
 {
 	static const char *const props[] = {
@@ -484,7 +502,8 @@ void igt_metis_clear_faults(int sig)
 	};
 	char json[512];
 
-	if (!igt_metis_has_qmp())
+	/* Each request is a host round trip: none when nothing was set. */
+	if (!faults_set || !igt_metis_has_qmp())
 		return;
 	for (unsigned int i = 0; i < ARRAY_SIZE(props); i++) {
 		snprintf(json, sizeof(json),

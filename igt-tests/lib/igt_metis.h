@@ -82,8 +82,9 @@ bool igt_metis_has_qmp(void);
 void igt_require_metis_qmp(void);
 int igt_metis_qmp(const char *json, char *reply, size_t len);
 void igt_metis_fault_set(const char *property, uint64_t value);
+void igt_metis_link_down(bool down);	/* the card's link-down property */
 uint64_t igt_metis_card_stat(const char *property);
-/* Undo every fault injection (also as an igt exit handler). */
+/* Undo every fault injection this process made (also as an igt exit handler). */
 void igt_metis_clear_faults(int sig);
 
 /* The card's PCI device in sysfs and its driver. */
