@@ -90,9 +90,11 @@ clean:
 check:
 	tools/check.sh
 
-# The same with the long test-bed loops: 20 S3 cycles per kernel in the
-# test bed's card check and, with the driver and a model verified after each,
-# in metis_pm's s3-cycles (igt-tests/suite-pm.sh, every kernel).
+# The same with the long loops: 20 S3 cycles per kernel in the test bed's
+# card check and, with the driver and a model verified after each, in
+# metis_pm's s3-cycles (igt-tests/suite-pm.sh, every subtest on every
+# kernel); hibernation on every kernel (igt-tests/suite-s4.sh); every
+# metis_hotunplug case and the module reload 50 times per kernel.
 check-long:
 	TB_LONG=1 tools/check.sh
 
