@@ -49,5 +49,18 @@ smoke)
 	$b rpm 2 || exit 1
 	$b s3 1M || exit 1
 	;;
+trace)
+	# Where a job's time goes: the job tracepoints over a short jobs run
+	# (tools/bench/trace-jobs.py reads them).
+	cold 1 || exit 1
+	tr=/sys/kernel/tracing
+	[ -d "$tr/events" ] || mount -t tracefs nodev "$tr" || exit 1
+	echo 32768 > "$tr/buffer_size_kb"
+	echo > "$tr/trace"
+	echo 1 > "$tr/events/metis/enable"
+	$b jobs 2000 || exit 1
+	echo 0 > "$tr/events/metis/enable"
+	cp "$tr/trace" /results/trace.txt
+	;;
 esac
 echo "R,info,done,1"
