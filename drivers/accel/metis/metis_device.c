@@ -298,6 +298,9 @@ int metis_device_init(struct metis_device *mdev)
 	ret = drmm_mutex_init(&mdev->drm, &mdev->dma_lock);
 	if (ret)
 		return ret;
+	ret = metis_dma_pool_init(mdev);
+	if (ret)
+		return ret;
 
 	ret = metis_hw_identify(mdev) ?:
 	      metis_debug_probe_fault(METIS_PROBE_IDENTIFY);

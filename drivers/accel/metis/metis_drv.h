@@ -130,12 +130,13 @@ struct metis_irq_stats {
  * @mm: allocator over on-card memory.
  * @mem_used: bytes allocated from @mm (reservation included).
  * @dev_bos: device buffers, under @mm_lock (saved across resets).
- * @dma_lock: protects @host_bos and @dma_lists.
+ * @dma_lock: protects @host_bos, @dma_lists and @dma_pool.
  * @host_bos: host buffers DMA-mapped for the card (created buffers from
  *            their first job, imported ones from the import), unmapped at
  *            unplug or when freed.
  * @dma_lists: descriptor lists allocated for the card, freed at unplug or
  *             with their job.
+ * @dma_pool: descriptor pages, destroyed at unplug (NULL then).
  * @queues: hardware queues (read channels, write channels, contexts).
  * @reset_wq: ordered workqueue for scheduler timeouts and resets.
  * @reset_count: card resets done to recover from hangs.
@@ -182,6 +183,7 @@ struct metis_device {
 	struct mutex dma_lock; /* see @dma_lock above */
 	struct list_head host_bos;
 	struct list_head dma_lists;
+	struct dma_pool *dma_pool;
 
 	struct metis_queue queues[METIS_NUM_QUEUES];
 	struct workqueue_struct *reset_wq;
