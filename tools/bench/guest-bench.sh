@@ -57,9 +57,12 @@ trace)
 	[ -d "$tr/events" ] || mount -t tracefs nodev "$tr" || exit 1
 	echo 32768 > "$tr/buffer_size_kb"
 	echo > "$tr/trace"
-	echo 1 > "$tr/events/metis/enable"
+	# With the work items and interrupts, to see where the CPU goes.
+	ev="metis workqueue/workqueue_execute_start workqueue/workqueue_execute_end
+	    irq/irq_handler_entry irq/irq_handler_exit sched/sched_switch"
+	for e in $ev; do echo 1 > "$tr/events/$e/enable"; done
 	$b jobs 2000 || exit 1
-	echo 0 > "$tr/events/metis/enable"
+	for e in $ev; do echo 0 > "$tr/events/$e/enable"; done
 	cp "$tr/trace" /results/trace.txt
 	;;
 esac
