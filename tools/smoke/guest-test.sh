@@ -127,6 +127,11 @@ smoke)
 	for ev in metis_job_submit metis_job_run metis_job_done; do
 		grep -q " $ev:" "$tr/trace" || fail "no $ev trace event"
 	done
+	# Small copies queued behind a long one went as batches: every read
+	# channel started more jobs than it rang doorbells.
+	cat "$dbg/queues"
+	[ "$(awk '/^metis-rd/ && $6 < $2 { n++ } END { print n + 0 }' "$dbg/queues")" = 4 ] ||
+		fail "no batch of small copies on every read channel (debugfs queues)"
 	unload
 	;;
 single)
