@@ -144,9 +144,13 @@ static void metis_queue_kick(struct metis_queue *q)
  */
 void metis_queue_push_job(struct metis_queue *q, struct metis_job *job)
 {
-	guard(spinlock_irqsave)(&q->lock);
+	unsigned long flags;
+
+	/* Not guard(): sparse of 6.12 miscounts its lock context. */
+	spin_lock_irqsave(&q->lock, flags);
 	list_add_tail(&job->qlink, &q->jobs);
 	metis_queue_kick(q);
+	spin_unlock_irqrestore(&q->lock, flags);
 }
 
 /**
@@ -159,9 +163,12 @@ void metis_queue_push_job(struct metis_queue *q, struct metis_job *job)
  */
 void metis_queue_replay(struct metis_queue *q, struct list_head *jobs)
 {
-	guard(spinlock_irqsave)(&q->lock);
+	unsigned long flags;
+
+	spin_lock_irqsave(&q->lock, flags);
 	list_splice_tail_init(jobs, &q->jobs);
 	metis_queue_kick(q);
+	spin_unlock_irqrestore(&q->lock, flags);
 }
 
 /**
@@ -174,10 +181,13 @@ void metis_queue_replay(struct metis_queue *q, struct list_head *jobs)
  */
 void metis_queue_park(struct metis_queue *q, struct list_head *parked)
 {
-	guard(spinlock_irqsave)(&q->lock);
+	unsigned long flags;
+
+	spin_lock_irqsave(&q->lock, flags);
 	list_splice_tail_init(&q->jobs, parked);
 	q->batch = 0;
 	q->solo = 0;
+	spin_unlock_irqrestore(&q->lock, flags);
 }
 
 /**
@@ -188,8 +198,13 @@ void metis_queue_park(struct metis_queue *q, struct list_head *parked)
  */
 bool metis_queue_busy(struct metis_queue *q)
 {
-	guard(spinlock_irqsave)(&q->lock);
-	return !list_empty(&q->jobs);
+	unsigned long flags;
+	bool busy;
+
+	spin_lock_irqsave(&q->lock, flags);
+	busy = !list_empty(&q->jobs);
+	spin_unlock_irqrestore(&q->lock, flags);
+	return busy;
 }
 
 /**
