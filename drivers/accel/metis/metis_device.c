@@ -190,18 +190,6 @@ void metis_device_halt(struct metis_device *mdev, enum metis_state via)
 	drm_dev_exit(idx);
 }
 
-/*
- * drm_sched_stop() dropped the hardware fence of every stopped job;
- * drm_sched_start() waits on it again.
- */
-static void metis_device_reattach(struct metis_job *job)
-{
-	struct drm_sched_fence *s_fence = job->base.s_fence;
-
-	if (!s_fence->parent)
-		s_fence->parent = dma_fence_get(&job->done_fence);
-}
-
 /**
  * metis_device_restart() - bring the card back after metis_device_halt()
  * @mdev: device; the caller holds lifecycle_lock
@@ -212,7 +200,8 @@ static void metis_device_reattach(struct metis_job *job)
  * Bring-up, on-card memory restored, the guilty job ended with -ETIMEDOUT,
  * the other parked jobs started again in their queue's order (or ended
  * with -EIO if the card did not come back, -ENODEV if it is gone). The
- * caller restarts the schedulers it stopped.
+ * caller restarts the schedulers it stopped (metis_sched_start_all() gives
+ * the jobs their hardware fences back).
  *
  * Return: 0, or the bring-up error.
  */
@@ -245,7 +234,6 @@ int metis_device_restart(struct metis_device *mdev, struct drm_sched_job *bad,
 			int error = ret == -ENODEV ? -ENODEV :
 				    &job->base == bad ? -ETIMEDOUT : ret ? -EIO : 0;
 
-			metis_device_reattach(job);
 			if (!error)
 				continue;
 			list_del_init(&job->qlink);
@@ -254,10 +242,6 @@ int metis_device_restart(struct metis_device *mdev, struct drm_sched_job *bad,
 		if (!list_empty(&mdev->parked[i]))
 			metis_queue_replay(&mdev->queues[i], &mdev->parked[i]);
 	}
-	/* The guilty job may have finished just before the timeout. */
-	if (bad)
-		metis_device_reattach(to_metis_job(bad));
-
 	if (entered)
 		drm_dev_exit(idx);
 	return ret;

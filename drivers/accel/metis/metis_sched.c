@@ -530,16 +530,41 @@ void metis_sched_stop_all(struct metis_device *mdev, struct drm_sched_job *bad)
 	}
 }
 
+/*
+ * drm_sched_stop() detached the hardware fence of every pending job, also
+ * of jobs the interrupt handler ended before the halt (a whole batch may
+ * end while the schedulers stop). Give each its fence back, so that
+ * drm_sched_start() takes how it ended instead of cancelling it.
+ */
+static void metis_sched_reattach(struct drm_gpu_scheduler *sched)
+{
+	struct drm_sched_job *s_job;
+
+	spin_lock(&sched->job_list_lock);
+	list_for_each_entry(s_job, &sched->pending_list, list) {
+		struct metis_job *job = to_metis_job(s_job);
+
+		if (!s_job->s_fence->parent && job->fence_inited)
+			s_job->s_fence->parent = dma_fence_get(&job->done_fence);
+	}
+	spin_unlock(&sched->job_list_lock);
+}
+
 /**
  * metis_sched_start_all() - restart every scheduler after a reset
  * @mdev: device
+ *
+ * Every scheduler was stopped by metis_sched_stop_all() or
+ * drm_sched_stop(), so their pending lists hold still.
  */
 void metis_sched_start_all(struct metis_device *mdev)
 {
 	unsigned int i;
 
-	for (i = 0; i < METIS_NUM_QUEUES; i++)
+	for (i = 0; i < METIS_NUM_QUEUES; i++) {
+		metis_sched_reattach(&mdev->queues[i].sched);
 		metis_sched_start(&mdev->queues[i].sched);
+	}
 }
 
 /**
