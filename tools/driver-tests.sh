@@ -92,6 +92,7 @@ for k in "${kernels[@]}"; do
 	fi
 	guest_test "$k" smoke
 	guest_test "$k" hang
+	guest_test "$k" batchabort
 	guest_test "$k" fwfail
 	guest_test "$k" badfw --firmware "$badfw"
 	guest_test "$k" nofw --firmware none

@@ -5,6 +5,10 @@
 # fails on any kernel warning in dmesg. Exit status 0 means the test passed.
 #   smoke   full smoke test, with the job tracepoints checked
 #   hang    a dropped completion (QMP fault injection): recovery
+#   batchabort  small copies chained into one walk, one of which the card
+#           cannot do (QMP fault injection, fault-abort-size): only that job
+#           fails, the others complete with their data, in order; every
+#           read channel shows one error and the rerun of the batch's rest
 #   fwfail  the card refuses to boot (QMP fault injection), then a debugfs
 #           reset brings it back
 #   badfw   the host installed a corrupt image: the driver rejects it
@@ -146,6 +150,19 @@ hang)
 		fail "hang recovery failed"
 	grep -q '^resets: 1$' "$dbg/resets" || fail "debugfs does not count the reset"
 	"$smoke" -q || fail "smoke test after the reset failed"
+	unload
+	;;
+batchabort)
+	load
+	"$smoke" -m batchabort -x "$(qom_cmd fault-abort-size 4000)" ||
+		fail "a batch with one failing copy"
+	qom_set fault-abort-size 0
+	# One error per read channel, and jobs started again after the abort
+	# (started > completed + failed): the batch was split, not failed.
+	cat "$dbg/queues"
+	[ "$(awk '/^metis-rd/ && $4 == 1 && $2 > $3 + $4 { n++ } END { print n + 0 }' "$dbg/queues")" = 4 ] ||
+		fail "no aborted batch split on every read channel (debugfs queues)"
+	"$smoke" -q || fail "smoke test after the aborted batches failed"
 	unload
 	;;
 fwfail)

@@ -7,6 +7,10 @@
  *   metis-smoke [-d /dev/accel/accel0] [-q]      everything below "full"
  *   metis-smoke -m hang -t TIMEOUT_MS -x CMD     CMD makes the next transfer
  *                                                hang (QMP fault injection)
+ *   metis-smoke -m batchabort -x CMD             CMD makes every eDMA element
+ *                                                of 4000 bytes abort (QMP fault
+ *                                                injection); one job of a batch
+ *                                                fails, the others complete
  *   metis-smoke -m fwfail -e CODE                the firmware did not boot
  *   metis-smoke -m suspend -x CMD                CMD suspends and resumes the
  *                                                system while jobs run
@@ -630,6 +634,77 @@ static void test_hang(int fd, int timeout_ms, const char *inject)
 	      "on-card data uploaded before the hang intact (%d)", ret);
 }
 
+/*
+ * A batch with a copy the card cannot do: CMD makes every eDMA element of
+ * ABORT_SIZE bytes abort its walk (fault-abort-size). On each read
+ * channel ABORT_JOBS small copies, one of ABORT_SIZE bytes at a different
+ * place per channel, and one more over an earlier one's target, queued
+ * behind a long copy: they go as one walk, which aborts. Only that job
+ * fails; the others complete with their data, in order.
+ */
+#define ABORT_JOBS	10
+#define ABORT_SIZE	4000
+static void test_batch_abort(int fd, const char *inject)
+{
+	const size_t big = 3 << 20, hsize = (ABORT_JOBS + 1) * 4096;
+	uint32_t h = bo_create(fd, hsize, DRM_METIS_BO_HOST);
+	uint32_t back = bo_create(fd, 4096, DRM_METIS_BO_HOST);
+	uint32_t bh = bo_create(fd, big, DRM_METIS_BO_HOST);
+	uint8_t *ph = bo_map(fd, h, hsize), *pback = bo_map(fd, back, 4096);
+	struct drm_metis_job j[4 * (ABORT_JOBS + 2)];
+	uint32_t d[4][ABORT_JOBS];
+	unsigned int n = 0;
+	int ret;
+
+	if (!ph || !pback)
+		return;
+	fill(ph, hsize, 55);
+	ret = inject ? system(inject) : -1;
+	check(ret == 0, "fault injected (%s: %d)", inject ? inject : "no -x", ret);
+	for (uint32_t c = 0; c < 4; c++) {
+		unsigned int f = c * 3, g = (f + 5) % ABORT_JOBS;
+
+		j[n++] = copy_job(bh, 0, bo_create(fd, big, DRM_METIS_BO_DEVICE),
+				  0, big, c);
+		for (unsigned int k = 0; k < ABORT_JOBS; k++) {
+			d[c][k] = bo_create(fd, 4096, DRM_METIS_BO_DEVICE);
+			j[n++] = copy_job(h, k * 4096, d[c][k], 0,
+					  k == f ? ABORT_SIZE : 4096, c);
+		}
+		/* Right only if it runs after job g, rerun or not. */
+		j[n++] = copy_job(h, ABORT_JOBS * 4096, d[c][g], 0, 4096, c);
+	}
+	ret = submit(fd, j, n);
+	check(!ret, "%u jobs, a batch with one failing copy on every read channel (%d)",
+	      n, ret);
+	for (uint32_t c = 0; c < 4; c++) {
+		unsigned int f = c * 3, g = (f + 5) % ABORT_JOBS;
+
+		for (unsigned int k = 0; k < ABORT_JOBS; k++) {
+			const uint8_t *want = ph + (k == g ? ABORT_JOBS : k) * 4096;
+			struct drm_metis_job rj;
+
+			ret = bo_wait(fd, d[c][k], 20000);
+			if (k == f) {
+				check(ret == -EIO, "rd%u job %u of the batch, the faulty one, fails (%d)",
+				      c, k, ret);
+				continue;
+			}
+			check(!ret, "rd%u job %u of the batch completes (%d)", c, k, ret);
+			memset(pback, 0, 4096);
+			rj = copy_job(d[c][k], 0, back, 0, 4096, DRM_METIS_CHANNEL_ANY);
+			ret = submit(fd, &rj, 1);
+			if (!ret)
+				ret = bo_wait(fd, back, 10000);
+			check(!ret && !memcmp(pback, want, 4096),
+			      "rd%u job %u%s: data on the card (%d)", c, k,
+			      k == g ? " and the later job over it" : "", ret);
+		}
+	}
+	munmap(ph, hsize);
+	munmap(pback, 4096);
+}
+
 /* The firmware did not boot: the device says why and refuses jobs. */
 static void test_fwfail(int fd, int code)
 {
@@ -854,6 +929,8 @@ int main(int argc, char **argv)
 		test_suspend(fd, inject);
 	} else if (!strcmp(mode, "unplug")) {
 		test_unplug(fd, inject);
+	} else if (!strcmp(mode, "batchabort")) {
+		test_batch_abort(fd, inject);
 	} else if (!strcmp(mode, "fwfail")) {
 		test_fwfail(fd, code);
 	} else {
