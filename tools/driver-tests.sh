@@ -2,8 +2,9 @@
 # driver-tests.sh: the metis driver on the emulated card, in a guest of
 # each test-bed kernel: smoke test, hang recovery, firmware boot failure,
 # corrupt firmware image, missing firmware image, spurious interrupts,
-# single-vector MSI (guest without IOMMU), unbind and bind with jobs running
-# and a client attached, S3 with jobs in flight; with the debug switches,
+# a batch of small copies with one the card aborts, single-vector MSI
+# (guest without IOMMU), unbind and bind with jobs running and a client
+# attached, S3 with jobs in flight; with the debug switches,
 # probe failures and the S3 and unbind tests shown able to fail.
 # Prints PASS/FAIL per (kernel, test).
 #   tools/driver-tests.sh [KERNEL...]   (default: every kernel of kernels.conf)
@@ -92,6 +93,8 @@ for k in "${kernels[@]}"; do
 	fi
 	guest_test "$k" smoke
 	guest_test "$k" hang
+	# Slow transfers, so that the small copies queue behind the long ones.
+	guest_test "$k" batchabort --card-props bandwidth-mbps=200
 	guest_test "$k" fwfail
 	guest_test "$k" badfw --firmware "$badfw"
 	guest_test "$k" nofw --firmware none

@@ -1,23 +1,26 @@
 #!/bin/bash
 # make bench: build metis-bench, boot test-bed guests with the emulated card
 # and measure (Documentation/performance.md).
-#   tools/bench/bench.sh [--smoke]
+#   tools/bench/bench.sh [--smoke | --trace]
 # BENCH_KERNEL (default 7.2), BENCH_BANDWIDTH (MB/s of the throttled
 # guest, default 200), BENCH_OUT (default build/bench).
 # The full run boots two guests: one with the model unthrottled (everything
 # but the channel scaling) and one with bandwidth-mbps set (a link-like
 # rate; the property cannot change on a realized device).  --smoke boots
 # one guest with tiny sizes and counts and checks the output (the suite of
-# make check: tools/bench/suite-bench.sh).
+# make check: tools/bench/suite-bench.sh).  --trace boots one guest and
+# traces a short jobs run (where a job's time goes: trace-jobs.py).
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
 mode=full
 [ "${1:-}" = --smoke ] && mode=smoke
+[ "${1:-}" = --trace ] && mode=trace
 kernel=${BENCH_KERNEL:-7.2}
 bw=${BENCH_BANDWIDTH:-200}
 out=${BENCH_OUT:-build/bench}
 [ $mode = smoke ] && out=${BENCH_OUT:-build/bench/smoke}
+[ $mode = trace ] && out=${BENCH_OUT:-build/bench/trace}
 bin=$out/bin
 mkdir -p "$bin"
 
@@ -57,6 +60,11 @@ guest() { # LOG MODE CARD-PROPS
 }
 
 rm -rf "$out"/run-*
+if [ $mode = trace ]; then
+	guest "$out/raw.log" trace mem-size=64M || exit 1
+	python3 tools/bench/trace-jobs.py "$out/run-trace/trace.txt"
+	exit $?
+fi
 if [ $mode = smoke ]; then
 	guest "$out/raw.log" smoke mem-size=64M
 	# No comparison with the committed (full-size) results: other sizes.

@@ -49,5 +49,21 @@ smoke)
 	$b rpm 2 || exit 1
 	$b s3 1M || exit 1
 	;;
+trace)
+	# Where a job's time goes: the job tracepoints over a short jobs run
+	# (tools/bench/trace-jobs.py reads them).
+	cold 1 || exit 1
+	tr=/sys/kernel/tracing
+	[ -d "$tr/events" ] || mount -t tracefs nodev "$tr" || exit 1
+	echo 32768 > "$tr/buffer_size_kb"
+	echo > "$tr/trace"
+	# With the work items and interrupts, to see where the CPU goes.
+	ev="metis workqueue/workqueue_execute_start workqueue/workqueue_execute_end
+	    irq/irq_handler_entry irq/irq_handler_exit sched/sched_switch"
+	for e in $ev; do echo 1 > "$tr/events/$e/enable"; done
+	$b jobs 2000 || exit 1
+	for e in $ev; do echo 0 > "$tr/events/$e/enable"; done
+	cp "$tr/trace" /results/trace.txt
+	;;
 esac
 echo "R,info,done,1"

@@ -7,7 +7,7 @@
  * ratio against a reference measured in the same run and the same guest).
  *
  *   metis-bench dma MAX MAXCH [MIN [TRIES]]  round trips host->card->host
- *   metis-bench jobs N                        pipelined vs one by one
+ *   metis-bench jobs N                        one by one, pipelined, batched
  *   metis-bench lat N CLIENTS                 minimal job latency
  *   metis-bench dmabuf SIZE                   udmabuf / vgem imports
  *   metis-bench cold KO                       insmod to first completed job
@@ -322,54 +322,182 @@ static void wait1(struct metis_device *dev, uint32_t syncobj)
 }
 
 #define DEPTH 16
+/* Jobs per SUBMIT in the batched mode: two SUBMITs in flight. */
+#define GROUP (DEPTH / 2)
+
+/* CPU time of this process and idle time of the guest, in ns. */
+struct cpu_mark { uint64_t self, idle; };
+
+static void cpu_mark(struct cpu_mark *m)
+{
+	unsigned long long v[8] = { 0 };
+	struct timespec ts;
+	FILE *f;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	m->self = ts.tv_sec * 1000000000ull + ts.tv_nsec;
+	m->idle = 0;
+	f = fopen("/proc/stat", "r");
+	if (f && fscanf(f, "cpu %llu %llu %llu %llu %llu", &v[0], &v[1],
+			&v[2], &v[3], &v[4]) == 5)
+		m->idle = (v[3] + v[4]) * (1000000000ull / sysconf(_SC_CLK_TCK));
+	if (f)
+		fclose(f);
+}
+
+static void jobs_out(const char *mode, uint64_t wall, const struct cpu_mark *a,
+		     const struct cpu_mark *b)
+{
+	char key[64];
+
+	snprintf(key, sizeof(key), "%s_ns", mode);
+	out("jobs", key, wall);
+	/* Where the time went: this process, the guest idle, the rest
+	 * (kernel threads and interrupts). */
+	snprintf(key, sizeof(key), "%s_self_ns", mode);
+	out("jobs", key, b->self - a->self);
+	snprintf(key, sizeof(key), "%s_idle_ns", mode);
+	out("jobs", key, b->idle - a->idle);
+}
+
+/* The jobs of cmd_jobs(): buffers and syncobjs shared by every mode. */
+struct jobs_ctx {
+	struct metis_device *dev;
+	struct metis_bo *host[DEPTH], *card[DEPTH];
+	uint32_t sync[DEPTH];
+};
+
+/* Job @i: buffer pair i % DEPTH, read channel i % 4, in every mode. */
+static void jobs_job(struct jobs_ctx *c, struct drm_metis_job *j, unsigned int i)
+{
+	metis_job_copy(j, c->card[i % DEPTH], 0, c->host[i % DEPTH], 0, 4096);
+	j->channel = i % 4;
+}
+
+/* One by one: submit, wait, next. */
+static void jobs_serial(struct jobs_ctx *c, unsigned int n)
+{
+	struct drm_metis_job job;
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		jobs_job(c, &job, i);
+		submit1(c->dev, &job, c->sync[0]);
+		wait1(c->dev, c->sync[0]);
+	}
+}
+
+/* Pipelined: one submit per job, up to DEPTH in flight. */
+static void jobs_pipelined(struct jobs_ctx *c, unsigned int n)
+{
+	struct drm_metis_job job;
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		if (i >= DEPTH)
+			wait1(c->dev, c->sync[i % DEPTH]);
+		jobs_job(c, &job, i);
+		submit1(c->dev, &job, c->sync[i % DEPTH]);
+	}
+	for (i = 0; i < DEPTH && i < n; i++)
+		wait1(c->dev, c->sync[(n + i) % DEPTH]);
+}
+
+/*
+ * Batched: GROUP jobs per SUBMIT, each signalling its own syncobj, two
+ * SUBMITs (DEPTH jobs) in flight; a group's syncobjs are waited together
+ * (one wait) before they are reused.
+ */
+static void jobs_batched(struct jobs_ctx *c, unsigned int n)
+{
+	struct drm_metis_sync outs[GROUP];
+	struct drm_metis_job group[GROUP];
+	unsigned int i, k, g, cnt[2] = { 0 };
+	int ret;
+
+	for (i = 0; i < n; i += GROUP) {
+		g = (i / GROUP) % 2;
+		if (cnt[g]) {
+			ret = metis_syncobj_wait(c->dev, &c->sync[g * GROUP], NULL,
+						 cnt[g], METIS_TIMEOUT_DEFAULT);
+			if (ret)
+				die("syncobj wait", ret);
+		}
+		cnt[g] = n - i < GROUP ? n - i : GROUP;
+		for (k = 0; k < cnt[g]; k++) {
+			jobs_job(c, &group[k], i + k);
+			outs[k] = (struct drm_metis_sync){ .handle = c->sync[g * GROUP + k] };
+			metis_job_syncs(&group[k], NULL, 0, &outs[k], 1);
+		}
+		ret = metis_submit(c->dev, group, cnt[g]);
+		if (ret)
+			die("submit", ret);
+	}
+	for (g = 0; g < 2; g++) {
+		if (!cnt[g])
+			continue;
+		ret = metis_syncobj_wait(c->dev, &c->sync[g * GROUP], NULL, cnt[g],
+					 METIS_TIMEOUT_DEFAULT);
+		if (ret)
+			die("syncobj wait", ret);
+	}
+}
+
+#define JOB_ROUNDS 10
 
 /*
  * @n small jobs (4 KiB host -> card copies) over DEPTH independent buffer
- * pairs (jobs on one buffer are ordered by its implicit fences).
+ * pairs (jobs on one buffer are ordered by its implicit fences), the same
+ * jobs on the same queues in every mode: only the way they are submitted
+ * and waited differs. The modes take turns in JOB_ROUNDS rounds of n /
+ * JOB_ROUNDS jobs each, so that the shared host's load hits them alike.
  */
 static int cmd_jobs(unsigned int n)
 {
-	struct metis_device *dev = open_dev();
-	struct metis_bo *host[DEPTH], *card[DEPTH];
-	uint32_t sync[DEPTH];
-	struct drm_metis_job job;
-	uint64_t t0, serial, pipe;
-	unsigned int i;
+	static const char *const names[] = { "serial", "pipelined", "batched" };
+	static void (*const modes[])(struct jobs_ctx *, unsigned int) = {
+		jobs_serial, jobs_pipelined, jobs_batched,
+	};
+	struct cpu_mark a, b, sum[3] = { 0 }, zero = { 0 };
+	uint64_t wall[3] = { 0 }, t0;
+	unsigned int i, m, r, per = n / JOB_ROUNDS ? n / JOB_ROUNDS : 1;
+	struct jobs_ctx c = { .dev = open_dev() };
+	FILE *marker;
 
 	for (i = 0; i < DEPTH; i++) {
-		host[i] = bo_new(dev, 4096, DRM_METIS_BO_HOST);
-		card[i] = bo_new(dev, 4096, DRM_METIS_BO_DEVICE);
-		if (metis_syncobj_create(dev, &sync[i]))
+		c.host[i] = bo_new(c.dev, 4096, DRM_METIS_BO_HOST);
+		c.card[i] = bo_new(c.dev, 4096, DRM_METIS_BO_DEVICE);
+		if (metis_syncobj_create(c.dev, &c.sync[i]))
 			die("syncobj", -EIO);
 	}
-	/* One by one: submit, wait, next. */
-	t0 = now_ns();
-	for (i = 0; i < n; i++) {
-		metis_job_copy(&job, card[i % DEPTH], 0, host[i % DEPTH], 0, 4096);
-		submit1(dev, &job, sync[0]);
-		wait1(dev, sync[0]);
+	/* Under bench.sh --trace, each mode's jobs are marked in the trace. */
+	marker = fopen("/sys/kernel/tracing/trace_marker", "w");
+	for (r = 0; r * per < n; r++) {
+		for (m = 0; m < 3; m++) {
+			if (marker) {
+				fprintf(marker, "metis-bench mode=%s\n", names[m]);
+				fflush(marker);
+			}
+			cpu_mark(&a);
+			t0 = now_ns();
+			modes[m](&c, n - r * per < per ? n - r * per : per);
+			wall[m] += now_ns() - t0;
+			cpu_mark(&b);
+			sum[m].self += b.self - a.self;
+			sum[m].idle += b.idle - a.idle;
+		}
 	}
-	serial = now_ns() - t0;
-	/* Pipelined: one submit per job, up to DEPTH in flight. */
-	t0 = now_ns();
-	for (i = 0; i < n; i++) {
-		if (i >= DEPTH)
-			wait1(dev, sync[i % DEPTH]);
-		metis_job_copy(&job, card[i % DEPTH], 0, host[i % DEPTH], 0, 4096);
-		submit1(dev, &job, sync[i % DEPTH]);
-	}
-	for (i = 0; i < DEPTH && i < n; i++)
-		wait1(dev, sync[(n + i) % DEPTH]);
-	pipe = now_ns() - t0;
+	if (marker)
+		fclose(marker);
 	out("jobs", "count", n);
-	out("jobs", "serial_ns", serial);
-	out("jobs", "pipelined_ns", pipe);
+	for (m = 0; m < 3; m++)
+		jobs_out(names[m], wall[m], &zero, &sum[m]);
 	for (i = 0; i < DEPTH; i++) {
-		metis_syncobj_destroy(dev, sync[i]);
-		metis_bo_free(card[i]);
-		metis_bo_free(host[i]);
+		metis_syncobj_destroy(c.dev, c.sync[i]);
+		metis_bo_free(c.card[i]);
+		metis_bo_free(c.host[i]);
 	}
-	metis_device_close(dev);
+	metis_device_close(c.dev);
 	return 0;
 }
 

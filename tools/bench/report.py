@@ -120,6 +120,10 @@ def build(main, thr):
         fig.add("jobs.pipelined_vs_serial", g(("jobs", "serial_ns")) / g(("jobs", "pipelined_ns")),
                 "higher", "5", "%d small jobs: one by one time / pipelined through syncobjs (goal >= 5)"
                 % g(("jobs", "count")))
+    if g(("jobs", "batched_ns")):
+        fig.add("jobs.batched_vs_serial", g(("jobs", "serial_ns")) / g(("jobs", "batched_ns")),
+                "higher", "5", "%d small jobs: one by one time / %d per SUBMIT, two SUBMITs in flight "
+                "(goal >= 5)" % (g(("jobs", "count")), 8))
     ref = g(("lat_ioctl", "median_ns"))
     if ref and g(("lat_1", "median_ns")):
         for sec, who in (("lat_1", "one client"), ("lat_multi", "4 clients")):
@@ -292,7 +296,7 @@ def check(main, thr, fig, csv, made, want_plots):
       "stat-transfers is not a multiple of 2 x channels")
     t("dma-busy-within-wall", all(r["busy_ns"] / r["ch"] <= r["wall_ns"] * 1.05 for r in dma),
       "the model was busy longer than the wall time of the transfers")
-    t("jobs", rows.get(("jobs", "serial_ns"), 0) > 0 and rows.get(("jobs", "pipelined_ns"), 0) > 0,
+    t("jobs", all(rows.get(("jobs", k + "_ns"), 0) > 0 for k in ("serial", "pipelined", "batched")),
       "job path timings missing")
     t("latency", 0 < rows.get(("lat_1", "median_ns"), 0) <= rows.get(("lat_1", "p99_ns"), 0)
       and 0 < rows.get(("lat_multi", "median_ns"), 0) <= rows.get(("lat_multi", "p99_ns"), 0),

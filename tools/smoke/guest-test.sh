@@ -5,6 +5,10 @@
 # fails on any kernel warning in dmesg. Exit status 0 means the test passed.
 #   smoke   full smoke test, with the job tracepoints checked
 #   hang    a dropped completion (QMP fault injection): recovery
+#   batchabort  small copies chained into one walk, one of which the card
+#           cannot do (QMP fault injection, fault-abort-size): only that job
+#           fails, the others complete with their data, in order; every
+#           read channel shows one error and the rerun of the batch's rest
 #   fwfail  the card refuses to boot (QMP fault injection), then a debugfs
 #           reset brings it back
 #   badfw   the host installed a corrupt image: the driver rejects it
@@ -127,6 +131,11 @@ smoke)
 	for ev in metis_job_submit metis_job_run metis_job_done; do
 		grep -q " $ev:" "$tr/trace" || fail "no $ev trace event"
 	done
+	# Small copies queued behind a long one went as batches: every read
+	# channel started more jobs than it rang doorbells.
+	cat "$dbg/queues"
+	[ "$(awk '/^metis-rd/ && $6 < $2 { n++ } END { print n + 0 }' "$dbg/queues")" = 4 ] ||
+		fail "no batch of small copies on every read channel (debugfs queues)"
 	unload
 	;;
 single)
@@ -141,6 +150,20 @@ hang)
 		fail "hang recovery failed"
 	grep -q '^resets: 1$' "$dbg/resets" || fail "debugfs does not count the reset"
 	"$smoke" -q || fail "smoke test after the reset failed"
+	unload
+	;;
+batchabort)
+	load
+	"$smoke" -m batchabort -x "$(qom_cmd fault-abort-size 4000)" ||
+		fail "a batch with one failing copy"
+	qom_set fault-abort-size 0
+	# One error per read channel, and the batch split where it aborted:
+	# on rdC the faulty copy is job 3C of 11 behind the long one, so the
+	# 11 - 3C jobs from it on started twice (12 + 11 - 3C starts).
+	cat "$dbg/queues"
+	[ "$(awk '/^metis-rd/ && $4 == 1 && $2 == 23 - 3 * substr($1, 9) { n++ } END { print n + 0 }' "$dbg/queues")" = 4 ] ||
+		fail "no aborted batch split at the faulty job on every read channel (debugfs queues)"
+	"$smoke" -q || fail "smoke test after the aborted batches failed"
 	unload
 	;;
 fwfail)

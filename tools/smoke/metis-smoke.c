@@ -7,6 +7,10 @@
  *   metis-smoke [-d /dev/accel/accel0] [-q]      everything below "full"
  *   metis-smoke -m hang -t TIMEOUT_MS -x CMD     CMD makes the next transfer
  *                                                hang (QMP fault injection)
+ *   metis-smoke -m batchabort -x CMD             CMD makes every eDMA element
+ *                                                of 4000 bytes abort (QMP fault
+ *                                                injection); one job of a batch
+ *                                                fails, the others complete
  *   metis-smoke -m fwfail -e CODE                the firmware did not boot
  *   metis-smoke -m suspend -x CMD                CMD suspends and resumes the
  *                                                system while jobs run
@@ -333,6 +337,77 @@ static void test_copies(int fd, size_t size)
 	munmap(pb, size);
 }
 
+/*
+ * Small copies that the driver chains behind one doorbell: slice k of
+ * @host to slice k of @dev (k < 8) on channel @ch, then slice 8 over
+ * slice 0, which only comes out right if the queue keeps their order.
+ * Appended to @j at *@n.
+ */
+#define SLICES 8
+static void small_copies(struct drm_metis_job *j, unsigned int *n,
+			 uint32_t host, uint32_t dev, uint32_t ch)
+{
+	for (unsigned int k = 0; k < SLICES; k++)
+		j[(*n)++] = copy_job(host, k * 4096, dev, k * 4096, 4096, ch);
+	j[(*n)++] = copy_job(host, SLICES * 4096, dev, 0, 4096, ch);
+}
+
+/* Read @dev back through @back and check what small_copies() left. */
+static void small_copies_check(int fd, uint32_t dev, uint32_t back,
+			       const uint8_t *src, uint8_t *pback,
+			       const char *what)
+{
+	struct drm_metis_job j;
+	int ret;
+
+	memset(pback, 0, SLICES * 4096);
+	j = copy_job(dev, 0, back, 0, SLICES * 4096, DRM_METIS_CHANNEL_ANY);
+	ret = submit(fd, &j, 1);
+	if (!ret)
+		ret = bo_wait(fd, back, 10000);
+	check(!ret && !memcmp(pback, src + SLICES * 4096, 4096) &&
+	      !memcmp(pback + 4096, src + 4096, (SLICES - 1) * 4096),
+	      "%s: %u small copies in order (%d)", what, SLICES + 1, ret);
+}
+
+/*
+ * Small copies queued behind a long one on each read channel: the
+ * driver starts them as a batch when the long one ends.
+ */
+static void test_batches(int fd)
+{
+	const size_t big = 3 << 20, hsize = (SLICES + 1) * 4096;
+	uint32_t h = bo_create(fd, hsize, DRM_METIS_BO_HOST);
+	uint32_t back = bo_create(fd, SLICES * 4096, DRM_METIS_BO_HOST);
+	uint32_t bh = bo_create(fd, big, DRM_METIS_BO_HOST);
+	uint8_t *ph = bo_map(fd, h, hsize);
+	uint8_t *pback = bo_map(fd, back, SLICES * 4096);
+	struct drm_metis_job j[4 * (SLICES + 2)];
+	uint32_t bd[4], d[4];
+	unsigned int n = 0;
+	char what[32];
+	int ret;
+
+	if (!ph || !pback)
+		return;
+	fill(ph, hsize, 77);
+	for (uint32_t c = 0; c < 4; c++) {
+		bd[c] = bo_create(fd, big, DRM_METIS_BO_DEVICE);
+		d[c] = bo_create(fd, SLICES * 4096, DRM_METIS_BO_DEVICE);
+		j[n++] = copy_job(bh, 0, bd[c], 0, big, c);
+		small_copies(j, &n, h, d[c], c);
+	}
+	ret = submit(fd, j, n);
+	check(!ret, "%u jobs, small copies behind a long one on every read channel (%d)",
+	      n, ret);
+	for (uint32_t c = 0; c < 4; c++) {
+		snprintf(what, sizeof(what), "rd%u", c);
+		small_copies_check(fd, d[c], back, ph, pback, what);
+	}
+	munmap(ph, hsize);
+	munmap(pback, SLICES * 4096);
+}
+
 static void test_fw(int fd)
 {
 	const size_t size = 64 * 1024;
@@ -479,14 +554,20 @@ static void test_hang(int fd, int timeout_ms, const char *inject)
 	uint32_t d3 = bo_create(fd, 4096, DRM_METIS_BO_DEVICE);
 	uint32_t r = bo_create(fd, 4096, DRM_METIS_BO_HOST);
 	uint32_t keep = bo_create(fd, size, DRM_METIS_BO_DEVICE);
+	uint32_t s = bo_create(fd, (SLICES + 1) * 4096, DRM_METIS_BO_HOST);
+	uint32_t back = bo_create(fd, SLICES * 4096, DRM_METIS_BO_HOST);
+	uint32_t d4 = bo_create(fd, SLICES * 4096, DRM_METIS_BO_DEVICE);
 	uint8_t *pa = bo_map(fd, a, size), *pb = bo_map(fd, b, size);
+	uint8_t *ps = bo_map(fd, s, (SLICES + 1) * 4096);
+	uint8_t *pback = bo_map(fd, back, SLICES * 4096);
 	uint64_t *pr = bo_map(fd, r, 4096);
 	uint64_t resets0 = 0, resets1 = 0, state = 0;
+	struct drm_metis_job j, js[SLICES + 1];
 	int64_t t0, tg, tq, ti;
-	struct drm_metis_job j;
+	unsigned int n;
 	int ret;
 
-	if (!pa || !pb || !pr)
+	if (!pa || !pb || !pr || !ps || !pback)
 		return;
 	get_param(fd, DRM_METIS_PARAM_RESET_COUNT, &resets0);
 	/* Data uploaded before the hang must survive the reset. */
@@ -509,6 +590,10 @@ static void test_hang(int fd, int timeout_ms, const char *inject)
 	check(!submit(fd, &j, 1), "submit an innocent firmware command");
 	j = copy_job(a, 0, d2, 0, size, 0);
 	check(!submit(fd, &j, 1), "queue a copy behind the hanging job");
+	fill(ps, (SLICES + 1) * 4096, 9);
+	n = 0;
+	small_copies(js, &n, s, d4, 0);
+	check(!submit(fd, js, n), "queue %u small copies behind it", n);
 
 	ret = bo_wait(fd, d, timeout_ms + 10000);
 	tg = (now_ns() - t0) / 1000000;
@@ -523,6 +608,9 @@ static void test_hang(int fd, int timeout_ms, const char *inject)
 	ti = (now_ns() - t0) / 1000000;
 	check(!ret && pr[0] == 0, "innocent command replayed (%d, result %#llx) at %lld ms",
 	      ret, (unsigned long long)pr[0], (long long)ti);
+	ret = bo_wait(fd, d4, 10000);
+	check(!ret, "small copies queued behind the guilty job complete (%d)", ret);
+	small_copies_check(fd, d4, back, ps, pback, "replayed after the reset");
 	get_param(fd, DRM_METIS_PARAM_RESET_COUNT, &resets1);
 	check(resets1 == resets0 + 1, "RESET_COUNT %llu -> %llu",
 	      (unsigned long long)resets0, (unsigned long long)resets1);
@@ -544,6 +632,80 @@ static void test_hang(int fd, int timeout_ms, const char *inject)
 		ret = bo_wait(fd, b, 10000);
 	check(!ret && !memcmp(pa, pb, size),
 	      "on-card data uploaded before the hang intact (%d)", ret);
+}
+
+/*
+ * A batch with a copy the card cannot do: CMD makes every eDMA element of
+ * ABORT_SIZE bytes abort its walk (fault-abort-size). On each read
+ * channel ABORT_JOBS small copies, one of ABORT_SIZE bytes at a different
+ * place per channel, and one more over an earlier one's target, queued
+ * behind a long copy: they go as one walk, which aborts. Only that job
+ * fails; the others complete with their data, in order.
+ */
+#define ABORT_JOBS	10
+#define ABORT_SIZE	4000
+static void test_batch_abort(int fd, const char *inject)
+{
+	const size_t big = 3 << 20, hsize = (ABORT_JOBS + 1) * 4096;
+	uint32_t h = bo_create(fd, hsize, DRM_METIS_BO_HOST);
+	uint32_t back = bo_create(fd, 4096, DRM_METIS_BO_HOST);
+	uint32_t bh = bo_create(fd, big, DRM_METIS_BO_HOST);
+	uint8_t *ph = bo_map(fd, h, hsize), *pback = bo_map(fd, back, 4096);
+	struct drm_metis_job j[4 * (ABORT_JOBS + 1)], hold[4];
+	uint32_t d[4][ABORT_JOBS];
+	unsigned int n = 0;
+	int ret;
+
+	if (!ph || !pback)
+		return;
+	fill(ph, hsize, 55);
+	ret = inject ? system(inject) : -1;
+	check(ret == 0, "fault injected (%s: %d)", inject ? inject : "no -x", ret);
+	for (uint32_t c = 0; c < 4; c++) {
+		unsigned int f = c * 3, g = (f + 5) % ABORT_JOBS;
+
+		hold[c] = copy_job(bh, 0, bo_create(fd, big, DRM_METIS_BO_DEVICE),
+				   0, big, c);
+		for (unsigned int k = 0; k < ABORT_JOBS; k++) {
+			d[c][k] = bo_create(fd, 4096, DRM_METIS_BO_DEVICE);
+			j[n++] = copy_job(h, k * 4096, d[c][k], 0,
+					  k == f ? ABORT_SIZE : 4096, c);
+		}
+		/* Right only if it runs after job g, rerun or not. */
+		j[n++] = copy_job(h, ABORT_JOBS * 4096, d[c][g], 0, 4096, c);
+	}
+	/* The long copies first, so that the small ones queue behind them. */
+	ret = submit(fd, hold, 4);
+	if (!ret)
+		ret = submit(fd, j, n);
+	check(!ret, "%u jobs, a batch with one failing copy on every read channel (%d)",
+	      n + 4, ret);
+	for (uint32_t c = 0; c < 4; c++) {
+		unsigned int f = c * 3, g = (f + 5) % ABORT_JOBS;
+
+		for (unsigned int k = 0; k < ABORT_JOBS; k++) {
+			const uint8_t *want = ph + (k == g ? ABORT_JOBS : k) * 4096;
+			struct drm_metis_job rj;
+
+			ret = bo_wait(fd, d[c][k], 20000);
+			if (k == f) {
+				check(ret == -EIO, "rd%u job %u of the batch, the faulty one, fails (%d)",
+				      c, k, ret);
+				continue;
+			}
+			check(!ret, "rd%u job %u of the batch completes (%d)", c, k, ret);
+			memset(pback, 0, 4096);
+			rj = copy_job(d[c][k], 0, back, 0, 4096, DRM_METIS_CHANNEL_ANY);
+			ret = submit(fd, &rj, 1);
+			if (!ret)
+				ret = bo_wait(fd, back, 10000);
+			check(!ret && !memcmp(pback, want, 4096),
+			      "rd%u job %u%s: data on the card (%d)", c, k,
+			      k == g ? " and the later job over it" : "", ret);
+		}
+	}
+	munmap(ph, hsize);
+	munmap(pback, 4096);
 }
 
 /* The firmware did not boot: the device says why and refuses jobs. */
@@ -575,9 +737,10 @@ static void test_fwfail(int fd, int code)
 static void test_suspend(int fd, const char *cmd)
 {
 	const size_t size = 4 << 20;
-	uint32_t a[4], b[4], d[4], model, r, h;
-	uint8_t *pa[4], *pb[4], *ph, *ref = malloc(size);
-	struct drm_metis_job j[12];
+	uint32_t a[4], b[4], d[4], e[4], model, r, h, s, back;
+	uint8_t *pa[4], *pb[4], *ph, *ps, *pback, *ref = malloc(size);
+	struct drm_metis_job j[12 + 4 * (SLICES + 1)];
+	char what[48];
 	uint64_t *pr, state = 0;
 	unsigned int n = 0;
 	int ret;
@@ -585,10 +748,15 @@ static void test_suspend(int fd, const char *cmd)
 	h = bo_create(fd, size, DRM_METIS_BO_HOST);
 	model = bo_create(fd, size, DRM_METIS_BO_DEVICE);
 	r = bo_create(fd, 4096, DRM_METIS_BO_HOST);
+	s = bo_create(fd, (SLICES + 1) * 4096, DRM_METIS_BO_HOST);
+	back = bo_create(fd, SLICES * 4096, DRM_METIS_BO_HOST);
 	ph = bo_map(fd, h, size);
 	pr = bo_map(fd, r, 4096);
-	if (!ph || !pr || !ref)
+	ps = bo_map(fd, s, (SLICES + 1) * 4096);
+	pback = bo_map(fd, back, SLICES * 4096);
+	if (!ph || !pr || !ref || !ps || !pback)
 		return;
+	fill(ps, (SLICES + 1) * 4096, 43);
 	fill(ph, size, 42);
 	memcpy(ref, ph, size);
 	j[0] = copy_job(h, 0, model, 0, size, DRM_METIS_CHANNEL_ANY);
@@ -608,6 +776,9 @@ static void test_suspend(int fd, const char *cmd)
 		fill(pa[c], size, 100 + c);
 		memset(pb[c], 0, size);
 		j[n++] = copy_job(a[c], 0, d[c], 0, size, c);
+		/* In the FIFO behind the slow copy when the card sleeps. */
+		e[c] = bo_create(fd, SLICES * 4096, DRM_METIS_BO_DEVICE);
+		small_copies(j, &n, s, e[c], c);
 		j[n++] = copy_job(d[c], 0, b[c], 0, size, c);
 		pr[c] = 0xdeadbeef;
 		j[n] = fw_job(model, 0, size, DRM_METIS_FW_CRC32, 0, c, r, c * 8);
@@ -623,6 +794,10 @@ static void test_suspend(int fd, const char *cmd)
 		ret = bo_wait(fd, b[c], 30000);
 		check(!ret && !memcmp(pa[c], pb[c], size),
 		      "copy through rd%d and wr%d across the suspend (%d)", c, c, ret);
+	}
+	for (int c = 0; c < 4; c++) {
+		snprintf(what, sizeof(what), "rd%d across the suspend", c);
+		small_copies_check(fd, e[c], back, ps, pback, what);
 	}
 	ret = bo_wait(fd, r, 30000);
 	for (int c = 0; c < 4; c++)
@@ -757,6 +932,8 @@ int main(int argc, char **argv)
 		test_suspend(fd, inject);
 	} else if (!strcmp(mode, "unplug")) {
 		test_unplug(fd, inject);
+	} else if (!strcmp(mode, "batchabort")) {
+		test_batch_abort(fd, inject);
 	} else if (!strcmp(mode, "fwfail")) {
 		test_fwfail(fd, code);
 	} else {
@@ -764,6 +941,7 @@ int main(int argc, char **argv)
 		test_bad_args(fd);
 		test_copies(fd, 4096);
 		test_copies(fd, 3 << 20);
+		test_batches(fd);
 		test_fw(fd);
 		test_syncobjs(fd);
 	}

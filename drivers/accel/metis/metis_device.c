@@ -159,7 +159,8 @@ void metis_device_quiesce(struct metis_device *mdev)
  * @mdev: device; the caller holds lifecycle_lock
  * @via: state while halted (RESETTING or SUSPENDING)
  *
- * Silences the card, parks the in-flight jobs and, when the card was
+ * Silences the card, parks every queue's jobs (on the hardware or next in
+ * its FIFO, in order) and, when the card was
  * running, saves on-card memory to host memory (the stopped engine can
  * still read the card). The caller stopped the schedulers, or knows that
  * no job runs (runtime suspend). Hang recovery, system and runtime
@@ -173,32 +174,20 @@ void metis_device_halt(struct metis_device *mdev, enum metis_state via)
 
 	if (!drm_dev_enter(&mdev->drm, &idx)) {
 		for (i = 0; i < METIS_NUM_QUEUES; i++)
-			mdev->parked[i] = metis_queue_take_active(&mdev->queues[i]);
+			metis_queue_park(&mdev->queues[i], &mdev->parked[i]);
 		return;
 	}
 	metis_device_set_state(mdev, via);
 	metis_hw_quiesce(mdev);
 	metis_irq_synchronize(mdev);
 	for (i = 0; i < METIS_NUM_QUEUES; i++)
-		mdev->parked[i] = metis_queue_take_active(&mdev->queues[i]);
+		metis_queue_park(&mdev->queues[i], &mdev->parked[i]);
 	if (was_ready) {
 		metis_dma_hw_init(mdev);
 		metis_mem_save(mdev);
 		metis_hw_quiesce(mdev);
 	}
 	drm_dev_exit(idx);
-}
-
-/*
- * drm_sched_stop() dropped the hardware fence of every stopped job;
- * drm_sched_start() waits on it again.
- */
-static void metis_device_reattach(struct metis_job *job)
-{
-	struct drm_sched_fence *s_fence = job->base.s_fence;
-
-	if (!s_fence->parent)
-		s_fence->parent = dma_fence_get(&job->done_fence);
 }
 
 /**
@@ -209,9 +198,10 @@ static void metis_device_reattach(struct metis_job *job)
  *           the parked jobs fail
  *
  * Bring-up, on-card memory restored, the guilty job ended with -ETIMEDOUT,
- * the other parked jobs started again (or ended with -EIO if the card did
- * not come back, -ENODEV if it is gone). The caller restarts the
- * schedulers it stopped.
+ * the other parked jobs started again in their queue's order (or ended
+ * with -EIO if the card did not come back, -ENODEV if it is gone). The
+ * caller restarts the schedulers it stopped (metis_sched_start_all() gives
+ * the jobs their hardware fences back).
  *
  * Return: 0, or the bring-up error.
  */
@@ -237,25 +227,21 @@ int metis_device_restart(struct metis_device *mdev, struct drm_sched_job *bad,
 	}
 
 	for (i = 0; i < METIS_NUM_QUEUES; i++) {
-		struct metis_job *job = mdev->parked[i];
+		struct metis_job *job, *next;
 
-		if (!job)
-			continue;
-		mdev->parked[i] = NULL;
-		metis_device_reattach(job);
-		if (ret == -ENODEV)
-			metis_job_end(job, -ENODEV);
-		else if (&job->base == bad)
-			metis_job_end(job, -ETIMEDOUT);
-		else if (ret)
-			metis_job_end(job, -EIO);
-		else
-			metis_queue_start_job(&mdev->queues[i], job);
+		/* Every job the queue held, in order: end it or replay it. */
+		list_for_each_entry_safe(job, next, &mdev->parked[i], qlink) {
+			int error = ret == -ENODEV ? -ENODEV :
+				    &job->base == bad ? -ETIMEDOUT : ret ? -EIO : 0;
+
+			if (!error)
+				continue;
+			list_del_init(&job->qlink);
+			metis_job_end(job, error);
+		}
+		if (!list_empty(&mdev->parked[i]))
+			metis_queue_replay(&mdev->queues[i], &mdev->parked[i]);
 	}
-	/* The guilty job may have finished just before the timeout. */
-	if (bad)
-		metis_device_reattach(to_metis_job(bad));
-
 	if (entered)
 		drm_dev_exit(idx);
 	return ret;
@@ -296,6 +282,9 @@ int metis_device_init(struct metis_device *mdev)
 	INIT_LIST_HEAD(&mdev->host_bos);
 	INIT_LIST_HEAD(&mdev->dma_lists);
 	ret = drmm_mutex_init(&mdev->drm, &mdev->dma_lock);
+	if (ret)
+		return ret;
+	ret = metis_dma_pool_init(mdev);
 	if (ret)
 		return ret;
 
@@ -405,10 +394,15 @@ void metis_device_unplug(struct metis_device *mdev)
 	metis_irq_fini(mdev);
 
 	for (i = 0; i < METIS_NUM_QUEUES; i++) {
-		struct metis_job *job = metis_queue_take_active(&mdev->queues[i]);
+		struct metis_job *job, *next;
+		LIST_HEAD(jobs);
 
-		if (job)
+		/* Every job on the hardware or next in the queue. */
+		metis_queue_park(&mdev->queues[i], &jobs);
+		list_for_each_entry_safe(job, next, &jobs, qlink) {
+			list_del_init(&job->qlink);
 			metis_job_end(job, -ENODEV);
+		}
 	}
 	/*
 	 * Nothing of the card's can outlive the device: jobs and buffers

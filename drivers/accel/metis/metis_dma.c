@@ -8,6 +8,7 @@
 
 #include <linux/bitfield.h>
 #include <linux/dma-mapping.h>
+#include <linux/dmapool.h>
 #include <linux/iopoll.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
@@ -126,6 +127,20 @@ int metis_dma_error(struct metis_device *mdev, enum metis_engine dir,
 		    unsigned int ch)
 {
 	return metis_edma_read(mdev, ch_base(dir, ch) + EDMA_CH_ERROR);
+}
+
+/**
+ * metis_dma_elements_done() - data elements the channel's last transfer moved
+ * @mdev: device
+ * @dir: METIS_ENGINE_RD or METIS_ENGINE_WR
+ * @ch: channel
+ *
+ * Return: CH_ELEMENTS (hw-interface.md 3.2).
+ */
+unsigned int metis_dma_elements_done(struct metis_device *mdev,
+				     enum metis_engine dir, unsigned int ch)
+{
+	return metis_edma_read(mdev, ch_base(dir, ch) + EDMA_CH_ELEMENTS);
 }
 
 /**
@@ -285,7 +300,6 @@ int metis_dma_list_build(struct metis_device *mdev, struct metis_dma_list *dl,
 			 enum metis_engine dir, struct sg_table *sgt,
 			 u64 host_off, u64 dev_addr, u64 size)
 {
-	struct device *dev = mdev->drm.dev;
 	unsigned int nelems = 0, b, e = 0;
 	struct metis_sg_iter it;
 	u64 done = 0, addr, len;
@@ -303,21 +317,34 @@ int metis_dma_list_build(struct metis_device *mdev, struct metis_dma_list *dl,
 
 	dl->nblocks = max(1u, DIV_ROUND_UP(nelems, (u32)METIS_DMA_BLOCK_DATA));
 	dl->nruns = DIV_ROUND_UP(dl->nblocks, METIS_DMA_RUN_BLOCKS);
-	dl->blocks = kcalloc(dl->nblocks, sizeof(*dl->blocks), GFP_KERNEL);
-	if (!dl->blocks)
-		return -ENOMEM;
-	/* Listed, so that an unplug can free it before the device goes. */
-	scoped_guard(mutex, &mdev->dma_lock)
-		list_add_tail(&dl->link, &mdev->dma_lists);
-	atomic_inc(&metis_dma_stats.lists);
-	for (b = 0; b < dl->nblocks; b++) {
-		dl->blocks[b].cpu = dma_alloc_coherent(dev, PAGE_SIZE,
-						       &dl->blocks[b].bus,
-						       GFP_KERNEL);
-		if (!dl->blocks[b].cpu) {
-			metis_dma_list_free(dl);
+	dl->nelems = nelems;
+	if (dl->nblocks == 1) {
+		dl->blocks = &dl->block0;
+	} else {
+		dl->blocks = kcalloc(dl->nblocks, sizeof(*dl->blocks), GFP_KERNEL);
+		if (!dl->blocks)
 			return -ENOMEM;
-		}
+	}
+	/*
+	 * Blocks come from the device's pool (no IOMMU mapping per job) and
+	 * the list is listed, so that an unplug frees it before the device
+	 * goes; both under dma_lock, which the unplug takes to release them.
+	 */
+	scoped_guard(mutex, &mdev->dma_lock) {
+		if (mdev->dma_pool)
+			for (b = 0; b < dl->nblocks; b++) {
+				dl->blocks[b].cpu = dma_pool_alloc(mdev->dma_pool,
+								   GFP_KERNEL,
+								   &dl->blocks[b].bus);
+				if (!dl->blocks[b].cpu)
+					break;
+			}
+		list_add_tail(&dl->link, &mdev->dma_lists);
+		atomic_inc(&metis_dma_stats.lists);
+	}
+	if (!mdev->dma_pool || !dl->blocks[dl->nblocks - 1].cpu) {
+		metis_dma_list_free(dl);
+		return -ENOMEM;
 	}
 
 	sg_iter_init(&it, sgt, host_off, size);
@@ -355,8 +382,29 @@ int metis_dma_list_build(struct metis_device *mdev, struct metis_dma_list *dl,
 			put_elem(&dl->blocks[b].cpu[used],
 				 EDMA_CTL_CB | EDMA_CTL_LLP, 0,
 				 dl->blocks[b + 1].bus, 0);
+		if (b + 1 == dl->nblocks)
+			dl->end = &dl->blocks[b].cpu[used];
 	}
 	return 0;
+}
+
+/**
+ * metis_dma_list_chain() - end a list, or continue it with another
+ * @dl: one-run list, not on the hardware
+ * @next: list whose elements the engine walks after @dl's, or NULL to end
+ *        the walk with @dl
+ *
+ * Several small transfers of one channel then take one doorbell and one
+ * interrupt. The caller orders the descriptor writes before the doorbell.
+ */
+void metis_dma_list_chain(struct metis_dma_list *dl,
+			  const struct metis_dma_list *next)
+{
+	if (next)
+		put_elem(dl->end, EDMA_CTL_CB | EDMA_CTL_LLP, 0,
+			 next->blocks[0].bus, 0);
+	else
+		put_elem(dl->end, 0, 0, 0, 0);
 }
 
 /* Caller holds dma_lock; @dl has blocks. */
@@ -366,10 +414,12 @@ static void metis_dma_list_free_locked(struct metis_dma_list *dl)
 
 	for (b = 0; b < dl->nblocks; b++)
 		if (dl->blocks[b].cpu)
-			dma_free_coherent(dl->mdev->drm.dev, PAGE_SIZE,
-					  dl->blocks[b].cpu, dl->blocks[b].bus);
-	kfree(dl->blocks);
+			dma_pool_free(dl->mdev->dma_pool, dl->blocks[b].cpu,
+				      dl->blocks[b].bus);
+	if (dl->blocks != &dl->block0)
+		kfree(dl->blocks);
 	dl->blocks = NULL;
+	dl->end = NULL;
 	list_del(&dl->link);
 	atomic_dec(&metis_dma_stats.lists);
 }
@@ -394,8 +444,8 @@ void metis_dma_list_free(struct metis_dma_list *dl)
  *
  * Jobs that are still queued, waiting for a dependency or held by a file
  * may be freed long after the device is gone; their descriptors are
- * coherent memory of the device and go now. The jobs find their lists
- * empty when they are freed.
+ * coherent memory of the device and go now, with the pool. The jobs find
+ * their lists empty when they are freed.
  */
 void metis_dma_lists_release(struct metis_device *mdev)
 {
@@ -404,6 +454,38 @@ void metis_dma_lists_release(struct metis_device *mdev)
 	guard(mutex)(&mdev->dma_lock);
 	list_for_each_entry_safe(dl, next, &mdev->dma_lists, link)
 		metis_dma_list_free_locked(dl);
+	dma_pool_destroy(mdev->dma_pool);
+	mdev->dma_pool = NULL;
+}
+
+static void metis_dma_pool_release(void *arg)
+{
+	struct metis_device *mdev = arg;
+
+	/* Probe failed after the pool was made; unplug did not run. */
+	guard(mutex)(&mdev->dma_lock);
+	dma_pool_destroy(mdev->dma_pool);
+	mdev->dma_pool = NULL;
+}
+
+/**
+ * metis_dma_pool_init() - create the pool of descriptor pages
+ * @mdev: device
+ *
+ * Descriptor pages stay allocated and mapped for the card in the pool: a
+ * job takes one and gives it back, without a coherent allocation and an
+ * IOMMU mapping each time. metis_dma_lists_release() destroys the pool.
+ *
+ * Return: 0 or a negative errno.
+ */
+int metis_dma_pool_init(struct metis_device *mdev)
+{
+	mdev->dma_pool = dma_pool_create("metis-desc", mdev->drm.dev, PAGE_SIZE,
+					 PAGE_SIZE, 0);
+	if (!mdev->dma_pool)
+		return -ENOMEM;
+	return devm_add_action_or_reset(mdev->drm.dev, metis_dma_pool_release,
+					mdev);
 }
 
 /**

@@ -43,19 +43,26 @@ struct metis_dma_block {
 /**
  * struct metis_dma_list - the descriptors of one transfer
  * @mdev: device.
- * @blocks: descriptor pages.
+ * @blocks: descriptor pages (@block0 for a one-block list).
+ * @block0: the only block of a one-block list.
  * @nblocks: entries in @blocks.
  * @nruns: doorbells the transfer needs.
+ * @nelems: data elements.
  * @bytes: bytes moved.
+ * @end: the element that ends the last run: an end element, or a link to
+ *       the next list of a batch (metis_dma_list_chain()).
  * @link: entry in the device's @dma_lists while @blocks is allocated.
  */
 struct metis_dma_list {
 	struct metis_device *mdev;
 	struct list_head link;
 	struct metis_dma_block *blocks;
+	struct metis_dma_block block0;
 	unsigned int nblocks;
 	unsigned int nruns;
+	unsigned int nelems;
 	u64 bytes;
+	struct metis_dma_elem *end;
 };
 
 /**
@@ -79,7 +86,12 @@ int metis_dma_list_build(struct metis_device *mdev, struct metis_dma_list *dl,
 			 enum metis_engine dir, struct sg_table *sgt,
 			 u64 host_off, u64 dev_addr, u64 size);
 void metis_dma_list_free(struct metis_dma_list *dl);
+void metis_dma_list_chain(struct metis_dma_list *dl,
+			  const struct metis_dma_list *next);
+int metis_dma_pool_init(struct metis_device *mdev);
 void metis_dma_lists_release(struct metis_device *mdev);
+unsigned int metis_dma_elements_done(struct metis_device *mdev,
+				     enum metis_engine dir, unsigned int ch);
 
 void metis_dma_hw_init(struct metis_device *mdev);
 void metis_dma_hw_stop(struct metis_device *mdev);

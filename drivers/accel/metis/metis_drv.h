@@ -57,8 +57,12 @@ enum metis_engine {
  * @index: channel or context number within @engine.
  * @name: name for the scheduler and logs.
  * @sched: the DRM scheduler feeding this queue.
- * @lock: protects @active (taken in IRQ context).
- * @active: job on the hardware, or NULL.
+ * @lock: protects @jobs, @batch, @solo and the counters (taken in IRQ
+ *        context).
+ * @jobs: jobs given to the queue by the scheduler or a replay, in order;
+ *        the first @batch of them are on the hardware.
+ * @batch: jobs of the doorbell on the hardware (0: idle).
+ * @solo: jobs to start one per doorbell (after an aborted batch).
  * @fence_ctx: dma_fence context of the hardware fences.
  * @seqno: last hardware fence seqno.
  * @submitted: jobs started on the hardware (replays included).
@@ -66,6 +70,7 @@ enum metis_engine {
  * @errors: jobs that ended with an error.
  * @bytes: bytes moved or processed by completed jobs.
  * @irqs: completion interrupts seen for this queue.
+ * @doorbells: starts of the hardware (one per batch of jobs).
  */
 struct metis_queue {
 	struct metis_device *mdev;
@@ -74,7 +79,9 @@ struct metis_queue {
 	char name[16];
 	struct drm_gpu_scheduler sched;
 	spinlock_t lock; /* see @lock above */
-	struct metis_job *active;
+	struct list_head jobs;
+	unsigned int batch;
+	unsigned int solo;
 	u64 fence_ctx;
 	u64 seqno;
 	u64 submitted;
@@ -82,6 +89,7 @@ struct metis_queue {
 	u64 errors;
 	u64 bytes;
 	u64 irqs;
+	u64 doorbells;
 };
 
 /**
@@ -120,7 +128,8 @@ struct metis_irq_stats {
  * @history: the last state transitions, for debugfs.
  * @history_pos: next slot in @history.
  * @transitions: state transitions since probe.
- * @parked: in-flight jobs kept between metis_device_halt() and
+ * @parked: per queue, the jobs it held (on the hardware or next), in
+ *          order, kept between metis_device_halt() and
  *          metis_device_restart().
  * @fw: firmware image cache and status.
  * @mem_base: device address of on-card memory.
@@ -130,12 +139,13 @@ struct metis_irq_stats {
  * @mm: allocator over on-card memory.
  * @mem_used: bytes allocated from @mm (reservation included).
  * @dev_bos: device buffers, under @mm_lock (saved across resets).
- * @dma_lock: protects @host_bos and @dma_lists.
+ * @dma_lock: protects @host_bos, @dma_lists and @dma_pool.
  * @host_bos: host buffers DMA-mapped for the card (created buffers from
  *            their first job, imported ones from the import), unmapped at
  *            unplug or when freed.
  * @dma_lists: descriptor lists allocated for the card, freed at unplug or
  *             with their job.
+ * @dma_pool: descriptor pages, destroyed at unplug (NULL then).
  * @queues: hardware queues (read channels, write channels, contexts).
  * @reset_wq: ordered workqueue for scheduler timeouts and resets.
  * @reset_count: card resets done to recover from hangs.
@@ -168,7 +178,7 @@ struct metis_device {
 	struct metis_state_event history[METIS_STATE_HISTORY];
 	unsigned int history_pos;
 	unsigned int transitions;
-	struct metis_job *parked[METIS_NUM_QUEUES];
+	struct list_head parked[METIS_NUM_QUEUES];
 
 	struct metis_fw fw;
 
@@ -182,6 +192,7 @@ struct metis_device {
 	struct mutex dma_lock; /* see @dma_lock above */
 	struct list_head host_bos;
 	struct list_head dma_lists;
+	struct dma_pool *dma_pool;
 
 	struct metis_queue queues[METIS_NUM_QUEUES];
 	struct workqueue_struct *reset_wq;

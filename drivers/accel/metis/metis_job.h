@@ -22,6 +22,7 @@
  * @base: scheduler job.
  * @mdev: device.
  * @queue: hardware queue the job runs on.
+ * @qlink: entry in @queue's FIFO, or in a parked list.
  * @op: DRM_METIS_OP_COPY or DRM_METIS_OP_FW.
  * @bos: buffers the job uses, referenced until the job is freed.
  * @bo_write: whether the job writes the matching @bos entry.
@@ -41,12 +42,14 @@
  * @fence_inited: @done_fence was initialised by a first run.
  * @rpm_ref: the job holds a runtime PM reference (from run_job until it
  *           ends; a replay keeps it).
- * @start: time of the last start on the hardware.
+ * @start: time of the last start on the hardware (or in the FIFO's
+ *         head batch).
  */
 struct metis_job {
 	struct drm_sched_job base;
 	struct metis_device *mdev;
 	struct metis_queue *queue;
+	struct list_head qlink;
 	u32 op;
 
 	struct drm_gem_object *bos[METIS_JOB_MAX_BOS];

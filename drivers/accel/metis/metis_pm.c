@@ -115,7 +115,7 @@ static int metis_rpm_suspend(struct device *dev)
 	if (mdev->state == METIS_STATE_GONE)
 		return 0;
 	for (i = 0; i < METIS_NUM_QUEUES; i++)
-		if (READ_ONCE(mdev->queues[i].active))
+		if (metis_queue_busy(&mdev->queues[i]))
 			return -EBUSY;
 	mdev->suspended_from = METIS_STATE_SUSPENDED;
 	mdev->rpm_from = mdev->state;

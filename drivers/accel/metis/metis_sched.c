@@ -4,13 +4,17 @@
  *
  * drm_sched back end: one scheduler per hardware queue (4 read channels,
  * 4 write channels, 4 firmware contexts), one entity per queue and file.
- * Each queue runs one job at a time; queue->active is the in-flight job
- * that a reset replays.
+ * The scheduler gives each queue up to METIS_QUEUE_DEPTH jobs; the queue
+ * keeps them in a FIFO (queue->jobs), runs them in order and, from the
+ * interrupt handler, starts the next ones as soon as the hardware is done,
+ * without waiting for the scheduler's work item. A reset parks and
+ * replays the whole FIFO.
  */
 
 #include <linux/highmem.h>
 #include <linux/module.h>
 #include <linux/pm_runtime.h>
+#include <linux/sizes.h>
 
 #include <drm/drm_drv.h>
 #include <drm/drm_managed.h>
@@ -61,9 +65,16 @@ static const struct dma_fence_ops metis_fence_ops = {
 	.release = metis_fence_release,
 };
 
-static void metis_start_copy(struct metis_queue *q, struct metis_job *job)
+/* Jobs given to a queue at once: on the hardware or next in its FIFO. */
+#define METIS_QUEUE_DEPTH	32
+/* Small copies chained behind one doorbell, and how small. */
+#define METIS_BATCH_MAX		16
+#define METIS_BATCH_JOB_BYTES	SZ_1M
+
+static bool metis_job_batchable(const struct metis_job *job)
 {
-	metis_dma_start(q->mdev, q->engine, q->index, &job->dl, job->run, true);
+	return job->op == DRM_METIS_OP_COPY && job->dl.nblocks == 1 &&
+	       job->dl.bytes <= METIS_BATCH_JOB_BYTES;
 }
 
 static void metis_start_fw(struct metis_queue *q, struct metis_job *job)
@@ -79,45 +90,121 @@ static void metis_start_fw(struct metis_queue *q, struct metis_job *job)
 	metis_hif_write(mdev, base + CTX_DOORBELL, 1);
 }
 
-/**
- * metis_queue_start_job() - put a job on the hardware
- * @q: queue, idle
- * @job: job, started from its first run
- *
- * Used by run_job and to replay a job after a reset. The caller holds
- * drm_dev_enter().
+/*
+ * Start the jobs at the head of the FIFO on an idle queue: a firmware
+ * command or a long copy alone, else up to METIS_BATCH_MAX small copies
+ * chained into one walk (one doorbell, one interrupt). Caller holds
+ * q->lock and drm_dev_enter().
  */
-void metis_queue_start_job(struct metis_queue *q, struct metis_job *job)
+static void metis_queue_kick(struct metis_queue *q)
 {
-	job->run = 0;
-	job->start = ktime_get();
-	scoped_guard(spinlock_irqsave, &q->lock) {
-		q->active = job;
-		q->submitted++;
-		if (job->op == DRM_METIS_OP_COPY)
-			metis_start_copy(q, job);
-		else
-			metis_start_fw(q, job);
+	struct metis_job *head, *job, *prev = NULL;
+	ktime_t now = ktime_get();
+	unsigned int n = 0;
+
+	lockdep_assert_held(&q->lock);
+	if (q->batch || list_empty(&q->jobs))
+		return;
+	head = list_first_entry(&q->jobs, struct metis_job, qlink);
+	list_for_each_entry(job, &q->jobs, qlink) {
+		if (n && (n == METIS_BATCH_MAX || q->solo ||
+			  !metis_job_batchable(head) || !metis_job_batchable(job)))
+			break;
+		if (prev)
+			metis_dma_list_chain(&prev->dl, &job->dl);
+		job->run = 0;
+		job->start = now;
+		prev = job;
+		n++;
+		trace_metis_job_run(job);
 	}
-	trace_metis_job_run(job);
+	q->batch = n;
+	q->submitted += n;
+	q->doorbells++;
+	if (q->solo)
+		q->solo--;
+	if (head->op == DRM_METIS_OP_COPY) {
+		if (metis_job_batchable(head))
+			metis_dma_list_chain(&prev->dl, NULL);
+		metis_dma_start(q->mdev, q->engine, q->index, &head->dl, 0, true);
+	} else {
+		metis_start_fw(q, head);
+	}
 }
 
 /**
- * metis_queue_take_active() - detach the in-flight job of a queue
+ * metis_queue_push_job() - give a job to a queue
  * @q: queue
+ * @job: job, started from its first run
  *
- * Return: the job that was on the hardware, or NULL.
+ * The job joins the queue's FIFO and starts at once if the queue is idle,
+ * else when the jobs before it are done (the interrupt handler starts
+ * it). Used by run_job and to replay jobs after a reset. The caller holds
+ * drm_dev_enter().
  */
-struct metis_job *metis_queue_take_active(struct metis_queue *q)
+void metis_queue_push_job(struct metis_queue *q, struct metis_job *job)
 {
-	struct metis_job *job;
+	unsigned long flags;
+
+	/* Not guard(): sparse of 6.12 miscounts its lock context. */
+	spin_lock_irqsave(&q->lock, flags);
+	list_add_tail(&job->qlink, &q->jobs);
+	metis_queue_kick(q);
+	spin_unlock_irqrestore(&q->lock, flags);
+}
+
+/**
+ * metis_queue_replay() - give a queue back the jobs it held
+ * @q: queue, idle and empty (after a restart)
+ * @jobs: jobs, in queue order; the list is emptied
+ *
+ * They start again from their first descriptor, in order. The caller
+ * holds drm_dev_enter().
+ */
+void metis_queue_replay(struct metis_queue *q, struct list_head *jobs)
+{
 	unsigned long flags;
 
 	spin_lock_irqsave(&q->lock, flags);
-	job = q->active;
-	q->active = NULL;
+	list_splice_tail_init(jobs, &q->jobs);
+	metis_queue_kick(q);
 	spin_unlock_irqrestore(&q->lock, flags);
-	return job;
+}
+
+/**
+ * metis_queue_park() - take every job from a queue
+ * @q: queue, whose hardware is stopped or gone
+ * @parked: list that receives the jobs, in their order
+ *
+ * The jobs on the hardware and those waiting for it, as one list in queue
+ * order: a restart gives them back in the same order.
+ */
+void metis_queue_park(struct metis_queue *q, struct list_head *parked)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&q->lock, flags);
+	list_splice_tail_init(&q->jobs, parked);
+	q->batch = 0;
+	q->solo = 0;
+	spin_unlock_irqrestore(&q->lock, flags);
+}
+
+/**
+ * metis_queue_busy() - tell whether a queue holds jobs
+ * @q: queue
+ *
+ * Return: true if jobs are on the hardware or waiting for it.
+ */
+bool metis_queue_busy(struct metis_queue *q)
+{
+	unsigned long flags;
+	bool busy;
+
+	spin_lock_irqsave(&q->lock, flags);
+	busy = !list_empty(&q->jobs);
+	spin_unlock_irqrestore(&q->lock, flags);
+	return busy;
 }
 
 /**
@@ -164,28 +251,54 @@ static void metis_job_store_result(struct metis_job *job, u64 result)
 	kunmap_local(vaddr);
 }
 
+/*
+ * An aborted batch: the jobs whose elements all moved (CH_ELEMENTS) are
+ * done, the others start again one at a time, so that only the job at
+ * fault fails. Caller holds q->lock.
+ */
+static unsigned int metis_queue_batch_split(struct metis_queue *q)
+{
+	unsigned int moved = metis_dma_elements_done(q->mdev, q->engine,
+						     q->index);
+	struct metis_job *job;
+	unsigned int n = 0;
+
+	list_for_each_entry(job, &q->jobs, qlink) {
+		if (n == q->batch || moved < job->dl.nelems)
+			break;
+		moved -= job->dl.nelems;
+		n++;
+	}
+	q->solo = q->batch - n;
+	return n;
+}
+
 /**
  * metis_queue_complete() - handle a completion interrupt of a queue
  * @q: queue
  * @error: 0, or a negative errno when a DMA channel aborted
  *
  * Called from the interrupt handler. Starts the next run of a long
- * transfer, else ends the job. A completion with no job is stale (for
- * example after a reset) and only counted.
+ * transfer, else ends the jobs of the finished doorbell and starts the
+ * next ones of the FIFO before their fences signal. A completion with no
+ * job is stale (for example after a reset) and only counted.
  */
 void metis_queue_complete(struct metis_queue *q, int error)
 {
 	struct metis_device *mdev = q->mdev;
-	struct metis_job *job;
+	struct metis_job *job, *next;
+	unsigned int n, i = 0;
+	LIST_HEAD(done);
 	u64 result = 0;
 
 	scoped_guard(spinlock_irqsave, &q->lock) {
-		job = q->active;
 		q->irqs++;
-		if (!job) {
+		if (!q->batch) {
 			atomic64_inc(&mdev->irq.unknown);
 			return;
 		}
+		job = list_first_entry(&q->jobs, struct metis_job, qlink);
+		n = q->batch;
 		if (q->engine == METIS_ENGINE_CTX) {
 			u32 base = CTX_BASE(q->index);
 			u32 status = metis_hif_read(mdev, base + CTX_STATUS);
@@ -203,22 +316,35 @@ void metis_queue_complete(struct metis_queue *q, int error)
 			}
 		} else if (!error && job->run + 1 < job->dl.nruns) {
 			job->run++;
-			metis_start_copy(q, job);
+			metis_dma_start(mdev, q->engine, q->index, &job->dl,
+					job->run, true);
 			return;
+		} else if (error && n > 1) {
+			n = metis_queue_batch_split(q);
+			error = 0;
 		}
-		q->active = NULL;
-		if (error) {
-			q->errors++;
-		} else {
-			q->completed++;
-			q->bytes += job->op == DRM_METIS_OP_COPY ? job->dl.bytes :
-								   job->len;
+		list_for_each_entry_safe(job, next, &q->jobs, qlink) {
+			if (i++ == n)
+				break;
+			list_move_tail(&job->qlink, &done);
+			if (error) {
+				q->errors++;
+			} else {
+				q->completed++;
+				q->bytes += job->op == DRM_METIS_OP_COPY ?
+					    job->dl.bytes : job->len;
+			}
 		}
+		q->batch = 0;
+		metis_queue_kick(q);
 	}
 
-	if (!error)
-		metis_job_store_result(job, result);
-	metis_job_end(job, error);
+	list_for_each_entry_safe(job, next, &done, qlink) {
+		list_del_init(&job->qlink);
+		if (!error)
+			metis_job_store_result(job, result);
+		metis_job_end(job, error);
+	}
 }
 
 static struct dma_fence *metis_sched_run_job(struct drm_sched_job *sched_job)
@@ -253,7 +379,7 @@ static struct dma_fence *metis_sched_run_job(struct drm_sched_job *sched_job)
 	}
 	/* One reference for the scheduler, the job keeps its own. */
 	fence = dma_fence_get(&job->done_fence);
-	metis_queue_start_job(q, job);
+	metis_queue_push_job(q, job);
 out:
 	drm_dev_exit(idx);
 	return fence;
@@ -306,7 +432,7 @@ int metis_sched_init(struct metis_device *mdev)
 	struct drm_sched_init_args args = {
 		.ops = &metis_sched_ops,
 		.num_rqs = DRM_SCHED_PRIORITY_COUNT,
-		.credit_limit = 1,
+		.credit_limit = METIS_QUEUE_DEPTH,
 		.dev = mdev->drm.dev,
 	};
 	unsigned int i;
@@ -325,6 +451,8 @@ int metis_sched_init(struct metis_device *mdev)
 		q->engine = i / METIS_QUEUES_PER_ENGINE;
 		q->index = i % METIS_QUEUES_PER_ENGINE;
 		spin_lock_init(&q->lock);
+		INIT_LIST_HEAD(&q->jobs);
+		INIT_LIST_HEAD(&mdev->parked[i]);
 		q->fence_ctx = dma_fence_context_alloc(1);
 		snprintf(q->name, sizeof(q->name), "metis-%s%u",
 			 engine_names[q->engine], q->index);
@@ -402,16 +530,41 @@ void metis_sched_stop_all(struct metis_device *mdev, struct drm_sched_job *bad)
 	}
 }
 
+/*
+ * drm_sched_stop() detached the hardware fence of every pending job, also
+ * of jobs the interrupt handler ended before the halt (a whole batch may
+ * end while the schedulers stop). Give each its fence back, so that
+ * drm_sched_start() takes how it ended instead of cancelling it.
+ */
+static void metis_sched_reattach(struct drm_gpu_scheduler *sched)
+{
+	struct drm_sched_job *s_job;
+
+	spin_lock(&sched->job_list_lock);
+	list_for_each_entry(s_job, &sched->pending_list, list) {
+		struct metis_job *job = to_metis_job(s_job);
+
+		if (!s_job->s_fence->parent && job->fence_inited)
+			s_job->s_fence->parent = dma_fence_get(&job->done_fence);
+	}
+	spin_unlock(&sched->job_list_lock);
+}
+
 /**
  * metis_sched_start_all() - restart every scheduler after a reset
  * @mdev: device
+ *
+ * Every scheduler was stopped by metis_sched_stop_all() or
+ * drm_sched_stop(), so their pending lists hold still.
  */
 void metis_sched_start_all(struct metis_device *mdev)
 {
 	unsigned int i;
 
-	for (i = 0; i < METIS_NUM_QUEUES; i++)
+	for (i = 0; i < METIS_NUM_QUEUES; i++) {
+		metis_sched_reattach(&mdev->queues[i].sched);
 		metis_sched_start(&mdev->queues[i].sched);
+	}
 }
 
 /**

@@ -211,6 +211,15 @@ static uint32_t metis_edma_copy(MetisEdmaChan *ch)
         MetisEdmaElem *e = &g_array_index(ch->elems, MetisEdmaElem, i);
         uint64_t off;
 
+        /*
+         * fault-abort-size: this element's host side cannot be reached.
+         * The walk stops here: the elements before it moved (CH_ELEMENTS),
+         * the rest do not.
+         */
+        if (s->fault_abort_size && e->size == s->fault_abort_size) {
+            trace_metis_fault("abort-size");
+            return DMA_ERR_HOST;
+        }
         for (off = 0; off < e->size; off += METIS_BOUNCE_SIZE) {
             uint64_t n = MIN(e->size - off, METIS_BOUNCE_SIZE);
             MemTxResult res;

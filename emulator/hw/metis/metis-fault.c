@@ -210,6 +210,10 @@ void metis_fault_class_init(ObjectClass *oc)
                                   metis_get_u64, NULL, NULL,
                                   stats[i].field);
     }
+    /* Not a counter: it stays until set to 0. */
+    object_class_property_add(oc, "fault-abort-size", "uint32",
+                              metis_get_u32, metis_set_u32, NULL,
+                              METIS_FIELD(fault_abort_size));
     object_class_property_add(oc, "fault-spurious-irq", "uint32",
                               metis_get_zero, metis_set_spurious, NULL, NULL);
     object_class_property_add(oc, "fault-spurious-vector", "uint32",

@@ -141,6 +141,7 @@ struct MetisState {
     uint32_t fault_drop_completions;
     uint32_t fault_fw_boot_fail;
     uint32_t fault_corrupt;
+    uint32_t fault_abort_size;
     uint32_t fault_spurious_vector;
     uint32_t fault_irq_storm_hz;
     bool link_down;

@@ -1724,6 +1724,63 @@ static void test_fault_corrupt(void)
     stop(t);
 }
 
+/*
+ * fault-abort-size: a walk of three lists' worth of elements aborts at the
+ * element of the chosen size; CH_ELEMENTS tells how many moved before it.
+ * The fault stays until cleared, so a rerun of the walk aborts again.
+ */
+static void test_fault_abort_size(void)
+{
+    T *t = start(NULL);
+    uint8_t src[3 * 1024], back[3 * 1024];
+    uint64_t d2 = RAM_DESC + 0x1000;
+    int run;
+
+    edma_setup(t);
+    fill_pattern(src, sizeof(src), 13);
+    qtest_memwrite(t->qts, RAM_SRC, src, sizeof(src));
+    host_to_card(t, DEV_MEM + 0x8000, src, 64);
+    /* 1024 bytes, then a link to the next list: 1000 bytes, 1024 bytes. */
+    put_elem(t, RAM_DESC, EDMA_CTL_CB, 1024, RAM_SRC, DEV_MEM);
+    put_elem(t, RAM_DESC + 24, EDMA_CTL_CB | EDMA_CTL_LLP, 0, d2, 0);
+    put_elem(t, d2, EDMA_CTL_CB, 1000, RAM_SRC + 1024, DEV_MEM + 1024);
+    put_elem(t, d2 + 24, EDMA_CTL_CB | EDMA_CTL_LIE, 1024, RAM_SRC + 2048,
+             DEV_MEM + 2048);
+    put_elem(t, d2 + 48, 0, 0, 0, 0);
+    qom_set_int(t, "fault-abort-size", 1000);
+    for (run = 0; run < 2; run++) {
+        ram_set(t, RAM_ABORT + 4, NO_MSG);
+        w0(t, EDMA_RD_INT_CLEAR, EDMA_INT_DONE(1) | EDMA_INT_ABORT(1));
+        dma_ll(t, false, 1, RAM_DESC, true);
+        step_us(t, 100);
+        assert_abort(t, false, 1, DMA_ERR_HOST, false);
+        g_assert_cmpuint(r0(t, ch_reg(false, 1, EDMA_CH_ELEMENTS)), ==, 1);
+        g_assert_cmphex(r0(t, EDMA_RD_INT_STATUS) & EDMA_INT_DONE(1), ==, 0);
+        card_to_host(t, DEV_MEM, back, sizeof(back));
+        g_assert(memcmp(src, back, 1024) == 0);
+        assert_poison(back + 1024, 2048);
+    }
+    g_assert_cmpuint(qom_get_int(t, "fault-abort-size"), ==, 1000);
+    /* Other sizes, other channels and directions are not affected. */
+    g_assert_cmpuint(dma_sync(t, false, 2, RAM_SRC, DEV_MEM + 0x4000, 999),
+                     ==, 0);
+    card_to_host(t, DEV_MEM + 0x8000, back, 64);
+    g_assert(memcmp(src, back, 64) == 0);
+
+    /* Cleared: the same walk moves everything. */
+    qom_set_int(t, "fault-abort-size", 0);
+    w0(t, EDMA_RD_INT_CLEAR, EDMA_INT_DONE(1) | EDMA_INT_ABORT(1));
+    dma_ll(t, false, 1, RAM_DESC, true);
+    step_us(t, 100);
+    g_assert_cmpuint(ch_cs(t, false, 1), ==, EDMA_CS_STOPPED);
+    g_assert_cmpuint(r0(t, ch_reg(false, 1, EDMA_CH_ERROR)), ==, 0);
+    g_assert_cmpuint(r0(t, ch_reg(false, 1, EDMA_CH_ELEMENTS)), ==, 3);
+    card_to_host(t, DEV_MEM, back, sizeof(back));
+    g_assert(memcmp(src, back, 2024) == 0);
+    g_assert(memcmp(src + 2048, back + 2048, 1024) == 0);
+    stop(t);
+}
+
 static void test_fault_spurious_irq(void)
 {
     T *t = start(NULL);
@@ -1873,6 +1930,7 @@ int main(int argc, char **argv)
         { "metis/fault/drop-completions", test_fault_drop_completions },
         { "metis/fault/fw-boot-fail", test_fault_fw_boot_fail },
         { "metis/fault/corrupt", test_fault_corrupt },
+        { "metis/fault/abort-size", test_fault_abort_size },
         { "metis/fault/spurious-irq", test_fault_spurious_irq },
         { "metis/fault/irq-storm", test_fault_irq_storm },
         { "metis/fault/link-down", test_fault_link_down },
