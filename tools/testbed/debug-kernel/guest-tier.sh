@@ -169,6 +169,8 @@ t_smoke() { "$DK_SMOKE" -d "$(node)"; }
 t_igt() {
 	local bin=$DK_IGT/tests/$1 sub=${2:-} rc
 	export LD_LIBRARY_PATH=$DK_IGT/lib
+	# metis_hotunplug's module reload loads this module again.
+	export METIS_KO=$DK_KO
 	"$bin" ${sub:+--run-subtest "$sub"}
 	rc=$?
 	echo "subtests: $(grep -c 'SUCCESS' "$out/igt-$1${sub:+-$sub}.log") passed," \
