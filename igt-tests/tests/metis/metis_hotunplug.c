@@ -476,6 +476,7 @@ static void module_reload(struct hotunplug *p, bool load, int count)
 	const char *ko = getenv("METIS_KO");
 	uint64_t lost;
 	char cmd[512];
+	int fd;
 
 	igt_require_f(ko, "METIS_KO (the module file) not set\n");
 	for (int i = 0; i < count; i++) {
@@ -491,6 +492,17 @@ static void module_reload(struct hotunplug *p, bool load, int count)
 			igt_waitchildren();
 		}
 		p->dirty = true;
+		/*
+		 * A client holds the module: rmmod is refused and the card
+		 * stays bound (an open file keeps a module reference).
+		 */
+		set_failure(p, "rmmod with a client attached");
+		fd = igt_metis_open();
+		igt_assert_neq(system("rmmod metis 2>/dev/null"), 0);
+		igt_assert(igt_metis_bound(p->pci));
+		igt_assert_eq_u64(igt_metis_get_param(fd, DRM_METIS_PARAM_DEVICE_ID),
+				  (uint64_t)METIS_PCI_VENDOR << 16 | METIS_PCI_DEVICE);
+		close(fd);
 		set_failure(p, "rmmod");
 		igt_set_timeout(60, p->failure);
 		lost = irqs_lost(UNBIND);
@@ -558,8 +570,9 @@ igt_main
 		}
 	}
 
-	igt_describe("rmmod after busy clients exit, insmod, verified jobs; "
-		     "METIS_RELOAD_COUNT times in a row (default 10).");
+	igt_describe("rmmod refused while a client holds the device; rmmod after "
+		     "busy clients exit, insmod, verified jobs; METIS_RELOAD_COUNT "
+		     "times in a row (default 10).");
 	igt_subtest("module-reload-with-load")
 		module_reload(&p, true, getenv("METIS_RELOAD_COUNT") ?
 			      atoi(getenv("METIS_RELOAD_COUNT")) : 10);
