@@ -16,9 +16,11 @@ set -u
 main() {
 	top=$(cd "$(dirname "$0")/.." && pwd)
 	cd "$top"
+	. tools/testbed/lib/common.sh
+	. tools/testbed/lib/kernels.sh
 	kernels=("$@")
 	if [ ${#kernels[@]} -eq 0 ] && [ -z "${METIS_S4_KERNELS:-}" ] && [ "${TB_LONG:-}" = 1 ]; then
-		mapfile -t kernels < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' tools/testbed/kernels.conf | awk '{print $1}')
+		mapfile -t kernels < <(tb_kernel_names)
 	fi
 	[ ${#kernels[@]} -gt 0 ] || read -r -a kernels <<< "${METIS_S4_KERNELS:-7.2}"
 

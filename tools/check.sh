@@ -12,10 +12,9 @@
 # tools/suites.list: a test-bed guest keeps one core busy (TCG runs the
 # guest's one CPU on one host thread), so two at a time use a 2-core
 # machine.  What they share is safe to share: the cache builds are locked,
-# every suite has its own build and run directories.  A suite marked
-# "alone" in the list waits for the others and runs by itself.  PASS,
-# FAIL, SKIP and "TB: " lines are shown as they come, tagged with the
-# suite when more than one runs; each suite's whole output is in
+# every suite has its own build and run directories.  PASS, FAIL, SKIP and
+# "TB: " lines are shown as they come, the latter tagged with the suite
+# when more than one runs; each suite's whole output is in
 # build/check/<suite>.log.
 set -u
 # The body is one function, read whole before it runs: editing this file
@@ -33,29 +32,14 @@ main() {
 	export CHECK_T0=${CHECK_T0:-$(date +%s)}
 	[ "${CI:-}" = true ] && export CHECK_BUDGET_S=${CHECK_BUDGET_S:-5400}
 
-	local suites=() alone=() line
-	if [ $# -gt 0 ]; then
-		suites=("$@")
-		for line in "$@"; do alone+=(no); done
-	else
-		while read -r line; do
-			line=${line%%#*}
-			read -r -a f <<< "$line"
-			[ ${#f[@]} -gt 0 ] || continue
-			suites+=("${f[0]}")
-			[ "${f[1]:-}" = alone ] && alone+=(yes) || alone+=(no)
-		done < "$top/tools/suites.list"
+	local suites=("$@")
+	if [ ${#suites[@]} -eq 0 ]; then
+		mapfile -t suites < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$top/tools/suites.list")
 	fi
 	[ ${#suites[@]} -gt 1 ] || jobs=1
 
 	local i running=0
 	for i in "${!suites[@]}"; do
-		if [ "${alone[$i]}" = yes ]; then
-			wait
-			running=0
-			run_suite "${suites[$i]}" 1
-			continue
-		fi
 		if [ "$running" -ge "$jobs" ]; then
 			wait -n
 			running=$((running - 1))
@@ -101,7 +85,7 @@ run_suite() {
 	start=$SECONDS
 	set -o pipefail
 	"$top/$suite" 2>&1 | tee "$out" |
-		sed -u -n -e "s/^\(PASS\|FAIL\|SKIP\) /\1 /p" -e "s/^TB: /TB: $tag/p"
+		sed -u -n -e '/^\(PASS\|FAIL\|SKIP\) /p' -e "s/^TB: /TB: $tag/p"
 	rc=$?
 	set +o pipefail
 	if [ "$rc" -ne 0 ] && ! grep -q '^FAIL ' "$out"; then

@@ -370,17 +370,28 @@ static const char *card_qom_path(void)
 /* Whether this process set a fault: only then is there one to undo. */
 static bool faults_set;
 
-void igt_metis_fault_set(const char *property, uint64_t value)
+/*
+ * qom-set of the card's @property to @value (JSON text); the QMP exit
+ * status, the reply in @reply.
+ */
+static int card_qom_set(const char *property, const char *value,
+			char *reply, size_t len)
 {
-	char json[512], reply[512];
+	char json[512];
 
 	faults_set = true;
-
 	snprintf(json, sizeof(json),
 		 "{\"execute\":\"qom-set\",\"arguments\":{\"path\":\"%s\","
-		 "\"property\":\"%s\",\"value\":%" PRIu64 "}}",
-		 card_qom_path(), property, value);
-	igt_assert_f(igt_metis_qmp(json, reply, sizeof(reply)) == 0,
+		 "\"property\":\"%s\",\"value\":%s}}", card_qom_path(), property, value);
+	return igt_metis_qmp(json, reply, len);
+}
+
+void igt_metis_fault_set(const char *property, uint64_t value)
+{
+	char val[32], reply[512];
+
+	snprintf(val, sizeof(val), "%" PRIu64, value);
+	igt_assert_f(card_qom_set(property, val, reply, sizeof(reply)) == 0,
 		     "qom-set %s=%" PRIu64 " failed: %s\n", property, value, reply);
 	igt_debug("fault %s = %" PRIu64 "\n", property, value);
 }
@@ -483,14 +494,10 @@ int igt_metis_wait_ready(int timeout_s)
 
 void igt_metis_link_down(bool down)
 {
-	char json[512], reply[512];
+	char reply[512];
 
-	faults_set = true;
-	snprintf(json, sizeof(json),
-		 "{\"execute\":\"qom-set\",\"arguments\":{\"path\":\"%s\","
-		 "\"property\":\"link-down\",\"value\":%s}}", card_qom_path(),
-		 down ? "true" : "false");
-	igt_assert_f(igt_metis_qmp(json, reply, sizeof(reply)) == 0,
+	igt_assert_f(card_qom_set("link-down", down ? "true" : "false",
+				  reply, sizeof(reply)) == 0,
 		     "qom-set link-down=%d failed: %s\n", down, reply);
 }
 
@@ -500,21 +507,13 @@ void igt_metis_clear_faults(int sig)
 		"fault-drop-completions", "fault-fw-boot-fail", "fault-corrupt",
 		"fault-irq-storm-hz",
 	};
-	char json[512];
 
 	/* Each request is a host round trip: none when nothing was set. */
 	if (!faults_set || !igt_metis_has_qmp())
 		return;
-	for (unsigned int i = 0; i < ARRAY_SIZE(props); i++) {
-		snprintf(json, sizeof(json),
-			 "{\"execute\":\"qom-set\",\"arguments\":{\"path\":\"%s\","
-			 "\"property\":\"%s\",\"value\":0}}", card_qom_path(), props[i]);
-		igt_metis_qmp(json, NULL, 0);
-	}
-	snprintf(json, sizeof(json),
-		 "{\"execute\":\"qom-set\",\"arguments\":{\"path\":\"%s\","
-		 "\"property\":\"link-down\",\"value\":false}}", card_qom_path());
-	igt_metis_qmp(json, NULL, 0);
+	for (unsigned int i = 0; i < ARRAY_SIZE(props); i++)
+		card_qom_set(props[i], "0", NULL, 0);
+	card_qom_set("link-down", "false", NULL, 0);
 }
 
 void igt_metis_pattern(void *buf, uint64_t size, uint32_t seed)

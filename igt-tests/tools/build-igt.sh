@@ -13,4 +13,4 @@ build() {
 		"$top/tools/testbed/chroot.sh" -- make -s -C "$top/libdrm-metis" &&
 		"$top/tools/testbed/chroot.sh" -- make -s -C "$top/igt-tests" "$@"
 }
-tb_locked "igt-build-$(printf '%s' "$top" | sha256sum | cut -c1-12)" build "$@"
+tb_locked "igt-build-$(tb_hash -- "$top")" build "$@"

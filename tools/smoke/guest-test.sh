@@ -59,9 +59,15 @@ unload() {
 }
 
 # The command that sets QOM property $1 of the card to $2 through the host.
+# The QMP request EXECUTE ($1: qom-set, qom-get) of the card's property $2
+# (with the JSON value $3 for qom-set).
+qom_req() {
+	printf '{"execute":"%s","arguments":{"path":"/machine/peripheral/metis0","property":"%s"%s}}' \
+		"$1" "$2" "${3:+,\"value\":$3}"
+}
+
 qom_cmd() {
-	printf "tb-qmp '%s' >/dev/null" \
-		"{\"execute\":\"qom-set\",\"arguments\":{\"path\":\"/machine/peripheral/metis0\",\"property\":\"$1\",\"value\":$2}}"
+	printf "tb-qmp '%s' >/dev/null" "$(qom_req qom-set "$1" "$2")"
 }
 
 qom_set() {
@@ -70,7 +76,7 @@ qom_set() {
 
 # The value of the card's integer QOM property $1.
 qom_get() {
-	tb-qmp "{\"execute\":\"qom-get\",\"arguments\":{\"path\":\"/machine/peripheral/metis0\",\"property\":\"$1\"}}" |
+	tb-qmp "$(qom_req qom-get "$1")" |
 		sed -n 's/.*"return": *\([0-9][0-9]*\).*/\1/p'
 }
 

@@ -450,6 +450,18 @@ static void test_model_inflight(int fd, enum igt_suspend_state state,
 	close(fd2);
 }
 
+static void runtime_write(const char *pci, const char *file, const char *val)
+{
+	char path[160];
+	int fd;
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/power/%s", pci, file);
+	fd = open(path, O_WRONLY);
+	igt_assert_f(fd >= 0, "%s: %s\n", path, strerror(errno));
+	igt_assert_eq(write(fd, val, strlen(val)), (int)strlen(val));
+	close(fd);
+}
+
 /*
  * Unbind and bind; power/control as it was (a new device starts with the
  * driver's default, "auto", and the test bed pins "on" for these tests).
@@ -470,12 +482,8 @@ static int recover_by_rebind(int fd, const char *pci)
 	igt_metis_bind(pci);
 	fd = igt_metis_wait_ready(30);
 	igt_assert_fd(fd);
-	if (control[0]) {
-		cfd = open(path, O_WRONLY);
-		igt_assert(cfd >= 0);
-		igt_assert(write(cfd, control, strlen(control)) == (ssize_t)strlen(control));
-		close(cfd);
-	}
+	if (control[0])
+		runtime_write(pci, "control", control);
 	return fd;
 }
 
@@ -520,18 +528,6 @@ static void test_resume_fw_fail(int *fdp, enum igt_suspend_state state,
 	model_load(fd, &m, 3);
 	model_run(&m);
 	model_free(&m);
-}
-
-static void runtime_write(const char *pci, const char *file, const char *val)
-{
-	char path[160];
-	int fd;
-
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/power/%s", pci, file);
-	fd = open(path, O_WRONLY);
-	igt_assert_f(fd >= 0, "%s: %s\n", path, strerror(errno));
-	igt_assert_eq(write(fd, val, strlen(val)), (int)strlen(val));
-	close(fd);
 }
 
 static bool wait_runtime(const char *pci, const char *want, int timeout_s)
