@@ -48,7 +48,7 @@ verdict() {
 	fi
 }
 
-TB_ROOT=$("$top/tools/testbed/rootfs.sh" | tail -n1) || { echo "FAIL build-matrix: no build root"; exit 1; }
+TB_ROOT=$(tb_root) || { echo "FAIL build-matrix: no build root"; exit 1; }
 export TB_ROOT
 sparse=$("$top/tools/kernel-tree.sh" --sparse 2>"$out/sparse.log" | tail -n1) || sparse=""
 if [ -z "$sparse" ]; then

@@ -45,7 +45,7 @@ fi
 
 k=${1:-7.2}
 tb_host_need openssl:openssl
-root=$("$top/tools/testbed/rootfs.sh" | tail -n1) || { echo "FAIL dkms-install-$k: no test-bed root"; exit 1; }
+root=$(tb_root) || { echo "FAIL dkms-install-$k: no test-bed root"; exit 1; }
 abi=$("$top/tools/testbed/kernels.sh" --abi "$k") || { echo "FAIL dkms-install-$k: kernel $k not resolved"; exit 1; }
 version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$top/dkms.conf")
 ovl_run() { unshare -m --propagation private -- "$0" --in-overlay "$root" "$ovl" "$@"; }

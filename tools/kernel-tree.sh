@@ -91,7 +91,7 @@ fi
 if [ "${1:-}" = --run ]; then
 	shift
 	tree=$1; shift
-	root=${TB_ROOT:-$("$top/tools/testbed/rootfs.sh" | tail -n1)}
+	root=${TB_ROOT:-$(tb_root)}
 	run_in "$root" "$tree" "$@"
 	exit
 fi
@@ -105,7 +105,7 @@ pkg=linux-source-$series
 ver=$(tb_apt_cache policy "$pkg" 2>/dev/null | awk '/Candidate:/ { print $2 }')
 [ -n "$ver" ] && [ "$ver" != "(none)" ] || tb_die "$pkg is not in the index"
 abi=$("$top/tools/testbed/kernels.sh" --abi "$series")
-root=$("$top/tools/testbed/rootfs.sh" | tail -n1)
+root=$(tb_root)
 hdrs=$root/usr/src/linux-headers-$abi
 [ -f "$hdrs/.config" ] || tb_die "no $hdrs/.config in the test-bed root"
 key=$(tb_hash "$0" "$top/tools/kernel-hook.sh" "$hdrs/.config" -- "$pkg" "$ver" "$tc")

@@ -132,13 +132,30 @@ smoke)
 	[ -d "$tr/events" ] || mount -t tracefs nodev "$tr" || fail "no tracefs"
 	echo 1 > "$tr/events/metis/enable" || fail "no metis trace events"
 	echo > "$tr/trace"
-	"$smoke" -q || fail "smoke test failed"
+	# The batch check holds the card's transfers until every read channel
+	# has its long copy and the small ones behind it queued (debugfs
+	# queues, column 8; within 4 s, below the job timeout), so that the
+	# batch does not race the long copy.
+	release=/tmp/metis-release
+	cat > "$release" <<-EOF
+		#!/bin/sh
+		i=0 ok=0
+		while [ \$i -lt 40 ]; do
+			[ "\$(awk '/^metis-rd/ && \$8 >= 10 { n++ } END { print n + 0 }' $dbg/queues)" = 4 ] &&
+				{ ok=1; break; }
+			i=\$((i + 1)); sleep 0.1
+		done
+		[ \$ok = 1 ] || { echo "release: the small copies were not queued" >&2; cat $dbg/queues >&2; }
+		$(qom_cmd fault-hold false) && [ \$ok = 1 ]
+	EOF
+	chmod +x "$release"
+	"$smoke" -q -b "$(qom_cmd fault-hold true)" -B "$release" || fail "smoke test failed"
 	echo 0 > "$tr/events/metis/enable"
 	for ev in metis_job_submit metis_job_run metis_job_done; do
 		grep -q " $ev:" "$tr/trace" || fail "no $ev trace event"
 	done
 	# Small copies queued behind a long one went as batches: every read
-	# channel started more jobs than it rang doorbells.
+	# channel started more jobs than it rang doorbells (columns 6, 2).
 	cat "$dbg/queues"
 	[ "$(awk '/^metis-rd/ && $6 < $2 { n++ } END { print n + 0 }' "$dbg/queues")" = 4 ] ||
 		fail "no batch of small copies on every read channel (debugfs queues)"

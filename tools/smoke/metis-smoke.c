@@ -7,6 +7,12 @@
  *   metis-smoke [-d /dev/accel/accel0] [-q]      everything below "full"
  *   metis-smoke -m hang -t TIMEOUT_MS -x CMD     CMD makes the next transfer
  *                                                hang (QMP fault injection)
+ *   metis-smoke -b HOLD -B RELEASE               in the full run, HOLD keeps the
+ *                                                card's transfers from completing
+ *                                                and RELEASE (once the small
+ *                                                copies are queued) lets them go
+ *                                                (QMP fault-hold): the batch
+ *                                                does not race the long copy
  *   metis-smoke -m batchabort -x CMD             CMD makes every eDMA element
  *                                                of 4000 bytes abort (QMP fault
  *                                                injection); one job of a batch
@@ -38,6 +44,8 @@
 
 static int failures, checks;
 static int quiet;
+/* -b, -B: shell commands that hold and release the card's transfers. */
+static const char *hold_cmd, *release_cmd;
 
 static void check(int ok, const char *fmt, ...)
 {
@@ -397,9 +405,18 @@ static void test_batches(int fd)
 		j[n++] = copy_job(bh, 0, bd[c], 0, big, c);
 		small_copies(j, &n, h, d[c], c);
 	}
+	if (hold_cmd) {
+		ret = system(hold_cmd);
+		check(ret == 0, "transfers held (%s: %d)", hold_cmd, ret);
+	}
 	ret = submit(fd, j, n);
 	check(!ret, "%u jobs, small copies behind a long one on every read channel (%d)",
 	      n, ret);
+	if (hold_cmd) {
+		ret = system(release_cmd);
+		check(ret == 0, "transfers released once queued (%s: %d)",
+		      release_cmd, ret);
+	}
 	for (uint32_t c = 0; c < 4; c++) {
 		snprintf(what, sizeof(what), "rd%u", c);
 		small_copies_check(fd, d[c], back, ph, pback, what);
@@ -903,7 +920,7 @@ int main(int argc, char **argv)
 	const char *dev = "/dev/accel/accel0", *mode = "full", *inject = NULL;
 	int opt, fd, timeout_ms = 1000, code = 0;
 
-	while ((opt = getopt(argc, argv, "d:qm:t:e:x:")) != -1) {
+	while ((opt = getopt(argc, argv, "d:qm:t:e:x:b:B:")) != -1) {
 		if (opt == 'd')
 			dev = optarg;
 		else if (opt == 'q')
@@ -916,8 +933,16 @@ int main(int argc, char **argv)
 			code = atoi(optarg);
 		else if (opt == 'x')
 			inject = optarg;
+		else if (opt == 'b')
+			hold_cmd = optarg;
+		else if (opt == 'B')
+			release_cmd = optarg;
 		else
 			return 2;
+	}
+	if (!hold_cmd != !release_cmd) {
+		fprintf(stderr, "metis-smoke: -b and -B go together\n");
+		return 2;
 	}
 	fd = open(dev, O_RDWR | O_CLOEXEC);
 	if (fd < 0) {

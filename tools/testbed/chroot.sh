@@ -10,5 +10,5 @@ set -eu
 . "$TB_DIR/lib/chroot.sh"
 [ "${1:-}" = -- ] && shift
 [ $# -gt 0 ] || set -- /bin/bash
-root=$("$TB_DIR/rootfs.sh" | tail -n1)
+root=$(tb_root)
 tb_chroot_run "$root" ro "$TB_TOP" "$@"

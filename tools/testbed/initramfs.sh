@@ -7,7 +7,7 @@ set -eu
 . "$(dirname "$0")/lib/common.sh"
 
 abi=$1
-root=${2:-$("$TB_DIR/rootfs.sh" | tail -n1)}
+root=${2:-$(tb_root)}
 # KDIR: a kernel laid out as kernels.sh does (lib/modules/<abi>/ with
 # modules.dep); default the cached Debian kernel of that version.
 kdir=${3:-$TB_CACHE/kernels/$abi}

@@ -63,7 +63,7 @@ if [ -z "$prefix" ]; then
 	prefix=$("$TB_TOP/emulator/build.sh" | tail -n1) || tb_die "the QEMU build failed"
 fi
 [ -x "$prefix/bin/qemu-system-x86_64" ] || tb_die "no QEMU under '$prefix'"
-root=$("$TB_DIR/rootfs.sh" | tail -n1)
+root=$(tb_root)
 if [ "$kernel" = debug ]; then
 	# The debug kernel of the debug-kernel tier, built from source once.
 	name=debug abi="" kdir=""

@@ -57,6 +57,7 @@ static void metis_edma_finish(MetisEdmaChan *ch, uint32_t err)
     }
     ch->running = false;
     ch->hung = false;
+    ch->held = false;
     ch->error = err;
     g_array_set_size(ch->elems, 0);
     trace_metis_edma_finish(metis_dir_name(ch->wr), n, err, ch->elements);
@@ -138,11 +139,23 @@ static uint32_t metis_edma_walk(MetisEdmaChan *ch)
     return DMA_ERR_DESC;
 }
 
+/* How long the transfer on @ch takes: latency-us plus size / bandwidth. */
+static int64_t metis_edma_delay(MetisEdmaChan *ch)
+{
+    MetisState *s = ch->s;
+    int64_t delay = (int64_t)s->latency_us * SCALE_US;
+
+    if (s->bandwidth_mbps) {
+        /* MB/s is bytes per microsecond. */
+        delay += ch->total * SCALE_US / s->bandwidth_mbps;
+    }
+    return delay;
+}
+
 static void metis_edma_start(MetisEdmaChan *ch)
 {
     MetisState *s = ch->s;
     int64_t now = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
-    int64_t delay;
 
     ch->error = DMA_ERR_NONE;
     ch->elements = 0;
@@ -173,12 +186,31 @@ static void metis_edma_start(MetisEdmaChan *ch)
         trace_metis_fault("drop-completion");
         return;
     }
-    delay = (int64_t)s->latency_us * SCALE_US;
-    if (s->bandwidth_mbps) {
-        /* MB/s is bytes per microsecond. */
-        delay += ch->total * SCALE_US / s->bandwidth_mbps;
+    if (s->fault_hold) {
+        ch->held = true;
+        trace_metis_fault("hold");
+        return;
     }
-    timer_mod(&ch->timer, now + delay);
+    timer_mod(&ch->timer, now + metis_edma_delay(ch));
+}
+
+/* fault-hold cleared: the held transfers go on as if they started now. */
+void metis_edma_release(MetisState *s)
+{
+    int64_t now = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
+    MetisEdmaDir *dirs[] = { &s->wr, &s->rd };
+    unsigned int i, n;
+
+    for (i = 0; i < ARRAY_SIZE(dirs); i++) {
+        for (n = 0; n < METIS_EDMA_CHANNELS; n++) {
+            MetisEdmaChan *ch = &dirs[i]->ch[n];
+
+            if (ch->held) {
+                ch->held = false;
+                timer_mod(&ch->timer, now + metis_edma_delay(ch));
+            }
+        }
+    }
 }
 
 /* Check every element's device-side address before moving anything. */
@@ -675,6 +707,7 @@ static void metis_edma_dir_reset(MetisEdmaDir *d)
         ch->elements = 0;
         ch->running = false;
         ch->hung = false;
+        ch->held = false;
         ch->pending_err = 0;
         ch->total = 0;
     }

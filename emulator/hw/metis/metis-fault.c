@@ -179,6 +179,27 @@ static char *metis_get_last_reset(Object *obj, Error **errp)
     return g_strdup(names[s->last_reset]);
 }
 
+static bool metis_get_hold(Object *obj, Error **errp)
+{
+    return METIS(obj)->fault_hold;
+}
+
+/*
+ * Hold: eDMA transfers that start while it is set do not complete; once
+ * cleared they complete after their normal time.  A test queues work
+ * behind a running transfer this way without racing it.
+ */
+static void metis_set_hold(Object *obj, bool hold, Error **errp)
+{
+    MetisState *s = METIS(obj);
+
+    trace_metis_fault_set("fault-hold", hold);
+    s->fault_hold = hold;
+    if (!hold && DEVICE(s)->realized) {
+        metis_edma_release(s);
+    }
+}
+
 #define METIS_FIELD(f) ((void *)offsetof(MetisState, f))
 
 void metis_fault_class_init(ObjectClass *oc)
@@ -222,6 +243,8 @@ void metis_fault_class_init(ObjectClass *oc)
     object_class_property_add(oc, "fault-irq-storm-hz", "uint32",
                               metis_get_u32, metis_set_storm, NULL,
                               METIS_FIELD(fault_irq_storm_hz));
+    object_class_property_add_bool(oc, "fault-hold", metis_get_hold,
+                                   metis_set_hold);
     object_class_property_add_bool(oc, "link-down", metis_get_link_down,
                                    metis_set_link_down);
     object_class_property_add_str(oc, "stat-last-reset",

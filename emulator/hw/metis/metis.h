@@ -52,6 +52,7 @@ typedef struct MetisEdmaChan {
     /* The transfer in flight. */
     bool running;
     bool hung;                  /* fault-drop-completions: never completes */
+    bool held;                  /* fault-hold: completes once released */
     bool irq_done;              /* LIE/RIE requested */
     uint32_t pending_err;       /* found while walking the list */
     GArray *elems;              /* of MetisEdmaElem */
@@ -144,6 +145,7 @@ struct MetisState {
     uint32_t fault_abort_size;
     uint32_t fault_spurious_vector;
     uint32_t fault_irq_storm_hz;
+    bool fault_hold;
     bool link_down;
     QEMUTimer storm_timer;
 
@@ -182,6 +184,7 @@ extern const MemoryRegionOps metis_bar2_ops;
 void metis_edma_init(MetisState *s);
 void metis_edma_exit(MetisState *s);
 void metis_edma_reset(MetisState *s);
+void metis_edma_release(MetisState *s);
 uint64_t metis_edma_read(MetisState *s, hwaddr addr);
 void metis_edma_write(MetisState *s, hwaddr addr, uint64_t val);
 

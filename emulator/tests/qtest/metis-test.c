@@ -258,6 +258,19 @@ static int64_t qom_get_int(T *t, const char *prop)
     return v;
 }
 
+static bool qom_get_bool(T *t, const char *prop)
+{
+    QDict *rsp = qtest_qmp(t->qts, "{'execute': 'qom-get', 'arguments': "
+                           "{'path': '/machine/peripheral/metis0', "
+                           "'property': %s}}", prop);
+    bool v;
+
+    g_assert(qdict_haskey(rsp, "return"));
+    v = qdict_get_bool(rsp, "return");
+    qobject_unref(rsp);
+    return v;
+}
+
 static char *qom_get_str(T *t, const char *prop)
 {
     QDict *rsp = qtest_qmp(t->qts, "{'execute': 'qom-get', 'arguments': "
@@ -1781,6 +1794,51 @@ static void test_fault_abort_size(void)
     stop(t);
 }
 
+/*
+ * fault-hold: transfers started while it is set stay running and move
+ * nothing; cleared, they complete (data and interrupt) after their normal
+ * time.  A reset ends a held transfer; nothing completes afterwards.
+ */
+static void test_fault_hold(void)
+{
+    T *t = start(NULL);
+    uint8_t src[256], back[256];
+
+    edma_setup(t);
+    fill_pattern(src, sizeof(src), 17);
+    qtest_memwrite(t->qts, RAM_SRC, src, sizeof(src));
+    qom_set_bool(t, "fault-hold", true);
+    g_assert(qom_get_bool(t, "fault-hold"));
+    dma_single(t, false, 0, RAM_SRC, DEV_MEM, sizeof(src));
+    dma_single(t, false, 3, RAM_SRC, DEV_MEM + 0x1000, sizeof(src));
+    step_us(t, 100 * 1000);
+    g_assert_cmpuint(ch_cs(t, false, 0), ==, EDMA_CS_RUNNING);
+    g_assert_cmpuint(ch_cs(t, false, 3), ==, EDMA_CS_RUNNING);
+    g_assert_cmphex(ram_l(t, RAM_DONE + 4), ==, NO_MSG);
+
+    qom_set_bool(t, "fault-hold", false);
+    step_us(t, 1000);
+    g_assert_cmpuint(ch_cs(t, false, 0), ==, EDMA_CS_STOPPED);
+    g_assert_cmpuint(ch_cs(t, false, 3), ==, EDMA_CS_STOPPED);
+    g_assert_cmphex(ram_l(t, RAM_DONE + 4), !=, NO_MSG);
+    w0(t, EDMA_RD_INT_CLEAR, EDMA_INT_DONE(0) | EDMA_INT_DONE(3));
+    card_to_host(t, DEV_MEM, back, sizeof(back));
+    g_assert(memcmp(src, back, sizeof(back)) == 0);
+    card_to_host(t, DEV_MEM + 0x1000, back, sizeof(back));
+    g_assert(memcmp(src, back, sizeof(back)) == 0);
+
+    /* Held across a reset: dropped, and a release later starts nothing. */
+    qom_set_bool(t, "fault-hold", true);
+    dma_single(t, true, 1, DEV_MEM, RAM_DST, 64);
+    w2(t, HIF_SOFT_RESET, HIF_SOFT_RESET_MAGIC);
+    edma_setup(t);
+    qom_set_bool(t, "fault-hold", false);
+    step_us(t, 1000);
+    g_assert_cmpuint(ch_cs(t, true, 1), !=, EDMA_CS_RUNNING);
+    g_assert_cmphex(ram_l(t, RAM_DONE), ==, NO_MSG);
+    stop(t);
+}
+
 static void test_fault_spurious_irq(void)
 {
     T *t = start(NULL);
@@ -1931,6 +1989,7 @@ int main(int argc, char **argv)
         { "metis/fault/fw-boot-fail", test_fault_fw_boot_fail },
         { "metis/fault/corrupt", test_fault_corrupt },
         { "metis/fault/abort-size", test_fault_abort_size },
+        { "metis/fault/hold", test_fault_hold },
         { "metis/fault/spurious-irq", test_fault_spurious_irq },
         { "metis/fault/irq-storm", test_fault_irq_storm },
         { "metis/fault/link-down", test_fault_link_down },

@@ -42,7 +42,7 @@ build() {
 	if [ -f "$dir/.tb-complete" ]; then
 		return 0
 	fi
-	root=$("$TB_DIR/rootfs.sh" | tail -n1)
+	root=$(tb_root)
 	if [ -f "$dir/.tb-extracted" ] && [ -f "$src/Makefile" ]; then
 		# An interrupted build of the same key: make picks up where it was.
 		tb_log "debug kernel: resuming the build in $dir"

@@ -21,7 +21,9 @@ tb_hash() {
 }
 
 # Install missing host tools with apt-get (fresh machines need no manual step).
-# Arguments are command:package pairs.
+# Arguments are command:package pairs.  Suites run side by side (check.sh),
+# so installs take one lock and wait for dpkg's own lock instead of failing
+# on it.
 tb_host_need() {
 	local pair missing=()
 	for pair in "$@"; do
@@ -29,10 +31,26 @@ tb_host_need() {
 	done
 	[ ${#missing[@]} -eq 0 ] && return 0
 	tb_log "installing host packages: ${missing[*]}"
-	if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" >/dev/null 2>&1; then
-		apt-get update -q >/dev/null
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" >/dev/null 2>&1
-	fi
+	tb_locked host-apt _tb_host_install "${missing[@]}" ||
+		{ echo "testbed: cannot install host packages: $*" >&2; return 1; }
+}
+
+_tb_host_install() {
+	local apt=(apt-get -q -o DPkg::Lock::Timeout=900)
+	DEBIAN_FRONTEND=noninteractive "${apt[@]}" install -y "$@" >/dev/null 2>&1 && return 0
+	"${apt[@]}" update >/dev/null 2>&1
+	DEBIAN_FRONTEND=noninteractive "${apt[@]}" install -y "$@" >/dev/null
+}
+
+# The test-bed root (built once by rootfs.sh): its path, or a failure when
+# it could not be built (never an empty path).
+tb_root() {
+	local out
+	out=$("$TB_DIR/rootfs.sh") || return 1
+	out=${out##*$'\n'}
+	[ -d "$out" ] && [ -f "$out/.tb-complete" ] ||
+		{ echo "testbed: rootfs.sh gave no root" >&2; return 1; }
+	echo "$out"
 }
 
 # Run "$@" holding an exclusive lock named $1 under $TB_CACHE/locks.
