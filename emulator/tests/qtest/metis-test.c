@@ -245,41 +245,40 @@ static void ram_set(T *t, uint64_t addr, uint32_t val)
 
 /* QOM properties */
 
-static int64_t qom_get_int(T *t, const char *prop)
+/* The reply to qom-get of @prop; the caller unrefs it. */
+static QDict *qom_get(T *t, const char *prop)
 {
     QDict *rsp = qtest_qmp(t->qts, "{'execute': 'qom-get', 'arguments': "
                            "{'path': '/machine/peripheral/metis0', "
                            "'property': %s}}", prop);
-    int64_t v;
 
     g_assert(qdict_haskey(rsp, "return"));
-    v = qdict_get_int(rsp, "return");
+    return rsp;
+}
+
+static int64_t qom_get_int(T *t, const char *prop)
+{
+    QDict *rsp = qom_get(t, prop);
+    int64_t v = qdict_get_int(rsp, "return");
+
     qobject_unref(rsp);
     return v;
 }
 
 static bool qom_get_bool(T *t, const char *prop)
 {
-    QDict *rsp = qtest_qmp(t->qts, "{'execute': 'qom-get', 'arguments': "
-                           "{'path': '/machine/peripheral/metis0', "
-                           "'property': %s}}", prop);
-    bool v;
+    QDict *rsp = qom_get(t, prop);
+    bool v = qdict_get_bool(rsp, "return");
 
-    g_assert(qdict_haskey(rsp, "return"));
-    v = qdict_get_bool(rsp, "return");
     qobject_unref(rsp);
     return v;
 }
 
 static char *qom_get_str(T *t, const char *prop)
 {
-    QDict *rsp = qtest_qmp(t->qts, "{'execute': 'qom-get', 'arguments': "
-                           "{'path': '/machine/peripheral/metis0', "
-                           "'property': %s}}", prop);
-    char *v;
+    QDict *rsp = qom_get(t, prop);
+    char *v = g_strdup(qdict_get_str(rsp, "return"));
 
-    g_assert(qdict_haskey(rsp, "return"));
-    v = g_strdup(qdict_get_str(rsp, "return"));
     qobject_unref(rsp);
     return v;
 }
