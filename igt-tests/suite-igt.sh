@@ -25,10 +25,10 @@ set -u
 main() {
 	top=$(cd "$(dirname "$0")/.." && pwd)
 	cd "$top"
+	. tools/testbed/lib/common.sh
+	. tools/testbed/lib/kernels.sh
 	kernels=("$@")
-	if [ ${#kernels[@]} -eq 0 ]; then
-		mapfile -t kernels < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' tools/testbed/kernels.conf | awk '{print $1}')
-	fi
+	[ ${#kernels[@]} -gt 0 ] || mapfile -t kernels < <(tb_kernel_names)
 
 	echo "TB: igt: building libdrm-metis and the IGT tests"
 	if ! igt-tests/tools/build-igt.sh; then

@@ -15,6 +15,8 @@
 # a real hibernation.  METIS_S3_CYCLES overrides the cycle count.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../tools/testbed/lib/common.sh"
+. "$here/../tools/testbed/lib/kernels.sh"
 export METIS_IGT_NO_LIB=1 METIS_IGT_SWAP=1
 full='metis_pm'
 short='metis_pm@(model-s3|inflight-s3|runtime-suspend)$'
@@ -30,8 +32,7 @@ if [ $# -gt 0 ] || [ "${TB_LONG:-}" = 1 ]; then
 fi
 
 main_kernel=${METIS_PM_FULL:-7.2}
-mapfile -t others < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$here/../tools/testbed/kernels.conf" |
-	awk -v k="$main_kernel" '$1 != k { print $1 }')
+mapfile -t others < <(tb_kernel_names | grep -vxF "$main_kernel")
 status=0
 METIS_IGT_SUITE=pm METIS_IGT_FILTER=$full "$here/suite-igt.sh" "$main_kernel" || status=1
 if [ ${#others[@]} -gt 0 ]; then

@@ -492,6 +492,31 @@ int igt_metis_wait_ready(int timeout_s)
 	return -ETIMEDOUT;
 }
 
+unsigned int igt_metis_time_scale(void)
+{
+	const char *env = getenv("METIS_TIME_SCALE");
+	unsigned long scale = env ? strtoul(env, NULL, 10) : 1;
+
+	return scale >= 1 && scale <= 100 ? scale : 1;
+}
+
+void igt_metis_set_timeout(unsigned int seconds, const char *op)
+{
+	igt_set_timeout(seconds * igt_metis_time_scale(), op);
+}
+
+void igt_metis_reopen_as(int fd, int timeout_s)
+{
+	int nfd = igt_metis_wait_ready(timeout_s);
+
+	igt_assert_f(nfd >= 0, "no ready metis card after %d s: %s\n",
+		     timeout_s, strerror(-nfd));
+	if (nfd == fd)
+		return;
+	igt_assert_eq(dup3(nfd, fd, O_CLOEXEC), fd);
+	close(nfd);
+}
+
 void igt_metis_link_down(bool down)
 {
 	char reply[512];

@@ -95,6 +95,22 @@ void igt_metis_bind(const char *pci);
 char *igt_metis_runtime_status(const char *pci, char *buf, size_t len);
 /* Wait (up to @timeout_s) for a card to be ready; returns an open fd or -errno. */
 int igt_metis_wait_ready(int timeout_s);
+/*
+ * After a detach for which @fd was closed: wait for the card as above and
+ * make @fd (the same number) its open file again.  A subtest cannot give
+ * igt_main a new descriptor: it ends by longjmp, which may restore the
+ * old value.
+ */
+void igt_metis_reopen_as(int fd, int timeout_s);
+
+/*
+ * How many times slower than the release kernels this one runs:
+ * METIS_TIME_SCALE (an integer, default 1; the debug-kernel tier sets it).
+ * igt_metis_set_timeout() is igt_set_timeout() with @seconds, measured on
+ * the release kernels, multiplied by it.
+ */
+unsigned int igt_metis_time_scale(void);
+void igt_metis_set_timeout(unsigned int seconds, const char *op);
 
 /* Test data. */
 void igt_metis_pattern(void *buf, uint64_t size, uint32_t seed);

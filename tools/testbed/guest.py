@@ -288,8 +288,13 @@ class Run:
 
     def handle(self, req):
         if "serial-write" in req:
-            self.pending_serial.append((self.now() + float(req.get("delay", 0)),
-                                       str(req["serial-write"])))
+            # "delay": seconds, or a list of them (a byte at each).
+            delays = req.get("delay", 0)
+            if not isinstance(delays, list):
+                delays = [delays]
+            for d in delays:
+                self.pending_serial.append((self.now() + float(d),
+                                           str(req["serial-write"])))
             return {"return": {}}
         if "execute" in req:
             if not self.tbq or self.tbq.closed:

@@ -99,7 +99,7 @@ static bool wait_for(bool (*cond)(const char *), const char *pci, bool want,
 static void driver_unbind(struct hotunplug *p)
 {
 	set_failure(p, "driver unbind timeout");
-	igt_set_timeout(60, p->failure);
+	igt_metis_set_timeout(60, p->failure);
 	igt_metis_unbind(p->pci);
 	igt_reset_timeout();
 }
@@ -107,7 +107,7 @@ static void driver_unbind(struct hotunplug *p)
 static void driver_bind(struct hotunplug *p)
 {
 	set_failure(p, "driver bind timeout");
-	igt_set_timeout(60, p->failure);
+	igt_metis_set_timeout(60, p->failure);
 	igt_metis_bind(p->pci);
 	igt_reset_timeout();
 }
@@ -117,7 +117,7 @@ static void device_unplug(struct hotunplug *p)
 	char path[128];
 
 	set_failure(p, "device remove timeout");
-	igt_set_timeout(60, p->failure);
+	igt_metis_set_timeout(60, p->failure);
 	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/remove", p->pci);
 	write_sysfs(path, "1");
 	igt_assert(!pci_present(p->pci));
@@ -127,7 +127,7 @@ static void device_unplug(struct hotunplug *p)
 static void bus_rescan(struct hotunplug *p)
 {
 	set_failure(p, "bus rescan timeout");
-	igt_set_timeout(60, p->failure);
+	igt_metis_set_timeout(60, p->failure);
 	write_sysfs("/sys/bus/pci/rescan", "1");
 	igt_assert_f(wait_for(pci_present, p->pci, true, 30),
 		     "%s did not come back\n", p->pci);
@@ -141,7 +141,7 @@ static void qmp_device(struct hotunplug *p, bool add)
 
 	igt_require_metis_qmp();
 	set_failure(p, add ? "device_add" : "device_del");
-	igt_set_timeout(60, p->failure);
+	igt_metis_set_timeout(60, p->failure);
 	/* device_add fails while QEMU still finishes the deletion. */
 	for (int i = 0; i < 30; i++) {
 		ret = igt_metis_qmp(add ?
@@ -166,7 +166,7 @@ static void healthcheck(struct hotunplug *p)
 	int fd;
 
 	set_failure(p, "healthcheck: card not ready again");
-	igt_set_timeout(120, p->failure);
+	igt_metis_set_timeout(120, p->failure);
 	fd = igt_metis_wait_ready(60);
 	igt_assert_f(fd >= 0, "no ready card after the event\n");
 	igt_assert_eq_u64(igt_metis_get_param(fd, DRM_METIS_PARAM_DEVICE_ID),
@@ -274,7 +274,7 @@ static void load_check_gone(struct load *l)
 	 * before its 60 s limit); new waits fail at once with ENODEV (the
 	 * DRM core refuses every ioctl of an unplugged device).
 	 */
-	igt_set_timeout(30, "waiting on jobs of a removed card");
+	igt_metis_set_timeout(30, "waiting on jobs of a removed card");
 	for (int i = 0; i < 200 && !l->waited; i++)
 		usleep(100000);
 	igt_assert_f(l->waited, "a waiter on the removed card's jobs is still blocked\n");
@@ -507,7 +507,7 @@ static void module_reload(struct hotunplug *p, bool load, int count)
 				  (uint64_t)METIS_PCI_VENDOR << 16 | METIS_PCI_DEVICE);
 		close(fd);
 		set_failure(p, "rmmod");
-		igt_set_timeout(60, p->failure);
+		igt_metis_set_timeout(60, p->failure);
 		lost = irqs_lost(UNBIND);
 		igt_assert_eq(system("rmmod metis"), 0);
 		igt_assert(!igt_metis_bound(p->pci));

@@ -94,15 +94,12 @@ static void arm_wake(enum igt_suspend_state state, enum igt_suspend_test test)
 	igt_assert_eq(write(fd, "enabled", 7), 7);
 	close(fd);
 	/*
-	 * Several bytes: one that arrives before the system sleeps is lost,
+	 * Several bytes, in one host request (a round trip is slow on the
+	 * debug kernel): one that arrives before the system sleeps is lost,
 	 * and entering s2idle with jobs in flight may take a while.
 	 */
-	for (int delay = 6; delay <= 60; delay += delay / 2) {
-		char req[64];
-
-		snprintf(req, sizeof(req), "{\"serial-write\":\"w\",\"delay\":%d}", delay);
-		igt_assert_eq(igt_metis_qmp(req, NULL, 0), 0);
-	}
+	igt_assert_eq(igt_metis_qmp("{\"serial-write\":\"w\","
+				    "\"delay\":[6,9,13,19,28,42,63,94]}", NULL, 0), 0);
 }
 
 /* The file system type of the mount holding @path (longest prefix). */
@@ -167,11 +164,34 @@ static void require_hibernation_safe_root(void)
 		      "which does not survive hibernation's freeze\n", exe, cwd);
 }
 
-static void suspend(enum igt_suspend_state state, enum igt_suspend_test test)
+/*
+ * Whatever follows a resume must not hang the run: suspend() arms IGT's
+ * timeout for the work after it, and resumed_done() ends it with that
+ * work.  The alarm is the process's, not the subtest's: left armed, it
+ * fails a later subtest, or fires in the next suspend while rtcwake runs
+ * and leaves that child behind (igt_exit then aborts).  So suspend()
+ * disarms it first, and every subtest that suspends ends with
+ * resumed_done().
+ */
+static void resumed_done(void)
 {
+	igt_reset_timeout();
+}
+
+/*
+ * What comes before a suspend and may take a while (a host request for the
+ * s2idle wake): a test with jobs in flight does it before starting them.
+ */
+static void suspend_prepare(enum igt_suspend_state state, enum igt_suspend_test test)
+{
+	resumed_done();
 	if (state == SUSPEND_STATE_DISK)
 		require_hibernation_safe_root();
 	arm_wake(state, test);
+}
+
+static void suspend_enter(enum igt_suspend_state state, enum igt_suspend_test test)
+{
 	/*
 	 * A full hibernation resumes by a new boot, never by the RTC; an
 	 * alarm that fires while the image is written is a wake-up event
@@ -181,8 +201,13 @@ static void suspend(enum igt_suspend_state state, enum igt_suspend_test test)
 		igt_set_autoresume_delay(600);
 	igt_system_suspend_autoresume(state, test);
 	igt_set_autoresume_delay(5);
-	/* Whatever follows a resume must not hang the run. */
-	igt_set_timeout(120, "work after resume");
+	igt_metis_set_timeout(120, "work after resume");
+}
+
+static void suspend(enum igt_suspend_state state, enum igt_suspend_test test)
+{
+	suspend_prepare(state, test);
+	suspend_enter(state, test);
 }
 
 /*
@@ -309,6 +334,7 @@ static void test_model(int fd, enum igt_suspend_state state,
 		igt_info("cycle %d of %d: model intact\n", i + 1, cycles);
 	}
 	model_free(&m);
+	resumed_done();
 }
 
 /*
@@ -341,7 +367,8 @@ static void flight_submit(struct flight *f, int fd, int i)
 	igt_metis_job_copy(&jobs[0], f->card, 0, f->host, 0, FLIGHT_SIZE, i % 4);
 	igt_metis_job_fw(&jobs[1], DRM_METIS_FW_XOR32, f->card, 0, FLIGHT_SIZE,
 			 f->q, i % 4);
-	jobs[1].duration_us = 1000000;
+	/* 1 s: the chains outlast their submission (longer on slow kernels). */
+	jobs[1].duration_us = 1000000 * igt_metis_time_scale();
 	igt_metis_job_copy(&jobs[2], f->back, 0, f->card, 0, FLIGHT_SIZE, (i + 1) % 4);
 	igt_metis_submit(fd, jobs, 3, 0);
 }
@@ -390,10 +417,12 @@ static void test_inflight(int fd, enum igt_suspend_state state,
 	int fd2 = igt_metis_open();
 	struct flight f[8];
 
+	suspend_prepare(state, test);
 	flights_start(f, fd, fd2);
-	suspend(state, test);
+	suspend_enter(state, test);
 	flights_check(f);
 	close(fd2);
+	resumed_done();
 }
 
 /* A hang pending at suspend is handled on one side or the other. */
@@ -420,6 +449,7 @@ static void test_hang(int fd, enum igt_suspend_state state,
 	model_free(&m);
 	igt_metis_bo_close(fd, card);
 	igt_metis_bo_close(fd, host);
+	resumed_done();
 }
 
 /*
@@ -440,14 +470,16 @@ static void test_model_inflight(int fd, enum igt_suspend_state state,
 
 	model_load(fd, &m, 40 + state);
 	model_run(&m);
+	suspend_prepare(state, test);
 	flights_start(f, fd, fd2);
-	suspend(state, test);
+	suspend_enter(state, test);
 	flights_check(f);
 	igt_info("8 chains in flight at suspend completed once, correctly\n");
 	model_run(&m);
 	igt_info("model intact: same CRC32 %#x, same bytes\n", m.crc);
 	model_free(&m);
 	close(fd2);
+	resumed_done();
 }
 
 static void runtime_write(const char *pci, const char *file, const char *val)
@@ -465,8 +497,9 @@ static void runtime_write(const char *pci, const char *file, const char *val)
 /*
  * Unbind and bind; power/control as it was (a new device starts with the
  * driver's default, "auto", and the test bed pins "on" for these tests).
+ * @fd is closed first and then names the new device.
  */
-static int recover_by_rebind(int fd, const char *pci)
+static void recover_by_rebind(int fd, const char *pci)
 {
 	char path[160], control[16] = "";
 	int cfd;
@@ -480,11 +513,9 @@ static int recover_by_rebind(int fd, const char *pci)
 	close(fd);
 	igt_metis_unbind(pci);
 	igt_metis_bind(pci);
-	fd = igt_metis_wait_ready(30);
-	igt_assert_fd(fd);
+	igt_metis_reopen_as(fd, 30);
 	if (control[0])
 		runtime_write(pci, "control", control);
-	return fd;
 }
 
 static uint64_t wait_state(int fd, uint64_t want, int timeout_s)
@@ -501,10 +532,9 @@ static uint64_t wait_state(int fd, uint64_t want, int timeout_s)
 }
 
 /* Firmware refusing to boot at resume: a reported error, not a hang. */
-static void test_resume_fw_fail(int *fdp, enum igt_suspend_state state,
+static void test_resume_fw_fail(int fd, enum igt_suspend_state state,
 				enum igt_suspend_test test)
 {
-	int fd = *fdp;
 	uint32_t card = igt_metis_bo_create(fd, PAGE, DRM_METIS_BO_DEVICE, 0);
 	uint32_t host = igt_metis_bo_create(fd, PAGE, DRM_METIS_BO_HOST, 0);
 	struct drm_metis_job job;
@@ -524,10 +554,11 @@ static void test_resume_fw_fail(int *fdp, enum igt_suspend_state state,
 	suspend(state, test);
 	igt_assert_eq_u64(wait_state(fd, DRM_METIS_STATE_ERROR, 30), DRM_METIS_STATE_ERROR);
 	igt_metis_fault_set("fault-fw-boot-fail", 0);
-	*fdp = fd = recover_by_rebind(fd, pci);
+	recover_by_rebind(fd, pci);
 	model_load(fd, &m, 3);
 	model_run(&m);
 	model_free(&m);
+	resumed_done();
 }
 
 static bool wait_runtime(const char *pci, const char *want, int timeout_s)
@@ -616,7 +647,7 @@ igt_main
 	igt_describe("Firmware failing to boot at resume gives the error state "
 		     "across suspends; a rebind recovers.");
 	igt_subtest("resume-fw-fail-s3")
-		test_resume_fw_fail(&fd, SUSPEND_STATE_S3, SUSPEND_TEST_NONE);
+		test_resume_fw_fail(fd, SUSPEND_STATE_S3, SUSPEND_TEST_NONE);
 
 	igt_describe("Consecutive S3 cycles with the model verified each time "
 		     "(METIS_S3_CYCLES, default 3).");
@@ -651,6 +682,8 @@ igt_main
 	igt_subtest("model-inflight-s4")
 		test_model_inflight(fd, SUSPEND_STATE_DISK, SUSPEND_TEST_NONE);
 
-	igt_fixture
+	igt_fixture {
+		resumed_done();
 		close(fd);
+	}
 }

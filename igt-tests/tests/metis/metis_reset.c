@@ -230,7 +230,7 @@ static void test_hang(int fd, bool fw)
 	uint64_t la[3], lb[3];
 
 	igt_require_metis_qmp();
-	igt_set_timeout(300, "hang recovery");
+	igt_metis_set_timeout(300, "hang recovery");
 	for (int i = 0; i < 3; i++)
 		hang_once(fd, fw, &la[i], &lb[i]);
 	qsort(la, 3, sizeof(la[0]), cmp_u64);
@@ -256,7 +256,7 @@ static void test_hang_other_client(int fd)
 	char c;
 
 	igt_require_metis_qmp();
-	igt_set_timeout(300, "hang recovery");
+	igt_metis_set_timeout(300, "hang recovery");
 	igt_assert_eq(pipe(sync), 0);
 	igt_fork(child, 1) {
 		int fd2 = igt_metis_open();
@@ -311,9 +311,9 @@ static void sysfs_write(int dir, const char *file, const char *val)
  * state and the firmware error, jobs fail with EIO instead of hanging, and
  * unbind + bind brings the card back.
  */
-static void test_fw_boot_fail(int *fdp)
+static void test_fw_boot_fail(int fd)
 {
-	int fd = *fdp, drv;
+	int drv;
 	struct drm_metis_job job;
 	struct bufs b;
 	uint64_t state = 0;
@@ -323,7 +323,7 @@ static void test_fw_boot_fail(int *fdp)
 	igt_emit_ignore_dmesg_regex("firmware boot failed|did not recover|injected");
 	drv = driver_dir(fd, pci, sizeof(pci));
 	igt_require_f(drv >= 0, "no /sys/bus/pci/drivers/metis\n");
-	igt_set_timeout(300, "firmware boot failure");
+	igt_metis_set_timeout(300, "firmware boot failure");
 	bufs_init(fd, &b, 9);
 
 	igt_metis_fault_set("fault-fw-boot-fail", 1000);
@@ -353,21 +353,7 @@ static void test_fw_boot_fail(int *fdp)
 	close(fd);
 	sysfs_write(drv, "bind", pci);
 	close(drv);
-	fd = -1;
-	for (int i = 0; i < 300 && fd < 0; i++) {
-		fd = __igt_metis_open();
-		if (fd < 0)
-			usleep(100000);
-	}
-	igt_assert_fd(fd);
-	*fdp = fd;
-	for (int i = 0; i < 300; i++) {
-		state = igt_metis_get_param(fd, DRM_METIS_PARAM_DEVICE_STATE);
-		if (state == DRM_METIS_STATE_READY)
-			break;
-		usleep(100000);
-	}
-	igt_assert_eq_u64(state, DRM_METIS_STATE_READY);
+	igt_metis_reopen_as(fd, 30);
 	igt_assert_eq_u64(igt_metis_get_param(fd, DRM_METIS_PARAM_FW_ERROR), 0);
 	check_all_channels(fd);
 	igt_reset_timeout();
@@ -398,7 +384,7 @@ igt_main
 	igt_describe("Firmware that fails to boot during recovery: error state, "
 		     "EIO, and a rebind brings the card back.");
 	igt_subtest("fw-boot-fail")
-		test_fw_boot_fail(&fd);
+		test_fw_boot_fail(fd);
 
 	igt_fixture
 		close(fd);

@@ -50,7 +50,7 @@ main() {
 	# The module, in the build root against the debug kernel's tree.  The
 	# chroot binds one directory: stage the sources next to the tree.
 	local root mod
-	root=$(tools/testbed/rootfs.sh | tail -n1)
+	root=$(tb_root)
 	mod=$(mktemp -d "$kdirc/mod.XXXXXX")
 	cp -a --parents Kbuild drivers/accel/metis include/uapi/drm/metis_accel.h "$mod/"
 	mkdir -p "$mod/include"
