@@ -169,7 +169,7 @@ static void require_hibernation_safe_root(void)
  * timeout for the work after it, and resumed_done() ends it with that
  * work.  The alarm is the process's, not the subtest's: left armed, it
  * fails a later subtest, or fires in the next suspend while rtcwake runs
- * and leaves that child behind (igt_exit then aborts).  So suspend()
+ * and leaves that child behind (igt_exit then aborts).  So suspend_prepare()
  * disarms it first, and every subtest that suspends ends with
  * resumed_done().
  */
