@@ -354,6 +354,14 @@ static void test_fw_boot_fail(int fd)
 	sysfs_write(drv, "bind", pci);
 	close(drv);
 	igt_metis_reopen_as(fd, 30);
+	/* Ready, not merely runtime-suspended: the firmware booted again. */
+	for (int i = 0; i < 300; i++) {
+		state = igt_metis_get_param(fd, DRM_METIS_PARAM_DEVICE_STATE);
+		if (state == DRM_METIS_STATE_READY)
+			break;
+		usleep(100000);
+	}
+	igt_assert_eq_u64(state, DRM_METIS_STATE_READY);
 	igt_assert_eq_u64(igt_metis_get_param(fd, DRM_METIS_PARAM_FW_ERROR), 0);
 	check_all_channels(fd);
 	igt_reset_timeout();
