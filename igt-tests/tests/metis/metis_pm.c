@@ -165,26 +165,19 @@ static void require_hibernation_safe_root(void)
 }
 
 /*
- * Whatever follows a resume must not hang the run: suspend() arms IGT's
- * timeout for the work after it, and resumed_done() ends it with that
- * work.  The alarm is the process's, not the subtest's: left armed, it
- * fails a later subtest, or fires in the next suspend while rtcwake runs
- * and leaves that child behind (igt_exit then aborts).  So suspend_prepare()
- * disarms it first, and every subtest that suspends ends with
- * resumed_done().
- */
-static void resumed_done(void)
-{
-	igt_reset_timeout();
-}
-
-/*
  * What comes before a suspend and may take a while (a host request for the
  * s2idle wake): a test with jobs in flight does it before starting them.
+ *
+ * Whatever follows a resume must not hang the run: suspend_enter() arms
+ * IGT's timeout for the work after it.  The alarm is the process's, not
+ * the subtest's: left armed, it fails a later subtest, or fires in the
+ * next suspend while rtcwake runs and leaves that child behind (igt_exit
+ * then aborts).  So it is disarmed here, and every subtest that suspends
+ * ends with igt_reset_timeout().
  */
 static void suspend_prepare(enum igt_suspend_state state, enum igt_suspend_test test)
 {
-	resumed_done();
+	igt_reset_timeout();
 	if (state == SUSPEND_STATE_DISK)
 		require_hibernation_safe_root();
 	arm_wake(state, test);
@@ -334,7 +327,7 @@ static void test_model(int fd, enum igt_suspend_state state,
 		igt_info("cycle %d of %d: model intact\n", i + 1, cycles);
 	}
 	model_free(&m);
-	resumed_done();
+	igt_reset_timeout();
 }
 
 /*
@@ -422,7 +415,7 @@ static void test_inflight(int fd, enum igt_suspend_state state,
 	suspend_enter(state, test);
 	flights_check(f);
 	close(fd2);
-	resumed_done();
+	igt_reset_timeout();
 }
 
 /* A hang pending at suspend is handled on one side or the other. */
@@ -449,7 +442,7 @@ static void test_hang(int fd, enum igt_suspend_state state,
 	model_free(&m);
 	igt_metis_bo_close(fd, card);
 	igt_metis_bo_close(fd, host);
-	resumed_done();
+	igt_reset_timeout();
 }
 
 /*
@@ -479,7 +472,7 @@ static void test_model_inflight(int fd, enum igt_suspend_state state,
 	igt_info("model intact: same CRC32 %#x, same bytes\n", m.crc);
 	model_free(&m);
 	close(fd2);
-	resumed_done();
+	igt_reset_timeout();
 }
 
 static void runtime_write(const char *pci, const char *file, const char *val)
@@ -558,7 +551,7 @@ static void test_resume_fw_fail(int fd, enum igt_suspend_state state,
 	model_load(fd, &m, 3);
 	model_run(&m);
 	model_free(&m);
-	resumed_done();
+	igt_reset_timeout();
 }
 
 static bool wait_runtime(const char *pci, const char *want, int timeout_s)
@@ -683,7 +676,7 @@ igt_main
 		test_model_inflight(fd, SUSPEND_STATE_DISK, SUSPEND_TEST_NONE);
 
 	igt_fixture {
-		resumed_done();
+		igt_reset_timeout();
 		close(fd);
 	}
 }
