@@ -52,17 +52,23 @@ tb_apt_setup() {
 		flock 8
 		tb_apt_fresh && exit 0
 		echo "TB: apt: updating the trixie indexes" >&2
-		tb_apt_get update -q > "$TB_APT/update.log" 2>&1 && exit 0
-		tail -n 20 "$TB_APT/update.log" >&2
-		# Offline with old indexes: carry on with them (the caches are
-		# keyed by what they resolve to, so nothing is rebuilt wrongly).
-		ls "$TB_APT"/state/lists/*Packages* >/dev/null 2>&1 || exit 1
-		echo "TB: apt: update failed; using the old indexes" >&2
+		if ! tb_apt_get update -q > "$TB_APT/update.log" 2>&1; then
+			tail -n 20 "$TB_APT/update.log" >&2
+			# Offline with old indexes: carry on with them (the
+			# caches are keyed by what they resolve to, so nothing
+			# is rebuilt wrongly).
+			ls "$TB_APT"/state/lists/*Packages* >/dev/null 2>&1 || exit 1
+			echo "TB: apt: update failed; using the old indexes" >&2
+		fi
+		touch "$TB_APT/updated"
 	) 8>"$TB_APT/update.lock"
 }
 
+# The stamp is written once an update has ended: the lists' own times
+# change while one runs (a caller reading them then would see a half-done
+# update) and not at all when the archive has not changed.
 tb_apt_fresh() {
-	[ -n "$(find "$TB_APT/state/lists" -maxdepth 1 -name '*Packages*' -mmin -720 2>/dev/null | head -n1)" ]
+	[ -n "$(find "$TB_APT/updated" -mmin -720 2>/dev/null)" ]
 }
 
 tb_apt_opts() {

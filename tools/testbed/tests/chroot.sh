@@ -7,9 +7,15 @@ set -u
 . "$(dirname "$0")/../lib/common.sh"
 . "$TB_DIR/lib/kernels.sh"
 ch=$TB_DIR/chroot.sh
-root=$(tb_root) || { echo "FAIL chroot/root: rootfs.sh failed"; exit 1; }
 work=$TB_TOP/build/testbed/chroot-test
 rm -rf "$work" && mkdir -p "$work"
+# CI shows only the result lines: the failure's reason goes into its line.
+if ! root=$(tb_root 2> "$work/rootfs.err"); then
+	cat "$work/rootfs.err" >&2
+	echo "FAIL chroot/root: rootfs.sh failed: $(grep -v '^TB: ' "$work/rootfs.err" | tail -n 3 | tr '\n' ' ')"
+	exit 1
+fi
+grep '^TB: ' "$work/rootfs.err" >&2
 
 mounts_before=$(grep -c " $root" /proc/mounts)
 # The checks below read a failing chroot as a pass or as something else.
