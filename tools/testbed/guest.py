@@ -30,7 +30,7 @@ def parse(argv):
         sys.exit("guest.py: missing -- CMD")
     i = argv.index("--")
     opts, cmd = argv[:i], argv[i + 1:]
-    o = {"qemu_arg": [], "append": "", "mem": "1024", "timeout": "600",
+    o = {"qemu_arg": [], "append": "", "mem": "1024", "smp": "1", "timeout": "600",
          "card_props": "", "iommu": True, "card": True, "disk": None,
          "qmp": None, "hook": None, "firmware": None, "quiet": False,
          "stop_on": None, "shell": False, "block_root": None}
@@ -73,7 +73,7 @@ def qemu_argv(o):
     if o["append"]:
         cmdline += " " + o["append"]
     a = [os.path.join(p, "bin", "qemu-system-x86_64"), "-L", fw,
-         "-machine", "q35", "-accel", "tcg", "-smp", "1", "-m", o["mem"],
+         "-machine", "q35", "-accel", "tcg", "-smp", o["smp"], "-m", o["mem"],
          "-nodefaults", "-no-user-config", "-display", "none", "-no-reboot",
          "-drive", "if=pflash,format=raw,readonly=on,file=%s/OVMF_CODE_4M.fd" % fw,
          "-drive", "if=pflash,format=raw,file=%s/OVMF_VARS.fd" % run,

@@ -12,6 +12,8 @@
 #   --qemu-arg ARG     one extra QEMU argument (repeatable)
 #   --append ARGS      extra kernel command line
 #   --mem MB           guest RAM (default 1024)
+#   --smp N            virtual CPUs (default 1: a guest keeps one host core
+#                      busy, and -smp 2 guests sometimes hang in S3)
 #   --timeout S        kill QEMU and fail after S seconds (default 600)
 #   --qmp SOCK         QMP socket for the test (default RESULTS/qmp.sock)
 #   --hook CMD         host command run alongside the guest, with TB_QMP,
@@ -44,7 +46,7 @@ while [ $# -gt 0 ]; do
 	--firmware) firmware=$2; shift 2 ;;
 	--no-iommu|--no-card|--quiet|--shell) pass+=("$1"); shift ;;
 	--block-root) block=true; shift ;;
-	--card-props|--qemu-arg|--append|--mem|--timeout|--qmp|--hook|--disk|--stop-on)
+	--card-props|--qemu-arg|--append|--mem|--smp|--timeout|--qmp|--hook|--disk|--stop-on)
 		[ $# -ge 2 ] || tb_die "$1 needs a value"
 		pass+=("$1" "$2"); shift 2 ;;
 	--) shift; break ;;
