@@ -11,8 +11,10 @@
 #                             igt:metis_reset: its hang-detection timing does
 #                             not hold on this slow kernel; see the docs)
 #   DK_FUZZ_CALLS=N           fuzzer calls (default 20000; `make check-debug-long`: 2000000)
-#   DK_TIMEOUT=S              guest time limit (default 5400 s)
+#   DK_TIMEOUT=S              guest time limit (default 10800 s)
 #   DK_TEST_TIMEOUT=S         one test's time limit in the guest (default 1200 s)
+#   DK_PROBE_STRIDE=N         failnth-probe fails every N-th allocation (default 1: all)
+#   DK_PROBE_TIMEOUT=S        failnth-probe's time limit (default 5400 s)
 #   DK_FUZZ_SEED=N            the fuzzer's seed (default: time and pid)
 #   DK_REJECT_NONE=1          fault injection in drm_sysfs_minor_alloc too
 #
@@ -96,7 +98,7 @@ main() {
 	tb_log "debug tier: ${#tests[@]} tests in a $abi guest"
 	local g0=$SECONDS
 	tools/testbed/run-in-guest.sh --kernel debug --mem 2048 --quiet \
-		--timeout "${DK_TIMEOUT:-5400}" --results "$run" --disk "$run/swap.img" \
+		--timeout "${DK_TIMEOUT:-10800}" --results "$run" --disk "$run/swap.img" \
 		--append "loglevel=5 kasan_multi_shot" -- \
 		env DK_KO=/metis/build/debug-kernel/metis.ko \
 		DK_SMOKE=/metis/build/debug-kernel/metis-smoke \
@@ -104,6 +106,8 @@ main() {
 		DK_IGT=/metis/build/igt DK_FUZZ_CALLS="${DK_FUZZ_CALLS:-20000}" \
 		${DK_FUZZ_SEED:+DK_FUZZ_SEED=$DK_FUZZ_SEED} \
 		${DK_TEST_TIMEOUT:+DK_TEST_TIMEOUT=$DK_TEST_TIMEOUT} \
+		${DK_PROBE_STRIDE:+DK_PROBE_STRIDE=$DK_PROBE_STRIDE} \
+		${DK_PROBE_TIMEOUT:+DK_PROBE_TIMEOUT=$DK_PROBE_TIMEOUT} \
 		${DK_REJECT_NONE:+DK_REJECT_NONE=$DK_REJECT_NONE} \
 		bash tools/testbed/debug-kernel/guest-tier.sh "${tests[@]}" \
 		> "$out/guest.log" 2>&1
