@@ -1,7 +1,7 @@
 #!/bin/bash
 # Suite (make check): the debug-kernel tier (suite.sh) on the
 # KASAN/lockdep/kmemleak kernel: the driver basics, the IGT PM and detach
-# tests, the fail-nth sweeps, failinj-pm, the fuzzer (DK_FUZZ_CALLS,
+# tests, the fail-nth sweeps but probe's, failinj-pm, the fuzzer (DK_FUZZ_CALLS,
 # 100,000 calls here) and the module unload; DK_TESTS overrides the list.
 #
 # It comes early in tools/suites.list, so that the kernel's cold build and
@@ -29,12 +29,11 @@ tier=${DK_TIER_S:-2400}
 extra_s=${DK_EXTRA_S:-1500}
 margin=300
 base="load smoke igt:metis_basic igt:metis_submit igt:metis_dmabuf igt:metis_pm igt:metis_hotunplug"
-extra="failnth-probe failnth-open failnth-bo-host failnth-bo-device failnth-submit failnth-prime failnth-syncobj failinj-pm fuzz fuzz-detach"
+extra="failnth-open failnth-bo-host failnth-bo-device failnth-submit failnth-prime failnth-syncobj failinj-pm fuzz fuzz-detach"
 # CI's bounded fuzz run; `make check-debug-long` runs millions.
 export DK_FUZZ_CALLS=${DK_FUZZ_CALLS:-100000}
-# A probe costs 10-40 s on this kernel: every 8th of its ~200 allocations
-# fails here, all of them in `make check-debug`.
-export DK_PROBE_STRIDE=${DK_PROBE_STRIDE:-8}
+# The probe sweep stays in make check-debug: even failing every 8th
+# allocation (DK_PROBE_STRIDE=8) it took 27 minutes on 2026-12-03.
 
 key=$("$here/build.sh" --key) || { echo "FAIL dk-kernel: no cache key (apt index?)"; exit 1; }
 need=$tier
