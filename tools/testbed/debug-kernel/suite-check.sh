@@ -1,8 +1,9 @@
 #!/bin/bash
 # Suite (make check): the debug-kernel tier (suite.sh) on the
 # KASAN/lockdep/kmemleak kernel: the driver basics, the IGT PM and detach
-# tests, the fail-nth sweeps but probe's, failinj-pm, the fuzzer (DK_FUZZ_CALLS,
-# 100,000 calls here) and the module unload; DK_TESTS overrides the list.
+# tests, the fail-nth sweeps (not probe's), failinj-pm, the fuzzer
+# (DK_FUZZ_CALLS, 100,000 calls here) and the module unload; DK_TESTS
+# overrides the list.
 #
 # It comes early in tools/suites.list, so that the kernel's cold build and
 # then the tier's guest fill one of tools/check.sh's two lanes while the
