@@ -472,6 +472,19 @@ char *igt_metis_runtime_status(const char *pci, char *buf, size_t len)
 	return buf;
 }
 
+uint64_t igt_metis_wait_state(int fd, uint64_t want, int timeout_s)
+{
+	uint64_t s = ~0ull;
+
+	for (int i = 0; i < timeout_s * 20; i++) {
+		s = igt_metis_get_param(fd, DRM_METIS_PARAM_DEVICE_STATE);
+		if (s == want)
+			break;
+		usleep(50000);
+	}
+	return s;
+}
+
 int igt_metis_wait_ready(int timeout_s)
 {
 	uint64_t state;

@@ -95,6 +95,8 @@ void igt_metis_bind(const char *pci);
 char *igt_metis_runtime_status(const char *pci, char *buf, size_t len);
 /* Wait (up to @timeout_s) for a card to be ready; returns an open fd or -errno. */
 int igt_metis_wait_ready(int timeout_s);
+/* Poll @fd's device state until it is @want (up to @timeout_s); returns the last state. */
+uint64_t igt_metis_wait_state(int fd, uint64_t want, int timeout_s);
 /*
  * After a detach for which @fd was closed: wait for the card as above and
  * make @fd (the same number) its open file again.  A subtest cannot give

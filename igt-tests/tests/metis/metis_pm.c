@@ -511,19 +511,6 @@ static void recover_by_rebind(int fd, const char *pci)
 		runtime_write(pci, "control", control);
 }
 
-static uint64_t wait_state(int fd, uint64_t want, int timeout_s)
-{
-	uint64_t s = ~0ull;
-
-	for (int i = 0; i < timeout_s * 20; i++) {
-		s = igt_metis_get_param(fd, DRM_METIS_PARAM_DEVICE_STATE);
-		if (s == want)
-			break;
-		usleep(50000);
-	}
-	return s;
-}
-
 /* Firmware refusing to boot at resume: a reported error, not a hang. */
 static void test_resume_fw_fail(int fd, enum igt_suspend_state state,
 				enum igt_suspend_test test)
@@ -539,13 +526,15 @@ static void test_resume_fw_fail(int fd, enum igt_suspend_state state,
 	igt_assert(igt_metis_pci_address(fd, pci, sizeof(pci)));
 	igt_metis_fault_set("fault-fw-boot-fail", 1000);
 	suspend(state, test);
-	igt_assert_eq_u64(wait_state(fd, DRM_METIS_STATE_ERROR, 30), DRM_METIS_STATE_ERROR);
+	igt_assert_eq_u64(igt_metis_wait_state(fd, DRM_METIS_STATE_ERROR, 30),
+			  DRM_METIS_STATE_ERROR);
 	igt_assert_eq_u64(igt_metis_get_param(fd, DRM_METIS_PARAM_FW_ERROR), 7);
 	igt_metis_job_copy(&job, card, 0, host, 0, PAGE, DRM_METIS_CHANNEL_ANY);
 	igt_metis_submit(fd, &job, 1, EIO);
 	/* Still an error after another cycle, not a crash or a hang. */
 	suspend(state, test);
-	igt_assert_eq_u64(wait_state(fd, DRM_METIS_STATE_ERROR, 30), DRM_METIS_STATE_ERROR);
+	igt_assert_eq_u64(igt_metis_wait_state(fd, DRM_METIS_STATE_ERROR, 30),
+			  DRM_METIS_STATE_ERROR);
 	igt_metis_fault_set("fault-fw-boot-fail", 0);
 	recover_by_rebind(fd, pci);
 	model_load(fd, &m, 3);

@@ -316,7 +316,6 @@ static void test_fw_boot_fail(int fd)
 	int drv;
 	struct drm_metis_job job;
 	struct bufs b;
-	uint64_t state = 0;
 	char pci[64];
 
 	igt_require_metis_qmp();
@@ -332,13 +331,8 @@ static void test_fw_boot_fail(int fd)
 	igt_metis_submit(fd, &job, 1, 0);
 	igt_metis_bo_wait(fd, b.card, 60 * NSEC_PER_SEC, EIO);
 	igt_metis_fault_set("fault-drop-completions", 0);
-	for (int i = 0; i < 200; i++) {
-		state = igt_metis_get_param(fd, DRM_METIS_PARAM_DEVICE_STATE);
-		if (state == DRM_METIS_STATE_ERROR)
-			break;
-		usleep(50000);
-	}
-	igt_assert_eq_u64(state, DRM_METIS_STATE_ERROR);
+	igt_assert_eq_u64(igt_metis_wait_state(fd, DRM_METIS_STATE_ERROR, 10),
+			  DRM_METIS_STATE_ERROR);
 	igt_assert_eq_u64(igt_metis_get_param(fd, DRM_METIS_PARAM_FW_ERROR), 7);
 	/* New work fails at once rather than hanging. */
 	igt_metis_job_copy(&job, b.card, 0, b.host, 0, SZ, 1);
@@ -355,13 +349,8 @@ static void test_fw_boot_fail(int fd)
 	close(drv);
 	igt_metis_reopen_as(fd, 30);
 	/* Ready, not merely runtime-suspended: the firmware booted again. */
-	for (int i = 0; i < 300; i++) {
-		state = igt_metis_get_param(fd, DRM_METIS_PARAM_DEVICE_STATE);
-		if (state == DRM_METIS_STATE_READY)
-			break;
-		usleep(100000);
-	}
-	igt_assert_eq_u64(state, DRM_METIS_STATE_READY);
+	igt_assert_eq_u64(igt_metis_wait_state(fd, DRM_METIS_STATE_READY, 30),
+			  DRM_METIS_STATE_READY);
 	igt_assert_eq_u64(igt_metis_get_param(fd, DRM_METIS_PARAM_FW_ERROR), 0);
 	check_all_channels(fd);
 	igt_reset_timeout();
