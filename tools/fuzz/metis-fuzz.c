@@ -75,6 +75,7 @@ struct file_slot {
 static struct file_slot files[MAX_FILES];
 static _Atomic int dmabufs[MAX_DMABUFS];
 static _Atomic long calls;
+static int64_t t_start;	/* when the workers started */
 /* SIGTERM/SIGINT: stop, close everything and print the counts. */
 static volatile sig_atomic_t stop;
 static uint64_t dev_mem_size = 64 << 20;
@@ -91,6 +92,9 @@ static const char *const cname[C_NR] = {
 /* Outcomes: [call][0] successes, [call][errno] failures (errno < 160). */
 #define NERR 160
 static _Atomic long stats[C_NR][NERR];
+/* Per call: total and slowest time (ns), to say where a slow run went. */
+static _Atomic int64_t time_sum[C_NR], time_max[C_NR];
+static _Thread_local int last_call = C_NR;
 
 /*
  * Open the device: -d NODE, else the first accel node that opens (after a
@@ -151,6 +155,16 @@ static void count(int c, int ret)
 	if (e < 0 || e >= NERR)
 		e = NERR - 1;
 	atomic_fetch_add(&stats[c][e], 1);
+	last_call = c;
+}
+
+static void account(int c, int64_t ns)
+{
+	int64_t m = atomic_load(&time_max[c]);
+
+	atomic_fetch_add(&time_sum[c], ns);
+	while (ns > m && !atomic_compare_exchange_weak(&time_max[c], &m, ns))
+		;
 }
 
 static int xioctl(int fd, unsigned long req, void *arg)
@@ -619,7 +633,9 @@ static void *worker(void *arg)
 		int slot, fd = slot_fd(&s, &slot);
 		struct file_slot *f = &files[slot];
 		uint32_t w = below(&s, 100);
+		int64_t t0 = now_ns();
 
+		last_call = C_NR;
 		if (fd < 0) {
 			do_reopen(&s);
 			continue;
@@ -639,8 +655,11 @@ static void *worker(void *arg)
 		else if (w < 95) do_reopen(&s);
 		else if (w < 97) do_dmabuf_close(&s);
 		else do_raw(&s, fd);
+		if (last_call < C_NR)
+			account(last_call, now_ns() - t0);
 		if (verbose && n % 10000 == 0)
-			fprintf(stderr, "metis-fuzz: %ld calls\n", n);
+			fprintf(stderr, "metis-fuzz: %ld calls in %.0f s\n", n,
+				(now_ns() - t_start) / 1e9);
 	}
 	return NULL;
 }
@@ -999,6 +1018,7 @@ int main(int argc, char **argv)
 		atomic_store(&dmabufs[i], -1);
 	for (i = 0; i < nfiles; i++)
 		atomic_store(&files[i].fd, open_node());
+	t_start = now_ns();
 	for (i = 0; i < nthreads; i++)
 		if (pthread_create(&th[i], NULL, worker, (void *)(uintptr_t)i))
 			die("pthread_create");
@@ -1016,6 +1036,8 @@ int main(int argc, char **argv)
 		if (f > 0)
 			close(f);
 	}
+	printf("metis-fuzz: %ld calls in %.1f s\n", max_calls < calls ? max_calls : (long)calls,
+	       (now_ns() - t_start) / 1e9);
 	for (c = 0; c < C_NR; c++) {
 		int e;
 
@@ -1024,7 +1046,8 @@ int main(int argc, char **argv)
 			total += stats[c][e];
 		if (!total)
 			continue;
-		printf("  %-16s %7ld calls, %7ld ok", cname[c], total, stats[c][0]);
+		printf("  %-16s %7ld calls, %7ld ok, %.1f s in all, slowest %.3f s", cname[c], total,
+		       stats[c][0], time_sum[c] / 1e9, time_max[c] / 1e9);
 		for (e = 1; e < NERR; e++)
 			if (stats[c][e])
 				printf(", %s %ld", strerrorname_np(e) ? strerrorname_np(e) : "?", stats[c][e]);

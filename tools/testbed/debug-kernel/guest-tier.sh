@@ -14,7 +14,8 @@
 #   smoke           tools/smoke/metis-smoke
 #   igt:BIN[:SUB]   an IGT binary of igt-tests (each subtest, or one)
 #   failnth-probe   fail-nth sweep of the driver's allocations in probe
-#                   (sysfs bind), then the card works
+#                   (sysfs bind), then the card works (DK_PROBE_STRIDE,
+#                   DK_PROBE_POINTS)
 #   failnth-OP      metis-fuzz --failnth OP (open, bo-host, bo-device,
 #                   submit, prime, syncobj)
 #   failinj-pm      S3 cycles with failslab/fail_page_alloc at 20% on the
@@ -86,8 +87,9 @@ run() {
 		sleep 1
 	done
 	if [ -d /proc/$pid ]; then
-		echo "--- test still running after $limit s; blocked tasks:" >> "$out/$name.log"
+		echo "--- test still running after $limit s; blocked tasks and held locks in the kernel log:" >> "$out/$name.log"
 		echo w > /proc/sysrq-trigger 2>/dev/null
+		echo d > /proc/sysrq-trigger 2>/dev/null
 		pkill -9 -P $pid 2>/dev/null
 		kill -9 $pid 2>/dev/null
 		rc=124
@@ -100,8 +102,7 @@ run() {
 	local sick=""
 	if [ $rc -ne 124 ] && ! healthy; then
 		sick="the card does not work after the test"
-		for r in $dbg/accel/*/reset; do [ -e "$r" ] && echo 1 > "$r"; done
-		healthy || sick="$sick (not even after a debugfs reset)"
+		debugfs_reset || sick="$sick (not even after a debugfs reset)"
 		echo "TB: debug tier: $sick" > /dev/ttyS0
 	fi
 	if ! scan "$name" > "$out/$name.reports" 2>&1; then
@@ -143,13 +144,15 @@ healthy_wait() {
 	return 1
 }
 
+# Up to 60 s on the clock: an attempt (three execs) takes seconds here,
+# so a count of attempts would say nothing of the time.
 card_ready() {
-	local _
-	for _ in $(seq 300); do
+	local t0=$SECONDS
+	while [ $((SECONDS - t0)) -lt 60 ]; do
 		[ -n "$(node)" ] && "$DK_FUZZ" --check > /dev/null 2>&1 && return 0
 		sleep 0.2
 	done
-	echo "no working /dev/accel/accel* node"
+	echo "no working /dev/accel/accel* node after 60 s"
 	return 1
 }
 
@@ -250,10 +253,15 @@ inject_setup() {
 	# The probability last: until the stack filter is in place every
 	# allocation of the system would fail at that rate, the shell's too
 	# (with 20 % the guest's init died of ENOMEM).
-	for f in "${FAIL_FS[@]}"; do
-		echo "$prob" > "$f/probability"
-	done
+	inject_prob "$prob"
 	echo "metis text ${range% *}-${range#* }${rej:+, not in drm_sysfs_minor_alloc ${rej% *}-${rej#* }}"
+}
+
+inject_prob() {
+	local f
+	for f in "${FAIL_FS[@]}"; do
+		echo "$1" > "$f/probability"
+	done
 }
 
 inject_off() {
@@ -277,42 +285,70 @@ t_failnth() {
 	return $rc
 }
 
-# Probe with the n-th driver allocation failing, n = 1, 2, ... until probe
-# no longer reaches n (every DK_PROBE_STRIDE-th n: a probe costs 10-40 s
-# here).  Each failed probe must leave nothing behind; the last, complete
-# probe gives a working card.
+# One bind with the fail-nth counter set too high to be reached: the
+# number of the driver's injection points in a probe.  Prints it.
+probe_points() {
+	local b=$1 drv=/sys/bus/pci/drivers/metis big=1000000 r
+	echo $big > /proc/self/fail-nth
+	echo "$b" > "$drv/bind" 2>/dev/null
+	read -r r < /proc/self/fail-nth
+	echo 0 > /proc/self/fail-nth
+	[ -e "$drv/$b" ] && echo "$b" > "$drv/unbind"
+	[ "$r" -gt 0 ] || return 1
+	echo $((big - r))
+}
+
+# Probe with the n-th driver allocation failing, for every n up to the
+# probe's number of injection points (probe_points), or every
+# DK_PROBE_STRIDE-th n; DK_PROBE_POINTS=K picks the stride that gives about
+# K probes.  A failed probe takes a fraction of a second here, one that
+# absorbs the failure (a debugfs file, a firmware path tried first) about
+# 5 s: it is bound, checked and unbound.  Each failed probe must leave
+# nothing behind, each absorbed failure a working card; the sweep must
+# reach a probe that no longer gets to n (else the count was wrong).
 t_failnth_probe() {
-	local n r b=$card_bdf drv=/sys/bus/pci/drivers/metis rc=0
-	local stride=${DK_PROBE_STRIDE:-1}
+	local n r b=$card_bdf drv=/sys/bus/pci/drivers/metis rc=0 total end
+	local stride=${DK_PROBE_STRIDE:-1} absorbed=0 failed=0 done=""
 	[ -e "$drv/$b" ] && { echo "$b" > "$drv/unbind" || return 1; }
 	inject_setup 0 || return 1
-	for n in $(seq 1 "$stride" 2000); do
+	total=$(probe_points "$b") || { echo "counting the probe's injection points failed"; return 1; }
+	if [ -n "${DK_PROBE_POINTS:-}" ]; then
+		stride=$(( (total + DK_PROBE_POINTS - 1) / DK_PROBE_POINTS ))
+	fi
+	echo "probe: $total injection points; failing every ${stride}. of them"
+	# Past the count by a margin: a probe's path may vary a little.
+	end=$((total + total / 10 + stride + 10))
+	for n in $(seq 1 "$stride" "$end"); do
 		echo "$n" > /proc/self/fail-nth
 		echo "$b" > "$drv/bind" 2>/dev/null
 		read -r r < /proc/self/fail-nth
 		echo 0 > /proc/self/fail-nth
 		if [ "$r" != 0 ]; then
-			echo "probe: complete before allocation $n (injected at 1, 1+$stride, ...: every ${stride}. of them)"
+			done="probe complete before allocation $n"
 			break
 		fi
-		if [ -e "$drv/$b" ]; then
-			# Probe absorbed the failure.  The card must work, or be in
-			# the documented error state (e.g. the firmware request
-			# failed) from which a debugfs reset brings it back.
-			# Unbind for the next n.
-			if ! healthy_wait; then
-				for r in $dbg/accel/*/reset; do [ -e "$r" ] && echo 1 > "$r"; done
-				if healthy_wait; then
-					echo "fault $n: probe succeeded in the error state; a reset recovered the card"
-				else
-					echo "fault $n: probe succeeded but the card does not work, not even after a reset"
-					rc=1
-				fi
-			fi
-			echo "$b" > "$drv/unbind"
+		if [ ! -e "$drv/$b" ]; then
+			failed=$((failed + 1))
+			continue
 		fi
+		# Probe absorbed the failure.  The card must work, or be in
+		# the documented error state (e.g. the firmware request
+		# failed) from which a debugfs reset brings it back.  Unbind
+		# for the next n.
+		absorbed=$((absorbed + 1))
+		if ! healthy_wait; then
+			if debugfs_reset; then
+				echo "fault $n: probe succeeded in the error state; a reset recovered the card"
+			else
+				echo "fault $n: probe succeeded but the card does not work, not even after a reset"
+				rc=1
+			fi
+		fi
+		echo "$b" > "$drv/unbind"
 	done
 	inject_off
+	echo "probe: $failed failed cleanly, $absorbed absorbed the failure; ${done:-not complete by allocation $end}"
+	[ -n "$done" ] || rc=1
 	[ -e "$drv/$b" ] || { echo "$b" > "$drv/bind" || { echo "final bind failed"; return 1; }; }
 	card_ready || return 1
 	"$DK_SMOKE" -q -d "$(node)" || { echo "smoke test after the sweep failed"; return 1; }
@@ -326,10 +362,20 @@ s3() {
 	echo mem > /sys/power/state
 }
 
+# Reset the card through debugfs; it must work after.
+debugfs_reset() {
+	local r
+	for r in $dbg/accel/*/reset; do [ -e "$r" ] && echo 1 > "$r"; done
+	healthy_wait
+}
+
 # S3 with the driver's allocations failing at random (20%) during suspend
-# and resume, jobs in flight; after, without injection, the card works.
+# and resume, jobs in flight.  A failed resume leaves the card in the error
+# state by design (Documentation/pm.md); a debugfs reset, without
+# injection, must bring it back before the next cycle.  After the cycles a
+# clean S3 and a smoke test.
 t_failinj_pm() {
-	local i rc=0
+	local i rc=0 errs=0
 	# Synchronous device PM: the callbacks run in this task.
 	echo 0 > /sys/power/pm_async
 	inject_setup 20 || return 1
@@ -338,24 +384,30 @@ t_failinj_pm() {
 		sleep 1
 		s3 || echo "cycle $i: suspend failed: $?"
 		wait
+		# The check's own allocations must not fail.
+		inject_prob 0
+		if ! healthy_wait; then
+			errs=$((errs + 1))
+			if debugfs_reset; then
+				echo "cycle $i: the card did not resume; a debugfs reset recovered it"
+			else
+				echo "cycle $i: the card does not work after the resume, not even after a debugfs reset"
+				rc=1
+			fi
+		fi
+		inject_prob 20
 	done
 	inject_off
 	echo 1 > /sys/power/pm_async
-	echo "injected (kernel log): $(dmesg | grep -c 'FAULT_INJECTION: forcing a failure')"
-	# The error state is allowed after a failed resume; a debugfs reset
-	# must bring the card back.
-	if ! card_ready > /dev/null; then
-		echo "card not working after the injected cycles; trying a debugfs reset"
-		for r in $dbg/accel/*/reset; do echo 1 > "$r"; done
-		card_ready || rc=1
-	fi
+	echo "injected (kernel log): $(dmesg | grep -c 'FAULT_INJECTION: forcing a failure'), failed resumes: $errs"
+	[ $rc -eq 0 ] || return 1
 	s3 || { echo "clean S3 failed"; rc=1; }
 	card_ready && "$DK_SMOKE" -q -d "$(node)" || { echo "smoke test after a clean S3 failed"; rc=1; }
 	return $rc
 }
 
 t_fuzz() {
-	"$DK_FUZZ" -n "${DK_FUZZ_CALLS:-20000}" -t 4 -f 3 ${DK_FUZZ_SEED:+-s $DK_FUZZ_SEED} || return 1
+	"$DK_FUZZ" -v -n "${DK_FUZZ_CALLS:-100000}" -t 4 -f 3 ${DK_FUZZ_SEED:+-s $DK_FUZZ_SEED} || return 1
 	card_ready
 }
 
@@ -407,7 +459,9 @@ for t in "$@"; do
 	failnth-*) run "$t" t_failnth "${t#failnth-}" ;;
 	failinj-pm) run "$t" t_failinj_pm ;;
 	fuzz-detach) run "$t" t_fuzz_detach ;;
-	load|smoke|fuzz|unload) run "$t" "t_$t" ;;
+	# About 180 calls/s here: half that rate, and 5 minutes, as the limit.
+	fuzz) DK_TEST_TIMEOUT=${DK_TEST_TIMEOUT:-$((${DK_FUZZ_CALLS:-100000} / 90 + 300))} run "$t" t_fuzz ;;
+	load|smoke|unload) run "$t" "t_$t" ;;
 	*) echo "FAIL $t: unknown test" ;;
 	esac
 done

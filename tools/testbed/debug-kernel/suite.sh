@@ -10,10 +10,11 @@
 #   suite.sh [TEST...]        default: $DK_TESTS or the list below (without
 #                             igt:metis_reset: its hang-detection timing does
 #                             not hold on this slow kernel; see the docs)
-#   DK_FUZZ_CALLS=N           fuzzer calls (default 20000; `make check-debug-long`: 2000000)
+#   DK_FUZZ_CALLS=N           fuzzer calls (default 100000; `make check-debug-long`: 2000000)
 #   DK_TIMEOUT=S              guest time limit (default 10800 s)
 #   DK_TEST_TIMEOUT=S         one test's time limit in the guest (default 1200 s)
-#   DK_PROBE_STRIDE=N         failnth-probe fails every N-th allocation (default 1: all)
+#   DK_PROBE_POINTS=K         failnth-probe: the stride that gives about K probes (default 300)
+#   DK_PROBE_STRIDE=N         failnth-probe fails every N-th allocation instead (1: all)
 #   DK_PROBE_TIMEOUT=S        failnth-probe's time limit (default 5400 s)
 #   DK_FUZZ_SEED=N            the fuzzer's seed (default: time and pid)
 #   DK_REJECT_NONE=1          fault injection in drm_sysfs_minor_alloc too
@@ -97,16 +98,21 @@ main() {
 	truncate -s 2G "$run/swap.img"
 	tb_log "debug tier: ${#tests[@]} tests in a $abi guest"
 	local g0=$SECONDS
+	# A probe has about 2,400 injection points and each takes seconds
+	# here: by default about 300 of them (DK_PROBE_STRIDE=1: all).
+	local probe_points=${DK_PROBE_POINTS:-}
+	[ -n "$probe_points${DK_PROBE_STRIDE:-}" ] || probe_points=300
 	tools/testbed/run-in-guest.sh --kernel debug --mem 2048 --quiet \
 		--timeout "${DK_TIMEOUT:-10800}" --results "$run" --disk "$run/swap.img" \
 		--append "loglevel=5 kasan_multi_shot" -- \
 		env DK_KO=/metis/build/debug-kernel/metis.ko \
 		DK_SMOKE=/metis/build/debug-kernel/metis-smoke \
 		DK_FUZZ=/metis/build/debug-kernel/metis-fuzz \
-		DK_IGT=/metis/build/igt DK_FUZZ_CALLS="${DK_FUZZ_CALLS:-20000}" \
+		DK_IGT=/metis/build/igt DK_FUZZ_CALLS="${DK_FUZZ_CALLS:-100000}" \
 		${DK_FUZZ_SEED:+DK_FUZZ_SEED=$DK_FUZZ_SEED} \
 		${DK_TEST_TIMEOUT:+DK_TEST_TIMEOUT=$DK_TEST_TIMEOUT} \
 		${DK_PROBE_STRIDE:+DK_PROBE_STRIDE=$DK_PROBE_STRIDE} \
+		${probe_points:+DK_PROBE_POINTS=$probe_points} \
 		${DK_PROBE_TIMEOUT:+DK_PROBE_TIMEOUT=$DK_PROBE_TIMEOUT} \
 		${DK_REJECT_NONE:+DK_REJECT_NONE=$DK_REJECT_NONE} \
 		bash tools/testbed/debug-kernel/guest-tier.sh "${tests[@]}" \
