@@ -46,35 +46,16 @@ run_in() {
 		/usr/bin/env PATH="$path" /bin/sh -c 'cd "$0" && exec "$@"' "$tree" "$@"
 }
 
-# A private apt configuration for unstable, derived from the host's Debian
-# archive like apt.sh's (never hard-coded); shared with igt-prefix.sh.
-sid_apt() {
-	local tool=$1 d=$TB_CACHE/apt-sid; shift
-	"$tool" -o "Dir::Etc=$d/etc" -o "Dir::Etc::SourceList=$d/etc/sources.list" \
-		-o "Dir::Etc::SourceParts=-" -o "Dir::Etc::PreferencesParts=$d/etc/preferences.d" \
-		-o "Dir::State=$d/state" -o "Dir::State::status=$d/state/status" \
-		-o "Dir::Cache=$d/cache" -o "APT::Architecture=amd64" \
-		-o "Acquire::Languages=none" -o "APT::Sandbox::User=root" "$@"
-}
-
 sid_sparse() {
-	local d=$TB_CACHE/apt-sid main ver dir tmp
-	main=$(tb_host_uri '^(bookworm|trixie|stable)$') || tb_die "no Debian archive in the host's apt sources"
-	mkdir -p "$d"/{etc/preferences.d,state/lists/partial,cache/archives/partial}
-	echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $main sid main" > "$d/etc/sources.list.new"
-	cmp -s "$d/etc/sources.list.new" "$d/etc/sources.list" || mv "$d/etc/sources.list.new" "$d/etc/sources.list"
-	rm -f "$d/etc/sources.list.new"
-	touch "$d/state/status"
-	if [ -z "$(find "$d/state/lists" -maxdepth 1 -name '*Packages*' -mmin -720 2>/dev/null | head -n1)" ]; then
-		sid_apt apt-get update -qq >&2 || tb_die "apt update (unstable) failed"
-	fi
-	ver=$(sid_apt apt-cache policy sparse 2>/dev/null | awk '/Candidate:/ { print $2 }')
+	local ver dir tmp
+	tb_sid_setup || tb_die "apt (unstable) set-up failed"
+	ver=$(tb_sid_cache policy sparse 2>/dev/null | awk '/Candidate:/ { print $2 }')
 	[ -n "$ver" ] && [ "$ver" != "(none)" ] || tb_die "no sparse in unstable's index"
 	dir=$base/sparse-$ver
 	if [ ! -x "$dir/sparse" ]; then
 		tb_log "sparse: unpacking unstable's sparse $ver"
 		tmp=$(mktemp -d "$base/sparse.XXXXXX")
-		(cd "$tmp" && sid_apt apt-get download -qq "sparse=$ver" >&2) || { rm -rf "$tmp"; tb_die "sparse download failed"; }
+		(cd "$tmp" && tb_sid_get download -qq "sparse=$ver" >&2) || { rm -rf "$tmp"; tb_die "sparse download failed"; }
 		dpkg-deb -x "$tmp"/sparse_*.deb "$tmp/x"
 		mkdir -p "$dir"
 		mv "$tmp/x/usr/bin/sparse" "$dir/sparse.tmp" && mv "$dir/sparse.tmp" "$dir/sparse"

@@ -21,47 +21,18 @@ dest=${1:-$top/build/igt}
 
 . "$top/tools/testbed/lib/apt.sh"
 
-# A second private apt configuration for unstable, derived like apt.sh's
-# from the host's configured Debian archive (never hard-coded).
-sid_apt_setup() {
-	local main keyring=/usr/share/keyrings/debian-archive-keyring.gpg
-	SID_APT=$TB_CACHE/apt-sid
-	main=$(tb_host_uri '^(bookworm|trixie|stable)$') ||
-		{ echo "igt-prefix: no Debian archive in the host's apt sources" >&2; return 1; }
-	mkdir -p "$SID_APT"/{etc/preferences.d,state/lists/partial,cache/archives/partial}
-	echo "deb [signed-by=$keyring] $main sid main" > "$SID_APT/etc/sources.list"
-	touch "$SID_APT/state/status"
-	if [ -z "$(find "$SID_APT/state/lists" -maxdepth 1 -name '*Packages*' -mmin -720 2>/dev/null | head -n1)" ]; then
-		sid_apt_get update -qq >/dev/null
-	fi
-}
-
-sid_apt_opts() {
-	printf '%s\n' -o "Dir::Etc=$SID_APT/etc" \
-		-o "Dir::Etc::SourceList=$SID_APT/etc/sources.list" \
-		-o "Dir::Etc::SourceParts=-" \
-		-o "Dir::Etc::PreferencesParts=$SID_APT/etc/preferences.d" \
-		-o "Dir::State=$SID_APT/state" \
-		-o "Dir::State::status=$SID_APT/state/status" \
-		-o "Dir::Cache=$SID_APT/cache" \
-		-o "APT::Architecture=amd64" -o "Acquire::Languages=none" \
-		-o "APT::Sandbox::User=root"
-}
-sid_apt_get() { local o; mapfile -t o < <(sid_apt_opts); apt-get "${o[@]}" "$@"; }
-sid_apt_cache() { local o; mapfile -t o < <(sid_apt_opts); apt-cache "${o[@]}" "$@"; }
-
 candidate() { "$1" policy "$2" 2>/dev/null | awk '/Candidate:/ { print $2 }'; }
 
 cached=$(ls -d "$TB_CACHE"/igt/igt-gpu-tools_"$IGT_DEB_VERSION"+*/root 2>/dev/null | head -n1 || true)
 if [ -z "$cached" ] || [ ! -f "$cached/.complete" ]; then
 	tb_apt_setup
-	sid_apt_setup
+	tb_sid_setup
 	igt_ver=$IGT_DEB_VERSION
-	if ! sid_apt_cache show "igt-gpu-tools=$igt_ver" > /dev/null 2>&1; then
-		igt_ver=$(candidate sid_apt_cache igt-gpu-tools)
+	if ! tb_sid_cache show "igt-gpu-tools=$igt_ver" > /dev/null 2>&1; then
+		igt_ver=$(candidate tb_sid_cache igt-gpu-tools)
 		echo "TB: igt-gpu-tools $IGT_DEB_VERSION is gone from unstable; using $igt_ver" >&2
 	fi
-	amd_ver=$(candidate sid_apt_cache libdrm-amdgpu1)
+	amd_ver=$(candidate tb_sid_cache libdrm-amdgpu1)
 	key="igt-gpu-tools_$igt_ver+libdrm-amdgpu1_$amd_ver"
 	dir=$TB_CACHE/igt/$key
 	cached=$dir/root
@@ -70,7 +41,7 @@ if [ -z "$cached" ] || [ ! -f "$cached/.complete" ]; then
 		rm -rf "$dir"
 		mkdir -p "$dir/debs"
 		(cd "$dir/debs" &&
-			sid_apt_get download -qq "igt-gpu-tools=$igt_ver" "libdrm-amdgpu1=$amd_ver" >&2 &&
+			tb_sid_get download -qq "igt-gpu-tools=$igt_ver" "libdrm-amdgpu1=$amd_ver" >&2 &&
 			tb_apt_get download -qq libjansson4 liboping0 libpci3 >&2)
 		for d in "$dir"/debs/*.deb; do
 			dpkg-deb -x "$d" "$cached"
