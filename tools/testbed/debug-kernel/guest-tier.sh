@@ -7,7 +7,9 @@
 # each test's dmesg go to /results/dk/.
 #
 # Environment (set by suite.sh): DK_KO (metis.ko), DK_SMOKE (metis-smoke),
-# DK_FUZZ (metis-fuzz), DK_IGT (the IGT prefix, build/igt), DK_FUZZ_CALLS.
+# DK_FUZZ (metis-fuzz), DK_IGT (the IGT prefix, build/igt), DK_FUZZ_CALLS,
+# DK_BUDGET_S (the seconds the tests may take, from the start of this
+# script: a TEST@COST starts only if COST of them are left; SKIP if not).
 #
 # Tests:
 #   load            insmod metis.ko, the card gets ready
@@ -451,6 +453,17 @@ fi
 dmesg -C
 
 for t in "$@"; do
+	# TEST@COST: run it only if COST seconds (an estimate) are left of
+	# DK_BUDGET_S, and the reserve for the unload after it.
+	if [ "${t%@*}" != "$t" ]; then
+		cost=${t#*@}
+		t=${t%@*}
+		left=$((${DK_BUDGET_S:-999999} - SECONDS - 60))
+		if [ "$cost" -gt "$left" ]; then
+			echo "SKIP $t: $left s left of the tier's $DK_BUDGET_S s (CI's time budget), it needs about $cost s; run make check-debug"
+			continue
+		fi
+	fi
 	case $t in
 	igt:*)
 		IFS=: read -r _ bin sub <<<"$t"

@@ -12,6 +12,9 @@
 #                             not hold on this slow kernel; see the docs)
 #   DK_FUZZ_CALLS=N           fuzzer calls (default 100000; `make check-debug-long`: 2000000)
 #   DK_TIMEOUT=S              guest time limit (default 10800 s)
+#   DK_DEADLINE=EPOCH         instead: the guest ends by then, and a test
+#                             given as TEST@COST starts only if COST seconds
+#                             are left (suite-check.sh: CI's budget)
 #   DK_TEST_TIMEOUT=S         one test's time limit in the guest (default 1200 s)
 #   DK_PROBE_POINTS=K         failnth-probe: the stride that gives about K probes (default 300)
 #   DK_PROBE_STRIDE=N         failnth-probe fails every N-th allocation instead (1: all)
@@ -102,8 +105,17 @@ main() {
 	# here: by default about 300 of them (DK_PROBE_STRIDE=1: all).
 	local probe_points=${DK_PROBE_POINTS:-}
 	[ -n "$probe_points${DK_PROBE_STRIDE:-}" ] || probe_points=300
+	# A deadline (CI's budget): the guest gets what is left of it, and
+	# its tests what is left after the boot and the power-off.
+	local timeout=${DK_TIMEOUT:-10800} budget=""
+	if [ -n "${DK_DEADLINE:-}" ]; then
+		timeout=$((DK_DEADLINE - $(date +%s)))
+		[ "$timeout" -ge 600 ] || timeout=600
+		budget=$((timeout - 180))
+		tb_log "debug tier: guest limit $timeout s (the deadline), $budget s for its tests"
+	fi
 	tools/testbed/run-in-guest.sh --kernel debug --mem 2048 --quiet \
-		--timeout "${DK_TIMEOUT:-10800}" --results "$run" --disk "$run/swap.img" \
+		--timeout "$timeout" --results "$run" --disk "$run/swap.img" \
 		--append "loglevel=5 kasan_multi_shot" -- \
 		env DK_KO=/metis/build/debug-kernel/metis.ko \
 		DK_SMOKE=/metis/build/debug-kernel/metis-smoke \
@@ -111,6 +123,7 @@ main() {
 		DK_IGT=/metis/build/igt DK_FUZZ_CALLS="${DK_FUZZ_CALLS:-100000}" \
 		${DK_FUZZ_SEED:+DK_FUZZ_SEED=$DK_FUZZ_SEED} \
 		${DK_TEST_TIMEOUT:+DK_TEST_TIMEOUT=$DK_TEST_TIMEOUT} \
+		${budget:+DK_BUDGET_S=$budget} \
 		${DK_PROBE_STRIDE:+DK_PROBE_STRIDE=$DK_PROBE_STRIDE} \
 		${probe_points:+DK_PROBE_POINTS=$probe_points} \
 		${DK_PROBE_TIMEOUT:+DK_PROBE_TIMEOUT=$DK_PROBE_TIMEOUT} \
@@ -125,6 +138,7 @@ main() {
 	# timeout) with the report on its serial console only.
 	local t missing=0 name
 	for t in "${tests[@]}"; do
+		t=${t%@*}
 		case $t in igt:*:*) name="igt-$(cut -d: -f2 <<<"$t")-$(cut -d: -f3 <<<"$t")" ;;
 		igt:*) name="igt-${t#igt:}" ;;
 		*) name=$t ;;
