@@ -129,7 +129,8 @@ checkpatch_dir() {
 
 if cp_dir=$(checkpatch_dir); then
 	files=$(cd "$top" && ls drivers/accel/metis/metis_*.[ch] drivers/accel/metis/Makefile \
-		drivers/accel/metis/Kconfig Kbuild include/uapi/drm/metis_accel.h)
+		drivers/accel/metis/Kconfig Kbuild include/uapi/drm/metis_accel.h \
+		tools/testbed/debug-kernel/canary/dk_canary.c tools/testbed/debug-kernel/canary/Kbuild)
 	if log=$(cd "$top" && perl "$cp_dir/checkpatch.pl" --strict --no-tree --terse \
 		--show-types -f $files 2>&1 | grep -v '^total:'); [ -n "$log" ]; then
 		echo "$log"

@@ -6,7 +6,8 @@
 # "PASS <test>" or "FAIL <test>: <reason>" followed by the report.  Logs and
 # each test's dmesg go to /results/dk/.
 #
-# Environment (set by suite.sh): DK_KO (metis.ko), DK_SMOKE (metis-smoke),
+# Environment (set by suite.sh): DK_KO (metis.ko), DK_CANARY (dk_canary.ko),
+# DK_SMOKE (metis-smoke),
 # DK_FUZZ (metis-fuzz), DK_IGT (the IGT prefix, build/igt), DK_FUZZ_CALLS,
 # DK_BUDGET_S (the seconds the tests may take, from the start of this
 # script: a TEST@COST starts only if COST of them are left; SKIP if not).
@@ -26,6 +27,9 @@
 #   fuzz-detach     metis-fuzz while the card is unbound/bound and
 #                   removed/rescanned underneath it
 #   unload          rmmod metis; nothing of the driver may stay behind
+#   canary          dk_canary.ko commits a use-after-free, a leak, a WARN
+#                   and a lock-order inversion: the scan must report each
+#                   (last: lockdep is off after its first report)
 set -u
 export PATH=/metis/tools/testbed/guest:$PATH
 out=/results/dk
@@ -436,6 +440,43 @@ t_fuzz_detach() {
 	return $rc
 }
 
+# The scan itself must be able to fail: dk_canary.ko commits each bug on
+# purpose and the scan must report it.  Last in a run, and lockdep's
+# first: lockdep turns itself off after its first report, and after a
+# KASAN report (the taint it adds makes lock tracking unreliable).
+t_canary() {
+	local b bug re rc=0 _
+	for b in "lockdep:possible circular locking" "uaf:KASAN: .*use-after-free" \
+		 "leak:unreferenced object" "warn:WARNING:.*dk_canary"; do
+		bug=${b%%:*}
+		re=${b#*:}
+		insmod "$DK_CANARY" bug="$bug" 2>/dev/null
+		# kmemleak: one scan more, for the object to be seen unreferenced.
+		[ "$bug" = leak ] && { sleep 6; echo scan > "$leakf"; }
+		if scan "canary-$bug" > "$out/canary-$bug.reports" 2>&1; then
+			echo "canary $bug: no report: the scan would miss this bug"
+			rc=1
+		elif ! grep -qE "$re" "$out/canary-$bug.reports"; then
+			echo "canary $bug: a report, but not /$re/:"
+			head -n 20 "$out/canary-$bug.reports"
+			rc=1
+		else
+			echo "canary $bug: caught: $(grep -m1 -E "$re" "$out/canary-$bug.reports")"
+		fi
+		# The leaks whose last pointer was still in the cached stack
+		# show up once another task reuses it: they are the canary's
+		# too, not the next test's.
+		if [ "$bug" = leak ]; then
+			for _ in 1 2; do
+				sleep 6
+				echo scan > "$leakf"
+				echo clear > "$leakf"
+			done
+		fi
+	done
+	return $rc
+}
+
 t_unload() {
 	rmmod metis || return 1
 	[ -z "$(node)" ] || { echo "$(node) still there after rmmod"; return 1; }
@@ -474,7 +515,7 @@ for t in "$@"; do
 	fuzz-detach) run "$t" t_fuzz_detach ;;
 	# About 240 calls/s here (2026-12-03): the limit allows 90, and 5 minutes.
 	fuzz) DK_TEST_TIMEOUT=${DK_TEST_TIMEOUT:-$((${DK_FUZZ_CALLS:-100000} / 90 + 300))} run "$t" t_fuzz ;;
-	load|smoke|unload) run "$t" "t_$t" ;;
+	load|smoke|unload|canary) run "$t" "t_$t" ;;
 	*) echo "FAIL $t: unknown test" ;;
 	esac
 done

@@ -3,7 +3,9 @@
 # KASAN/lockdep/kmemleak kernel: the driver basics, the IGT PM and detach
 # tests, then the fuzzer (100,000 calls), fault injection
 # in suspend/resume, the fuzzer under detach, the fail-nth sweeps (probe's
-# with about 40 probes) and the module unload; DK_TESTS overrides the list.
+# with about 40 probes), the module unload and the canary (the scan itself
+# must catch a use-after-free, a leak, a WARN and a lock-order inversion);
+# DK_TESTS overrides the list.
 #
 # It comes early in tools/suites.list, so that the kernel's cold build and
 # then the tier's guest fill one of tools/check.sh's two lanes while the
@@ -64,5 +66,5 @@ tests=$base
 for e in $extras; do
 	tests="$tests ${e%:*}@${e#*:}"
 done
-export DK_TESTS=${DK_TESTS:-$tests unload}
+export DK_TESTS=${DK_TESTS:-$tests unload canary}
 exec "$here/suite.sh" "$@"

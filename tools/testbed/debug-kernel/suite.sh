@@ -40,7 +40,7 @@ main() {
 			igt:metis_pm igt:metis_hotunplug
 			failnth-probe failnth-open failnth-bo-host failnth-bo-device
 			failnth-submit failnth-prime failnth-syncobj failinj-pm
-			fuzz fuzz-detach unload})
+			fuzz fuzz-detach unload canary})
 	fi
 
 	local t0=$SECONDS kinfo abi kdir ksrc kkey kdirc
@@ -70,6 +70,16 @@ main() {
 		exit 1
 	fi
 	cp "$mod/drivers/accel/metis/metis.ko" "$out/metis.ko"
+	# The canary (guest-tier.sh's test of the report scan itself).
+	cp -a tools/testbed/debug-kernel/canary "$mod/"
+	if ! tb_chroot_run "$root" ro "$kdirc" make -C "$ksrc" M="$mod/canary" modules \
+		>> "$out/module-build.log" 2>&1 || [ ! -f "$mod/canary/dk_canary.ko" ]; then
+		tail -n 30 "$out/module-build.log"
+		rm -rf "$mod"
+		echo "FAIL dk-module: dk_canary.ko does not build against $abi (log: $out/module-build.log)"
+		exit 1
+	fi
+	cp "$mod/canary/dk_canary.ko" "$out/dk_canary.ko"
 	rm -rf "$mod"
 	echo "PASS dk-module"
 
@@ -120,6 +130,7 @@ main() {
 		--timeout "$timeout" --results "$run" --disk "$run/swap.img" \
 		--append "loglevel=5 kasan_multi_shot" -- \
 		env DK_KO=/metis/build/debug-kernel/metis.ko \
+		DK_CANARY=/metis/build/debug-kernel/dk_canary.ko \
 		DK_SMOKE=/metis/build/debug-kernel/metis-smoke \
 		DK_FUZZ=/metis/build/debug-kernel/metis-fuzz \
 		DK_IGT=/metis/build/igt DK_FUZZ_CALLS="${DK_FUZZ_CALLS:-100000}" \
