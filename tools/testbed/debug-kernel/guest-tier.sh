@@ -27,9 +27,9 @@
 #   fuzz-detach     metis-fuzz while the card is unbound/bound and
 #                   removed/rescanned underneath it
 #   unload          rmmod metis; nothing of the driver may stay behind
-#   canary          dk_canary.ko commits a use-after-free, a leak, a WARN
-#                   and a lock-order inversion: the scan must report each
-#                   (last: lockdep is off after its first report)
+#   canary          dk_canary.ko commits a lock-order inversion, a
+#                   use-after-free, leaks and a WARN: the scan must report
+#                   each (last: lockdep is off after its first report)
 set -u
 export PATH=/metis/tools/testbed/guest:$PATH
 out=/results/dk
