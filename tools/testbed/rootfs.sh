@@ -21,7 +21,7 @@ build() {
 	[ -f "$root/.tb-complete" ] && return 0
 	local tmp=$root.tmp main start=$SECONDS
 	tb_host_need debootstrap:debootstrap
-	main=$(tb_host_uri '^(bookworm|trixie|stable)$')
+	main=$(tb_main_uri) || tb_die "no Debian main archive"
 	rm -rf "$tmp"
 	tb_log "rootfs: debootstrap trixie into $tmp (several minutes)"
 	debootstrap --variant=minbase --keyring=/usr/share/keyrings/debian-archive-keyring.gpg \

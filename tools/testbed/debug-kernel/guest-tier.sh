@@ -448,7 +448,7 @@ t_fuzz_detach() {
 # first: lockdep turns itself off after its first report, and after a
 # KASAN report (the taint it adds makes lock tracking unreliable).
 t_canary() {
-	local b bug re rc=0 _
+	local b bug re rc=0
 	for b in "lockdep:possible circular locking" "uaf:KASAN: .*use-after-free" \
 		 "leak:unreferenced object" "warn:WARNING:.*dk_canary"; do
 		bug=${b%%:*}
@@ -465,16 +465,6 @@ t_canary() {
 			rc=1
 		else
 			echo "canary $bug: caught: $(grep -m1 -E "$re" "$out/canary-$bug.reports")"
-		fi
-		# The leaks whose last pointer was still in the cached stack
-		# show up once another task reuses it: they are the canary's
-		# too, not the next test's.
-		if [ "$bug" = leak ]; then
-			for _ in 1 2; do
-				sleep 6
-				echo scan > "$leakf"
-				echo clear > "$leakf"
-			done
 		fi
 	done
 	return $rc

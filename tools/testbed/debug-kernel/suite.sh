@@ -44,9 +44,6 @@ main() {
 	fi
 
 	local t0=$SECONDS kinfo abi kdir ksrc kkey kdirc
-	kkey=$(tools/testbed/debug-kernel/build.sh --key 2>/dev/null) || kkey=none
-	[ -f "$TB_CACHE/debug-kernel/$kkey/.tb-complete" ] ||
-		tb_log "debug tier: building the debug kernel (cold: 16-30 minutes)"
 	if ! kinfo=$(tools/testbed/debug-kernel/build.sh | tail -n1) || [ -z "$kinfo" ]; then
 		echo "FAIL dk-kernel: the debug kernel did not build"
 		exit 1

@@ -30,10 +30,15 @@ tb_host_uri() {
 	done | head -n1 | grep .
 }
 
+# The host's Debian main archive, which both configurations use.
+tb_main_uri() {
+	tb_host_uri '^(bookworm|trixie|stable)$' ||
+		{ echo "apt.sh: no Debian main archive in the host's apt sources" >&2; return 1; }
+}
+
 tb_apt_setup() {
 	local main sec keyring=/usr/share/keyrings/debian-archive-keyring.gpg
-	main=$(tb_host_uri '^(bookworm|trixie|stable)$') ||
-		{ echo "apt.sh: no Debian main archive in the host's apt sources" >&2; return 1; }
+	main=$(tb_main_uri) || return 1
 	sec=$(tb_host_uri '-security$') || sec=""
 	{
 		echo "deb [signed-by=$keyring] $main trixie main"
@@ -47,8 +52,7 @@ tb_apt_setup() {
 # The same for unstable (its sparse and igt-gpu-tools), in $TB_SID_APT.
 tb_sid_setup() {
 	local main keyring=/usr/share/keyrings/debian-archive-keyring.gpg
-	main=$(tb_host_uri '^(bookworm|trixie|stable)$') ||
-		{ echo "apt.sh: no Debian main archive in the host's apt sources" >&2; return 1; }
+	main=$(tb_main_uri) || return 1
 	echo "deb [signed-by=$keyring] $main sid main" | _tb_apt_init "$TB_SID_APT" unstable
 }
 
