@@ -2,9 +2,10 @@
 # build.sh: build (once) the debug guest kernel of the test bed from Debian's
 # linux-source-7.2 with tinyconfig + debug.config (KASAN, lockdep, kmemleak,
 # DEBUG_OBJECTS, fault injection; everything the guests need built in), in the
-# trixie build root (gcc-14).  Cached by source version + fragment + this
-# script under $TB_CACHE/debug-kernel/<key>/ (the configured, built source
-# tree: KDIR for out-of-tree modules); the boot side is laid out like the
+# trixie build root (gcc-14), with our fixes of kernel bugs the tier found
+# (patches/, each says which).  Cached by source version + fragment +
+# patches + recipe number under $TB_CACHE/debug-kernel/<key>/ (the
+# configured, built source tree: KDIR for out-of-tree modules); the boot side is laid out like the
 # Debian kernels of kernels.sh as $TB_CACHE/kernels/<abi>/ (vmlinuz, config,
 # lib/modules/<abi>), so guest.py and initramfs.sh take it as they are.
 #   build.sh            build if needed; print "<abi> <kernel dir> <KDIR>"
@@ -19,9 +20,13 @@ pkg=linux-source-7.2
 # Pinned source version; when it has left the index, the candidate is used.
 pin=7.2.12-1~bpo13+1
 frag=$here/debug.config
+# Fixes of kernel bugs that the tier's fault injection runs into outside
+# the driver (each patch's header says which); applied in name order.
+patches=("$here"/patches/*.patch)
 # Bump when the build recipe below changes in a way that changes the kernel
-# (the key is the source version, the fragment and this number: edits to
-# comments or to the boot-side layout do not rebuild an hour of kernel).
+# (the key is the source version, the fragment, the patches and this
+# number: edits to comments or to the boot-side layout do not rebuild an
+# hour of kernel).
 recipe=1
 
 tb_apt_setup
@@ -31,14 +36,14 @@ if ! tb_apt_cache show "$pkg=$pin" >/dev/null 2>&1; then
 	[ -n "$ver" ] && [ "$ver" != "(none)" ] || tb_die "$pkg is not in the index"
 	tb_log "debug kernel: $pkg $pin is gone, using $ver"
 fi
-key=$(tb_hash "$frag" -- "$pkg" "$ver" "recipe $recipe")
+key=$(tb_hash "$frag" "${patches[@]}" -- "$pkg" "$ver" "recipe $recipe")
 [ "${1:-}" = --key ] && { echo "$key"; exit 0; }
 
 dir=$TB_CACHE/debug-kernel/$key
 src=$dir/src
 
 build() {
-	local start=$SECONDS root tv rel kdir missing
+	local start=$SECONDS root tv rel kdir missing p
 	if [ -f "$dir/.tb-complete" ]; then
 		return 0
 	fi
@@ -47,7 +52,7 @@ build() {
 		# An interrupted build of the same key: make picks up where it was.
 		tb_log "debug kernel: resuming the build in $dir"
 	else
-		tb_host_need dpkg-deb:dpkg xz:xz-utils
+		tb_host_need dpkg-deb:dpkg xz:xz-utils patch:patch
 		rm -rf "$dir" && mkdir -p "$dir/deb"
 		tb_log "debug kernel: $pkg $ver, extracting"
 		(cd "$dir/deb" && tb_apt_get download -q "$pkg=$ver" >/dev/null)
@@ -55,6 +60,11 @@ build() {
 			tar -xO --wildcards "*/usr/src/$pkg.tar.xz" | tar -xJ -C "$dir"
 		mv "$dir/$pkg" "$src"
 		rm -rf "$dir/deb"
+		for p in "${patches[@]}"; do
+			tb_log "debug kernel: applying $(basename "$p")"
+			patch -d "$src" -p1 -s --no-backup-if-mismatch < "$p" ||
+				tb_die "debug kernel: $(basename "$p") does not apply to $pkg $ver"
+		done
 		touch "$dir/.tb-extracted"
 	fi
 	# The kernel release carries the key: a changed config is a new kernel.

@@ -20,7 +20,6 @@
 #   DK_PROBE_STRIDE=N         failnth-probe fails every N-th allocation instead (1: all)
 #   DK_PROBE_TIMEOUT=S        failnth-probe's time limit (default 5400 s)
 #   DK_FUZZ_SEED=N            the fuzzer's seed (default: time and pid)
-#   DK_REJECT_NONE=1          fault injection in drm_sysfs_minor_alloc too
 #
 # The module and the tests are built from this checkout's working tree.
 set -u
@@ -137,7 +136,6 @@ main() {
 		${DK_PROBE_STRIDE:+DK_PROBE_STRIDE=$DK_PROBE_STRIDE} \
 		${probe_points:+DK_PROBE_POINTS=$probe_points} \
 		${DK_PROBE_TIMEOUT:+DK_PROBE_TIMEOUT=$DK_PROBE_TIMEOUT} \
-		${DK_REJECT_NONE:+DK_REJECT_NONE=$DK_REJECT_NONE} \
 		bash tools/testbed/debug-kernel/guest-tier.sh "${tests[@]}" \
 		> "$out/guest.log" 2>&1
 	rc=$?
