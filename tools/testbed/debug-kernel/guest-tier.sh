@@ -42,6 +42,13 @@ FAIL_FS=($dbg/failslab $dbg/fail_page_alloc)
 # DEBUG_OBJECTS and DMA-API reports all start with WARNING: or BUG:.
 REPORT_RE='BUG:|WARNING:|Oops|general protection fault|KASAN|UBSAN|possible circular locking|possible recursive locking|inconsistent lock state|scheduling while atomic|sleeping function called from invalid context|suspicious RCU usage|ODEBUG|list_(add|del) corruption|refcount_t: |INFO: task .* blocked for more than|kernel BUG|Kernel panic|kmemleak: .*(disabled|Cannot allocate a kmemleak_object)'
 
+# The kernel log's ring buffer (log_buf_len= from suite.sh, else the
+# config's 128 KiB), in bytes.
+LOG_BUF=$(sed -n 's/.*log_buf_len=\([0-9]*\)\([KMG]\?\).*/\1 \2/p' /proc/cmdline | {
+	read -r n u || { echo 131072; exit; }
+	case $u in K) echo $((n << 10)) ;; M) echo $((n << 20)) ;; G) echo $((n << 30)) ;; *) echo "$n" ;; esac
+})
+
 # The card's node: after a detach with files still open it comes back as
 # another minor.
 node() { ls /dev/accel/accel* 2>/dev/null | head -n1; }
@@ -66,6 +73,12 @@ scan() {
 	fi
 	dmesg > "$log"
 	dmesg -C
+	# The ring buffer keeps the newest records: a test that logged near
+	# its size may have lost its first reports.
+	if [ "$(wc -c < "$log")" -gt $((LOG_BUF / 2)) ]; then
+		echo "kernel log: this test logged $(wc -c < "$log") bytes, over half of the $LOG_BUF-byte ring buffer: reports may have been lost (raise log_buf_len in suite.sh)"
+		found=1
+	fi
 	if grep -qE "$REPORT_RE" "$log"; then
 		echo "--- kernel log reports ($log):"
 		# Each report with its context (the trace that follows it).
@@ -234,6 +247,8 @@ inject_setup() {
 		echo -1 > "$f/times"
 		echo 0 > "$f/space"
 		echo 1 > "$f/verbose"
+		# Every injected failure in the log, not a sample.
+		echo 0 > "$f/verbose_ratelimit_interval_ms"
 		echo N > "$f/task-filter"
 		echo 32 > "$f/stacktrace-depth"
 		echo "${range% *}" > "$f/require-start"
@@ -313,10 +328,12 @@ next_prime() {
 # nothing behind, each absorbed failure a working card; the sweep must
 # reach a probe that no longer gets to n (else the count was wrong).
 t_failnth_probe() {
-	local n r b=$card_bdf drv=/sys/bus/pci/drivers/metis rc=0 total end
+	local n r b=$card_bdf drv=/sys/bus/pci/drivers/metis rc=0 total end f
 	local stride=${DK_PROBE_STRIDE:-1} absorbed=0 failed=0 done=""
 	[ -e "$drv/$b" ] && { echo "$b" > "$drv/unbind" || return 1; }
 	inject_setup 0 || return 1
+	# With the stack of each injected failure: where they landed (below).
+	for f in "${FAIL_FS[@]}"; do echo 2 > "$f/verbose"; done
 	total=$(probe_points "$b") || { echo "counting the probe's injection points failed"; return 1; }
 	if [ -n "${DK_PROBE_POINTS:-}" ]; then
 		stride=$(next_prime $(( (total + DK_PROBE_POINTS - 1) / DK_PROBE_POINTS )))
@@ -354,11 +371,29 @@ t_failnth_probe() {
 	done
 	inject_off
 	echo "probe: $failed failed cleanly, $absorbed absorbed the failure; ${done:-not complete by allocation $end}"
+	echo "injected failures by caller (from their stacks in the kernel log):"
+	injected_sites
 	[ -n "$done" ] || rc=1
 	[ -e "$drv/$b" ] || { echo "$b" > "$drv/bind" || { echo "final bind failed"; return 1; }; }
 	card_ready || return 1
 	"$DK_SMOKE" -q -d "$(node)" || { echo "smoke test after the sweep failed"; return 1; }
 	return $rc
+}
+
+# Where the injected failures of the kernel log landed: per failure the
+# first three frames of its stack outside the allocators and fault
+# injection, counted, most first.
+injected_sites() {
+	dmesg | awk '
+		/FAULT_INJECTION: forcing a failure/ { inj = 1; n = 0; path = ""; next }
+		inj && (/<\/TASK>/ || n == 3) { if (path != "") sites[path]++; inj = 0; next }
+		inj && /^\[ *[0-9.]+\]  [A-Za-z_0-9.]+\+0x/ {
+			fn = $0; sub(/^\[ *[0-9.]+\]  /, "", fn); sub(/\+0x.*/, "", fn)
+			if (fn ~ /^_*(dump_stack|should_fail|fail_dump|slab_|kmem_cache_|kmalloc|kzalloc|alloc_pages|vmalloc|kvmalloc|prepare_alloc_pages|krealloc|kmemdup|kstrdup|kvasprintf|kasprintf|kmem_|do_kmalloc|slab_alloc|pcpu_alloc|folio_alloc)/)
+				next
+			path = path (n ? " < " : "") fn; n++
+		}
+		END { for (p in sites) printf "  %5d %s\n", sites[p], p }' | sort -rn | head -n 30
 }
 
 s3() {

@@ -122,9 +122,13 @@ main() {
 		budget=$((timeout - 180))
 		tb_log "debug tier: guest limit $timeout s (the deadline), $budget s for its tests"
 	fi
+	# The scan reads each test's kernel log from the ring buffer: the
+	# tinyconfig's 128 KiB would lose a long test's first reports (the
+	# probe sweep alone logged 112 KB); guest-tier.sh checks the margin.
+	local log_buf=16M
 	tools/testbed/run-in-guest.sh --kernel debug --mem 2048 --quiet \
 		--timeout "$timeout" --results "$run" --disk "$run/swap.img" \
-		--append "loglevel=5 kasan_multi_shot" -- \
+		--append "loglevel=5 kasan_multi_shot log_buf_len=$log_buf" -- \
 		env DK_KO=/metis/build/debug-kernel/metis.ko \
 		DK_CANARY=/metis/build/debug-kernel/dk_canary.ko \
 		DK_SMOKE=/metis/build/debug-kernel/metis-smoke \
