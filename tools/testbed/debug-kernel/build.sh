@@ -5,9 +5,10 @@
 # trixie build root (gcc-14), with our fixes of kernel bugs the tier found
 # (patches/, each says which).  Cached by source version + fragment +
 # patches + recipe number under $TB_CACHE/debug-kernel/<key>/ (the
-# configured, built source tree: KDIR for out-of-tree modules); the boot side is laid out like the
-# Debian kernels of kernels.sh as $TB_CACHE/kernels/<abi>/ (vmlinuz, config,
-# lib/modules/<abi>), so guest.py and initramfs.sh take it as they are.
+# configured, built source tree: KDIR for out-of-tree modules); the boot
+# side is laid out like the Debian kernels of kernels.sh as
+# $TB_CACHE/kernels/<abi>/ (vmlinuz, config, lib/modules/<abi>), so
+# guest.py and initramfs.sh take it as they are.
 #   build.sh            build if needed; print "<abi> <kernel dir> <KDIR>"
 #   build.sh --key      print the cache key only
 set -eu

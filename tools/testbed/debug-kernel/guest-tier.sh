@@ -322,9 +322,9 @@ next_prime() {
 # Probe with the n-th driver allocation failing, for every n up to the
 # probe's number of injection points (probe_points), or every
 # DK_PROBE_STRIDE-th n; DK_PROBE_POINTS=K picks the stride (a prime) that
-# gives about K probes.  A failed probe takes a fraction of a second here, one that
-# absorbs the failure (a debugfs file, a firmware path tried first) about
-# 5 s: it is bound, checked and unbound.  Each failed probe must leave
+# gives about K probes.  A failed probe takes a fraction of a second here,
+# one that absorbs the failure (a debugfs file, a firmware path tried
+# first) about 5 s: it is bound, checked and unbound.  Each failed probe must leave
 # nothing behind, each absorbed failure a working card; the sweep must
 # reach a probe that no longer gets to n (else the count was wrong).
 t_failnth_probe() {
