@@ -105,7 +105,7 @@ check-debug:
 
 # The same tier's fuzzer for two million calls (1 to 3 hours: a million
 # took 29 minutes on 2026-12-04), with detach cycles, and the probe sweep
-# over every injection point (about 5 hours).
+# over every injection point (about 3 hours).
 check-debug-long:
 	DK_FUZZ_CALLS=2000000 DK_PROBE_STRIDE=1 DK_PROBE_TIMEOUT=28800 DK_TIMEOUT=57600 \
 		DK_TESTS="load fuzz fuzz-detach failnth-probe unload canary" \

@@ -381,12 +381,12 @@ t_failnth_probe() {
 }
 
 # Where the injected failures of the kernel log landed: per failure the
-# first three frames of its stack outside the allocators and fault
+# first four frames of its stack outside the allocators and fault
 # injection, counted, most first.
 injected_sites() {
 	dmesg | awk '
 		/FAULT_INJECTION: forcing a failure/ { inj = 1; n = 0; path = ""; next }
-		inj && (/<\/TASK>/ || n == 3) { if (path != "") sites[path]++; inj = 0; next }
+		inj && (/<\/TASK>/ || n == 4) { if (path != "") sites[path]++; inj = 0; next }
 		inj && /^\[ *[0-9.]+\]  [A-Za-z_0-9.]+\+0x/ {
 			fn = $0; sub(/^\[ *[0-9.]+\]  /, "", fn); sub(/\+0x.*/, "", fn)
 			if (fn ~ /^_*(dump_stack|should_fail|fail_dump|slab_|kmem_cache_|kmalloc|kzalloc|alloc_pages|vmalloc|kvmalloc|prepare_alloc_pages|krealloc|kmemdup|kstrdup|kvasprintf|kasprintf|kmem_|do_kmalloc|slab_alloc|pcpu_alloc|folio_alloc)/)

@@ -123,9 +123,11 @@ main() {
 		tb_log "debug tier: guest limit $timeout s (the deadline), $budget s for its tests"
 	fi
 	# The scan reads each test's kernel log from the ring buffer: the
-	# tinyconfig's 128 KiB would lose a long test's first reports (the
-	# probe sweep alone logged 112 KB); guest-tier.sh checks the margin.
-	local log_buf=16M
+	# tinyconfig's 128 KiB would lose a long test's first reports (a
+	# sweep of 220 probes logged 112 KB, 420 KB with the stacks of its
+	# injected failures: about 5 MB for every point of the probe);
+	# guest-tier.sh fails a test that fills half of it.
+	local log_buf=32M
 	tools/testbed/run-in-guest.sh --kernel debug --mem 2048 --quiet \
 		--timeout "$timeout" --results "$run" --disk "$run/swap.img" \
 		--append "loglevel=5 kasan_multi_shot log_buf_len=$log_buf" -- \
