@@ -322,14 +322,17 @@ next_prime() {
 # Probe with the n-th driver allocation failing, for every n up to the
 # probe's number of injection points (probe_points), or every
 # DK_PROBE_STRIDE-th n; DK_PROBE_POINTS=K picks the stride (a prime) that
-# gives about K probes.  A failed probe takes a fraction of a second here,
-# one that absorbs the failure (a debugfs file, a firmware path tried
-# first) about 5 s: it is bound, checked and unbound.  Each failed probe must leave
-# nothing behind, each absorbed failure a working card; the sweep must
-# reach a probe that no longer gets to n (else the count was wrong).
+# gives about K probes; DK_PROBE_FIRST and DK_PROBE_LAST bound a piece of
+# the sweep (the whole one takes hours: its pieces can run in separate
+# guests).  A failed probe takes a fraction of a second here, one that
+# absorbs the failure (a debugfs file, a firmware path tried first) about
+# 4 s: it is bound, checked and unbound.  Each failed probe must leave
+# nothing behind, each absorbed failure a working card; a sweep to the end
+# must reach a probe that no longer gets to n (else the count was wrong).
 t_failnth_probe() {
 	local n r b=$card_bdf drv=/sys/bus/pci/drivers/metis rc=0 total end f
 	local stride=${DK_PROBE_STRIDE:-1} absorbed=0 failed=0 done=""
+	local first=${DK_PROBE_FIRST:-1} last=${DK_PROBE_LAST:-}
 	[ -e "$drv/$b" ] && { echo "$b" > "$drv/unbind" || return 1; }
 	inject_setup 0 || return 1
 	# With the stack of each injected failure: where they landed (below).
@@ -341,7 +344,12 @@ t_failnth_probe() {
 	echo "probe: $total injection points; failing every ${stride}. of them"
 	# Past the count by a margin: a probe's path may vary a little.
 	end=$((total + total / 10 + stride + 10))
-	for n in $(seq 1 "$stride" "$end"); do
+	if [ -n "$last" ] && [ "$last" -lt "$end" ]; then
+		end=$last
+		done="stopped after allocation $last, as asked (DK_PROBE_LAST)"
+	fi
+	[ "$first" = 1 ] || echo "probe: from allocation $first (DK_PROBE_FIRST)"
+	for n in $(seq "$first" "$stride" "$end"); do
 		echo "$n" > /proc/self/fail-nth
 		echo "$b" > "$drv/bind" 2>/dev/null
 		read -r r < /proc/self/fail-nth
@@ -350,6 +358,9 @@ t_failnth_probe() {
 			done="probe complete before allocation $n"
 			break
 		fi
+		# Progress on the console, for a sweep of hours.
+		[ $(((n - first) / stride % 100)) -ne 99 ] ||
+			echo "TB: debug tier: probe sweep at allocation $n of $total" > /dev/ttyS0
 		if [ ! -e "$drv/$b" ]; then
 			failed=$((failed + 1))
 			continue

@@ -19,6 +19,9 @@
 #   DK_PROBE_POINTS=K         failnth-probe: the stride that gives about K probes (default 300)
 #   DK_PROBE_STRIDE=N         failnth-probe fails every N-th allocation instead (1: all)
 #   DK_PROBE_TIMEOUT=S        failnth-probe's time limit (default 5400 s)
+#   DK_PROBE_FIRST=N, DK_PROBE_LAST=M
+#                             failnth-probe from the N-th to the M-th
+#                             allocation only (a piece of a long sweep)
 #   DK_FUZZ_SEED=N            the fuzzer's seed (default: time and pid)
 #
 # The module and the tests are built from this checkout's working tree.
@@ -142,6 +145,8 @@ main() {
 		${DK_PROBE_STRIDE:+DK_PROBE_STRIDE=$DK_PROBE_STRIDE} \
 		${probe_points:+DK_PROBE_POINTS=$probe_points} \
 		${DK_PROBE_TIMEOUT:+DK_PROBE_TIMEOUT=$DK_PROBE_TIMEOUT} \
+		${DK_PROBE_FIRST:+DK_PROBE_FIRST=$DK_PROBE_FIRST} \
+		${DK_PROBE_LAST:+DK_PROBE_LAST=$DK_PROBE_LAST} \
 		bash tools/testbed/debug-kernel/guest-tier.sh "${tests[@]}" \
 		> "$out/guest.log" 2>&1
 	rc=$?
