@@ -57,7 +57,7 @@ card_bdf=$(basename "$(dirname "$(grep -l '^0x1f9d$' /sys/bus/pci/devices/*/vend
 # The reports in the kernel log since the last clear (dmesg -C), and the
 # kmemleak leaks since the last "clear".  Prints them; status 1 if any.
 scan() {
-	local name=$1 log=$out/$1.dmesg leaks=$out/$1.kmemleak found=0
+	local name=$1 log=$out/$1.dmesg leaks=$out/$1.kmemleak found=0 logged
 	# Objects must be older than 5 s for kmemleak to report them.
 	sleep 6
 	if [ -w "$leakf" ]; then
@@ -75,8 +75,9 @@ scan() {
 	dmesg -C
 	# The ring buffer keeps the newest records: a test that logged near
 	# its size may have lost its first reports.
-	if [ "$(wc -c < "$log")" -gt $((LOG_BUF / 2)) ]; then
-		echo "kernel log: this test logged $(wc -c < "$log") bytes, over half of the $LOG_BUF-byte ring buffer: reports may have been lost (raise log_buf_len in suite.sh)"
+	logged=$(wc -c < "$log")
+	if [ "$logged" -gt $((LOG_BUF / 2)) ]; then
+		echo "kernel log: this test logged $logged bytes, over half of the $LOG_BUF-byte ring buffer: reports may have been lost (raise log_buf_len in suite.sh)"
 		found=1
 	fi
 	if grep -qE "$REPORT_RE" "$log"; then
