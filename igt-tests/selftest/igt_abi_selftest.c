@@ -49,6 +49,18 @@ igt_main
 			igt_assert_f(false, "dynamic failure on purpose\n");
 	}
 
+	/*
+	 * Its dynamic subtest passes, then the parent fails outside it (as a
+	 * teardown would). libigt aborts on that (igt_fail()'s assertion), so
+	 * the runner's verdict is "incomplete" on the parent alone, and
+	 * igt-results.py must turn it into a FAIL line.
+	 */
+	igt_subtest_with_dynamic("dynamic-teardown") {
+		igt_dynamic("ok")
+			igt_assert(true);
+		igt_assert_f(false, "teardown failure on purpose\n");
+	}
+
 	igt_subtest("fork") {
 		igt_fork(child, 2)
 			igt_assert(child < 2);

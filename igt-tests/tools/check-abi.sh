@@ -19,8 +19,8 @@ ko() { echo "FAIL igt-abi-$1: $2"; fails=$((fails + 1)); }
 
 # subtest:expected exit status:expected runner verdict
 expect="pass:0:pass fail:98:fail skip:77:skip group-skip:77:skip
-after-group:0:pass dynamic:98:fail fork:0:pass fork-fail:98:fail
-format-name:0:pass"
+after-group:0:pass dynamic:98:fail dynamic-teardown:134:incomplete fork:0:pass
+fork-fail:98:fail format-name:0:pass"
 
 want_list=$(for e in $expect; do echo "${e%%:*}"; done)
 got_list=$("$bin" --list-subtests 2>&1)
@@ -64,6 +64,19 @@ print(t.get("igt@igt_abi_selftest@" + sys.argv[2], {}).get("result", "missing"))
 		fi
 	done
 	cp "$res/out/results.json" "$igt/abi-results.json"
+	# The suites' lines come from igt-results.py: every failure above,
+	# the teardown failure of a parent whose dynamic subtest passed
+	# included, must become a FAIL line, and nothing else.
+	lines=$(python3 "$top/igt-tests/tools/igt-results.py" "$res/out/results.json" abi)
+	want_fail="igt-abi-igt_abi_selftest-dynamic-bad-1 igt-abi-igt_abi_selftest-dynamic-teardown igt-abi-igt_abi_selftest-fail igt-abi-igt_abi_selftest-fork-fail"
+	got_fail=$(sed -n 's/^FAIL \([^:]*\):.*/\1/p' <<<"$lines" | sort | xargs)
+	if [ "$got_fail" = "$want_fail" ] &&
+		grep -qx 'PASS igt-abi-igt_abi_selftest-dynamic-teardown-ok' <<<"$lines"; then
+		ok results-lines
+	else
+		ko results-lines "FAIL lines for: ${got_fail:-none}; want: $(echo $want_fail)"
+		echo "$lines"
+	fi
 else
 	ko runner-completes "igt_runner failed (log: $igt/abi-runner.log)"
 	tail -n 20 "$igt/abi-runner.log"

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 # Turn an igt_runner results.json into the project's test lines:
 #   PASS <name> / FAIL <name>: <reason> / SKIP <name>: <reason>
-# Leaf results only: a subtest with dynamic subtests is reported through
-# them.  Usage: igt-results.py RESULTS.json TAG  (names get "igt-TAG-").
+# A subtest with dynamic subtests is reported through them, and also by
+# itself when it failed while none of them did (a failure outside them,
+# such as its teardown's, is its own).  Usage: igt-results.py RESULTS.json TAG  (names get "igt-TAG-").
 import json
 import re
 import sys
@@ -29,11 +30,18 @@ def reason(t, default):
     return default
 
 
+def failed(res):
+    # As for a leaf below: anything but a pass or a skip is a failure.
+    return res not in ("pass", "skip")
+
+
 for name in names:
-    if any(n.startswith(name + "@") for n in names):
-        continue
     t = tests[name]
     res = t.get("result", "missing")
+    children = [n for n in names if n.startswith(name + "@")]
+    if children and (not failed(res) or
+                     any(failed(tests[c].get("result", "")) for c in children)):
+        continue
     short = "igt-%s-%s" % (tag, name.replace("igt@", "", 1).replace("@", "-"))
     if res == "pass":
         print("PASS " + short)
