@@ -1,12 +1,12 @@
 # metis: top-level Makefile.
 #
-#   make [modules]      build the kernel module against KDIR (default: the
-#                       running kernel's build tree); LLVM=1, W=1, C=1 and
-#                       other kbuild variables pass through
+#   make [modules]      build the kernel module, metis_accel.ko, against KDIR
+#                       (default: the running kernel's build tree); LLVM=1,
+#                       W=1, C=1 and other kbuild variables pass through
 #   make install        install it under /lib/modules/KVER/updates, with the
 #                       firmware image and the udev rule (DESTDIR honoured)
 #   make firmware       build/firmware/metis-fw.bin (emulator/tools/metis-mkfw)
-#   make dkms-src       stage the DKMS package in DESTDIR/usr/src/metis-VERSION
+#   make dkms-src       stage the DKMS package in DESTDIR/usr/src/metis-accel-VERSION
 #   make dkms-install   dkms-src, then dkms add + build + install for KVER
 #   make dkms-uninstall dkms remove --all, and remove the staged source
 #   make intree KSRC=.. drop the driver into a kernel source tree (tools/kernel-hook.sh)
@@ -25,9 +25,12 @@
 KVER ?= $(shell uname -r)
 KDIR ?= /lib/modules/$(KVER)/build
 PWD := $(shell pwd)
+# The DKMS package is metis-accel, its module metis_accel.ko: the vendor's
+# are metis and metis.ko, and both drivers can be installed side by side.
+PACKAGE := $(shell sed -n 's/^PACKAGE_NAME="\(.*\)"/\1/p' $(PWD)/dkms.conf)
 VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' $(PWD)/dkms.conf)
 DESTDIR ?=
-DKMS_SRC = $(DESTDIR)/usr/src/metis-$(VERSION)
+DKMS_SRC = $(DESTDIR)/usr/src/$(PACKAGE)-$(VERSION)
 FW_DIR ?= /lib/firmware
 UDEV_RULES_DIR ?= /lib/udev/rules.d
 HOSTCC ?= cc
@@ -71,12 +74,12 @@ dkms-src: $(FW)
 	cp -p $(FW) $(DKMS_SRC)/firmware/metis-fw.bin
 
 dkms-install: dkms-src
-	dkms status metis/$(VERSION) | grep -q . || dkms add metis/$(VERSION)
-	dkms build metis/$(VERSION) -k $(KVER)
-	dkms install metis/$(VERSION) -k $(KVER)
+	dkms status $(PACKAGE)/$(VERSION) | grep -q . || dkms add $(PACKAGE)/$(VERSION)
+	dkms build $(PACKAGE)/$(VERSION) -k $(KVER)
+	dkms install $(PACKAGE)/$(VERSION) -k $(KVER)
 
 dkms-uninstall:
-	if dkms status metis/$(VERSION) | grep -q .; then dkms remove metis/$(VERSION) --all; fi
+	if dkms status $(PACKAGE)/$(VERSION) | grep -q .; then dkms remove $(PACKAGE)/$(VERSION) --all; fi
 	rm -rf $(DKMS_SRC)
 
 intree:

@@ -27,7 +27,7 @@ nsrc=$(ls "$top"/drivers/accel/metis/*.c | wc -l)
 
 diagnostics() {
 	grep -E '(warning|error|WARNING|ERROR):|not available or not up to date' "$1" |
-		grep -v '^make' | grep -E 'drivers/accel/metis|metis\.ko|modpost|^metis_|not available' || true
+		grep -v '^make' | grep -E 'drivers/accel/metis|metis_accel\.ko|modpost|^metis_|not available' || true
 }
 
 # verdict NAME LOG RC KO: one PASS/FAIL line for a W=1 + sparse build.
@@ -75,7 +75,7 @@ build_in() {
 		grep -qx 'CONFIG_DRM_ACCEL_METIS=m' "$tree/.config"; then
 		"$top/tools/kernel-tree.sh" --run "$tree" nice -n 10 make LLVM=1 W=1 C=2 \
 			CHECK="$sparse" -j2 M=drivers/accel/metis modules >> "$log" 2>&1
-		verdict "intree-$s-llvm" "$log" $? "$tree/drivers/accel/metis/metis.ko"
+		verdict "intree-$s-llvm" "$log" $? "$tree/drivers/accel/metis/metis_accel.ko"
 	else
 		tail -n 20 "$log"
 		echo "FAIL intree-$s-llvm: hook or configuration failed (CONFIG_DRM_ACCEL_METIS=m expected; log: $log)"
@@ -92,7 +92,7 @@ build_in() {
 	log=$out/llvm-$s.log
 	"$top/tools/kernel-tree.sh" --run "$tree" nice -n 10 make -C "$stage" KDIR="$tree" \
 		LLVM=1 W=1 C=2 CHECK="$sparse" -j2 modules > "$log" 2>&1
-	verdict "llvm-$s" "$log" $? "$stage/drivers/accel/metis/metis.ko"
+	verdict "llvm-$s" "$log" $? "$stage/drivers/accel/metis/metis_accel.ko"
 	tb_log "out-of-tree LLVM build $s: $((SECONDS - start)) s"
 }
 

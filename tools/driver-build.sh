@@ -33,7 +33,7 @@ stage() {
 # modpost), minus the kernel headers' own sparse noise.
 diagnostics() {
 	grep -E '(warning|error|WARNING|ERROR):' "$1" | grep -v '^make' |
-		grep -E 'drivers/accel/metis|metis\.ko|modpost' || true
+		grep -E 'drivers/accel/metis|metis_accel\.ko|modpost' || true
 }
 
 "$top/tools/testbed/rootfs.sh" >/dev/null || { echo "FAIL driver-build: no build root"; exit 1; }
@@ -57,7 +57,7 @@ for k in "${kernels[@]}"; do
 		> "$dir/w1.log" 2>&1
 	rc=$?
 	diag=$(diagnostics "$dir/w1.log")
-	if [ $rc -ne 0 ] || [ ! -f "$dir/drivers/accel/metis/metis.ko" ]; then
+	if [ $rc -ne 0 ] || [ ! -f "$dir/drivers/accel/metis/metis_accel.ko" ]; then
 		echo "FAIL driver-build-$k-w1: build failed (log: $dir/w1.log)"
 		tail -n 20 "$dir/w1.log"
 		continue

@@ -1,6 +1,6 @@
 #!/bin/bash
 # In a test-bed guest: load the metis driver (unless it is loaded) and wait
-# until the card is ready.  The module is $METIS_KO, else the metis.ko
+# until the card is ready.  The module is $METIS_KO, else the metis_accel.ko
 # found under /out (the per-kernel build directory the host shares).
 # Prints the card's info; exit status 0 when a card is ready.
 #   METIS_RPM=on|auto   power/control of the card after the load (default on)
@@ -8,11 +8,11 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 metis=$here/../../build/libdrm-metis/metis
 
-if [ ! -d /sys/module/metis ]; then
+if [ ! -d /sys/module/metis_accel ]; then
 	ko=${METIS_KO:-}
-	[ -n "$ko" ] || ko=$(find /out -name metis.ko 2>/dev/null | head -n1)
+	[ -n "$ko" ] || ko=$(find /out -name metis_accel.ko 2>/dev/null | head -n1)
 	if [ -z "$ko" ] || [ ! -f "$ko" ]; then
-		echo "load-metis: no metis.ko for $(uname -r) under /out" >&2
+		echo "load-metis: no metis_accel.ko for $(uname -r) under /out" >&2
 		exit 2
 	fi
 	for dep in $(modinfo -F depends "$ko" | tr ',' ' '); do

@@ -35,7 +35,7 @@ if ! command -v gnuplot > /dev/null; then
 	fi
 fi
 
-echo "TB: building metis.ko, libdrm-metis and metis-bench"
+echo "TB: building metis_accel.ko, libdrm-metis and metis-bench"
 tools/testbed/rootfs.sh > /dev/null || exit 1
 ko=$(tools/testbed/build-module.sh "$kernel" | tail -n1)
 [ -f "$ko" ] || { echo "bench: module build failed"; exit 1; }

@@ -19,7 +19,7 @@ echo "R,info,mode,$mode"
 cold() {
 	local i
 	for i in $(seq "$1"); do
-		[ $i = 1 ] || rmmod metis || return 1
+		[ $i = 1 ] || rmmod metis_accel || return 1
 		$b cold "$ko" || return 1
 	done
 	# The driver allows runtime PM: keep the card awake for the timings

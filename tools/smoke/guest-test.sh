@@ -54,7 +54,7 @@ load() {
 }
 
 unload() {
-	rmmod metis || fail "rmmod failed"
+	rmmod metis_accel || fail "rmmod failed"
 	[ ! -e /dev/accel/accel0 ] || fail "/dev/accel/accel0 still there after rmmod"
 }
 
@@ -283,13 +283,13 @@ probefail)
 	done
 	[ -n "$bdf" ] || fail "no card"
 	for step in 1 2 3 4 5 6 7 8; do
-		echo "$step" > /sys/module/metis/parameters/debug_fail_probe
+		echo "$step" > /sys/module/metis_accel/parameters/debug_fail_probe
 		[ "$step" = 1 ] || ! echo "$bdf" > /sys/bus/pci/drivers/metis/bind 2>/dev/null ||
 			fail "probe did not fail at step $step"
 		[ ! -e /dev/accel/accel0 ] || fail "accel node left after probe failed at step $step"
 		[ ! -e "/sys/bus/pci/drivers/metis/$bdf" ] || fail "bound after probe failed at step $step"
 	done
-	echo 0 > /sys/module/metis/parameters/debug_fail_probe
+	echo 0 > /sys/module/metis_accel/parameters/debug_fail_probe
 	echo "$bdf" > /sys/bus/pci/drivers/metis/bind || fail "probe after the failures failed"
 	sleep 1
 	dbg=$(echo /sys/kernel/debug/accel/0000:*)
@@ -323,7 +323,7 @@ noquiesce)
 	bdf=$(basename "$(readlink -f /sys/class/accel/accel0/device)")
 	unbind_busy "$bdf"
 	[ $? -eq 2 ] || fail "no interrupt lost after a teardown that skipped the quiesce"
-	echo 0 > /sys/module/metis/parameters/debug_skip_quiesce
+	echo 0 > /sys/module/metis_accel/parameters/debug_skip_quiesce
 	echo "$bdf" > /sys/bus/pci/drivers/metis/bind || fail "bind failed"
 	sleep 1
 	"$smoke" -q || fail "smoke test after bind failed"

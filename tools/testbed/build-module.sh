@@ -2,7 +2,7 @@
 # build-module.sh [--rev REV] KERNEL [VAR=VALUE...]: build the metis module
 # for a test-bed kernel (kernels.conf name: 6.12, 7.2, 7.3) inside the
 # build root, against that kernel's headers, and print the path of
-# metis.ko as the last line.  VAR=VALUE are kbuild variables (for example
+# metis_accel.ko as the last line.  VAR=VALUE are kbuild variables (for example
 # CONFIG_DRM_ACCEL_METIS_DEBUG=y); --rev builds the driver of a git
 # revision instead of the working tree.
 # The build lives under build/modules/<abi>-<hash of sources, variables and
@@ -42,11 +42,11 @@ else
 	key=$(tb_hash "${srcs[@]}" -- "$kdir" "$@")
 fi
 dir=$TB_TOP/build/modules/$abi-$key
-ko=$dir/drivers/accel/metis/metis.ko
+ko=$dir/drivers/accel/metis/metis_accel.ko
 
 build() {
 	[ -f "$ko" ] && return 0
-	tb_log "building metis.ko for $abi${*:+ ($*)}${rev:+ at ${rev:0:12}}"
+	tb_log "building metis_accel.ko for $abi${*:+ ($*)}${rev:+ at ${rev:0:12}}"
 	rm -rf "$dir" && mkdir -p "$dir"
 	if [ -n "$rev" ]; then
 		git archive "$rev" Kbuild drivers/accel/metis include/uapi/drm/metis_accel.h |

@@ -501,7 +501,7 @@ static void module_reload(struct hotunplug *p, bool load, int count)
 		 */
 		set_failure(p, "rmmod with a client attached");
 		fd = igt_metis_open();
-		igt_assert_neq(system("rmmod metis 2>/dev/null"), 0);
+		igt_assert_neq(system("rmmod metis_accel 2>/dev/null"), 0);
 		igt_assert(igt_metis_bound(p->pci));
 		igt_assert_eq_u64(igt_metis_get_param(fd, DRM_METIS_PARAM_DEVICE_ID),
 				  (uint64_t)METIS_PCI_VENDOR << 16 | METIS_PCI_DEVICE);
@@ -509,7 +509,7 @@ static void module_reload(struct hotunplug *p, bool load, int count)
 		set_failure(p, "rmmod");
 		igt_metis_set_timeout(60, p->failure);
 		lost = irqs_lost(UNBIND);
-		igt_assert_eq(system("rmmod metis"), 0);
+		igt_assert_eq(system("rmmod metis_accel"), 0);
 		igt_assert(!igt_metis_bound(p->pci));
 		check_silent(UNBIND, lost);
 		snprintf(cmd, sizeof(cmd), "insmod %s", ko);

@@ -6,14 +6,14 @@
 # "PASS <test>" or "FAIL <test>: <reason>" followed by the report.  Logs and
 # each test's dmesg go to /results/dk/.
 #
-# Environment (set by suite.sh): DK_KO (metis.ko), DK_CANARY (dk_canary.ko),
+# Environment (set by suite.sh): DK_KO (metis_accel.ko), DK_CANARY (dk_canary.ko),
 # DK_SMOKE (metis-smoke),
 # DK_FUZZ (metis-fuzz), DK_IGT (the IGT prefix, build/igt), DK_FUZZ_CALLS,
 # DK_BUDGET_S (the seconds the tests may take, from the start of this
 # script: a TEST@COST starts only if COST of them are left; SKIP if not).
 #
 # Tests:
-#   load            insmod metis.ko, the card gets ready
+#   load            insmod metis_accel.ko, the card gets ready
 #   smoke           tools/smoke/metis-smoke
 #   igt:BIN[:SUB]   an IGT binary of igt-tests (each subtest, or one)
 #   failnth-probe   fail-nth sweep of the driver's allocations in probe
@@ -26,7 +26,7 @@
 #   fuzz            metis-fuzz, DK_FUZZ_CALLS calls, 4 threads, 3 files
 #   fuzz-detach     metis-fuzz while the card is unbound/bound and
 #                   removed/rescanned underneath it
-#   unload          rmmod metis; nothing of the driver may stay behind
+#   unload          rmmod metis_accel; nothing of the driver may stay behind
 #   canary          dk_canary.ko commits a lock-order inversion, a
 #                   use-after-free, leaks and a WARN: the scan must report
 #                   each (last: lockdep is off after its first report)
@@ -154,7 +154,7 @@ run() {
 # A loaded driver with a bound card does a verified copy (true when the
 # driver is not loaded or no card is bound: nothing to check).
 healthy() {
-	[ -d /sys/module/metis ] && [ -n "$(node)" ] || return 0
+	[ -d /sys/module/metis_accel ] && [ -n "$(node)" ] || return 0
 	"$DK_FUZZ" --check > /dev/null 2>&1
 }
 
@@ -214,11 +214,11 @@ t_igt() {
 	return $rc
 }
 
-# .text of metis.ko: [start, end) for require-start/end.  The module's
+# .text of metis_accel.ko: [start, end) for require-start/end.  The module's
 # executable sections are laid out together; end is the highest section
 # end among them (sizes from the .ko).
 metis_text() {
-	local s=/sys/module/metis/sections start="" end="" sec addr size e
+	local s=/sys/module/metis_accel/sections start="" end="" sec addr size e
 	# Kernel addresses are negative in bash arithmetic; all of the
 	# module's sections share the sign, so the comparisons hold.
 	while read -r sec size; do
@@ -233,7 +233,7 @@ metis_text() {
 	printf '%#x %#x\n' "$start" "$end"
 }
 
-# Limit failslab and fail_page_alloc to allocations with metis.ko's text on
+# Limit failslab and fail_page_alloc to allocations with metis_accel.ko's text on
 # the stack; PROB is the random failure probability (0: only fail-nth).
 # Nothing is kept out: the two kernel bugs this tier ran into outside the
 # driver (a GPF in DRM core's cleanup after drm_sysfs_minor_alloc()
@@ -241,7 +241,7 @@ metis_text() {
 # kernel (tools/testbed/debug-kernel/patches/).
 inject_setup() {
 	local prob=$1 range f
-	range=$(metis_text) || { echo "metis.ko text not found"; return 1; }
+	range=$(metis_text) || { echo "metis_accel.ko text not found"; return 1; }
 	for f in "${FAIL_FS[@]}"; do
 		[ -d "$f" ] || { echo "$f missing"; return 1; }
 		echo 1 > "$f/interval"
@@ -515,7 +515,7 @@ t_canary() {
 }
 
 t_unload() {
-	rmmod metis || return 1
+	rmmod metis_accel || return 1
 	[ -z "$(node)" ] || { echo "$(node) still there after rmmod"; return 1; }
 }
 

@@ -62,13 +62,13 @@ main() {
 	cp -a --parents Kbuild drivers/accel/metis include/uapi/drm/metis_accel.h "$mod/"
 	mkdir -p "$mod/include"
 	if ! tb_chroot_run "$root" ro "$kdirc" make -C "$ksrc" M="$mod" -j2 modules \
-		> "$out/module-build.log" 2>&1 || [ ! -f "$mod/drivers/accel/metis/metis.ko" ]; then
+		> "$out/module-build.log" 2>&1 || [ ! -f "$mod/drivers/accel/metis/metis_accel.ko" ]; then
 		tail -n 30 "$out/module-build.log"
 		rm -rf "$mod"
-		echo "FAIL dk-module: metis.ko does not build against $abi (log: $out/module-build.log)"
+		echo "FAIL dk-module: metis_accel.ko does not build against $abi (log: $out/module-build.log)"
 		exit 1
 	fi
-	cp "$mod/drivers/accel/metis/metis.ko" "$out/metis.ko"
+	cp "$mod/drivers/accel/metis/metis_accel.ko" "$out/metis_accel.ko"
 	# The canary (guest-tier.sh's test of the report scan itself).
 	cp -a tools/testbed/debug-kernel/canary "$mod/"
 	if ! tb_chroot_run "$root" ro "$kdirc" make -C "$ksrc" M="$mod/canary" modules \
@@ -134,7 +134,7 @@ main() {
 	tools/testbed/run-in-guest.sh --kernel debug --mem 2048 --quiet \
 		--timeout "$timeout" --results "$run" --disk "$run/swap.img" \
 		--append "loglevel=5 kasan_multi_shot log_buf_len=$log_buf" -- \
-		env DK_KO=/metis/build/debug-kernel/metis.ko \
+		env DK_KO=/metis/build/debug-kernel/metis_accel.ko \
 		DK_CANARY=/metis/build/debug-kernel/dk_canary.ko \
 		DK_SMOKE=/metis/build/debug-kernel/metis-smoke \
 		DK_FUZZ=/metis/build/debug-kernel/metis-fuzz \
