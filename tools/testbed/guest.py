@@ -60,6 +60,14 @@ def parse(argv):
     return o, cmd
 
 
+def card_props(o):
+    """The card's extra -device properties: METIS_DEVICE_PROPS from the
+    environment (a comma list, e.g. "extensions=off": every guest of a
+    test run gets that face of the card), then --card-props."""
+    props = [p for p in (os.environ.get("METIS_DEVICE_PROPS", ""), o["card_props"]) if p]
+    return ",".join(props)
+
+
 def qemu_argv(o):
     p, run = o["qemu_prefix"], o["run_dir"]
     fw = os.path.join(p, "share", "qemu")
@@ -92,8 +100,8 @@ def qemu_argv(o):
     a += ["-device", "pcie-root-port,id=rp1,chassis=1,slot=1"]
     if o["card"]:
         dev = "metis,id=metis0,bus=rp1"
-        if o["card_props"]:
-            dev += "," + o["card_props"]
+        if card_props(o):
+            dev += "," + card_props(o)
         a += ["-device", dev]
     shares = [("metis", o["repo"], True),
               ("results", run, False),
@@ -168,7 +176,9 @@ class Run:
         with open(os.path.join(run, "env"), "w") as f:
             for k, v in (("TB_KERNEL", o["name"]), ("TB_ABI", o["abi"]),
                          ("TB_IOMMU", "1" if o["iommu"] else "0"),
-                         ("TB_CARD", "1" if o["card"] else "0")):
+                         ("TB_CARD", "1" if o["card"] else "0"),
+                         # For a device_add of the card in the guest.
+                         ("TB_CARD_PROPS", card_props(o))):
                 f.write("export %s=%s\n" % (k, shlex.quote(v)))
         fwdir = os.path.join(run, "firmware")
         shutil.rmtree(fwdir, ignore_errors=True)

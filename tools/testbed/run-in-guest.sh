@@ -8,7 +8,8 @@
 #                      (tools/testbed/debug-kernel: KASAN, lockdep, kmemleak)
 #   --no-iommu         no intel-iommu (single-vector MSI fallback)
 #   --no-card          leave slot rp1 empty (device_add it later)
-#   --card-props P     extra properties for -device metis (e.g. "mem-size=64M")
+#   --card-props P     extra properties for -device metis (e.g. "mem-size=64M");
+#                      $METIS_DEVICE_PROPS (e.g. "extensions=off") comes first
 #   --qemu-arg ARG     one extra QEMU argument (repeatable)
 #   --append ARGS      extra kernel command line
 #   --mem MB           guest RAM (default 1024)
