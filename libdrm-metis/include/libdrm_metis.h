@@ -12,9 +12,13 @@
  * - Timeouts are relative, in nanoseconds; METIS_TIMEOUT_INFINITE waits
  *   forever and 0 only polls.  The library converts them to the absolute
  *   CLOCK_MONOTONIC deadlines of the UAPI.
- * - The library is thread-compatible: one device or buffer object must not
- *   be freed while another thread uses it; everything else may run in
- *   parallel.
+ * - Threads: every function may be called from several threads at once,
+ *   on the same device and the same buffer objects, except that a device
+ *   or buffer object must not be freed while another thread uses it.
+ * - ABI: the symbols are versioned by release (LIBDRM_METIS_1 for 1.0,
+ *   LIBDRM_METIS_1.1, ...); structures that may grow carry their size
+ *   (struct metis_info) or take it as an argument (the jobs of
+ *   metis_submit() and metis_run()).
  */
 #ifndef LIBDRM_METIS_H
 #define LIBDRM_METIS_H
@@ -40,10 +44,14 @@ extern "C" {
 struct metis_device;
 struct metis_bo;
 
+/** Release of the library: major << 16 | minor << 8 | patch. */
+#define LIBDRM_METIS_VERSION	0x010100
+
 /*
  * Devices.  A device is found through sysfs: every /sys/class/accel/accelN
  * whose PCI function is 1f9d:1100, ordered by N; its node is the DEVNAME
- * of its uevent (normally /dev/accel/accelN).
+ * of its uevent (normally /dev/accel/accelN).  Opening checks that the
+ * node's driver is "metis" (drmGetVersion()).
  */
 
 /** metis_device_count() - number of metis cards present, or -errno. */
@@ -66,7 +74,8 @@ int metis_device_open_pci(const char *pci_addr, struct metis_device **devp);
 /**
  * metis_device_open_fd() - wrap an already open accel node; @fd is
  * duplicated, the caller keeps its own.  Returns -ENOTTY when @fd is not a
- * metis device.
+ * node of the metis driver (checked by name with drmGetVersion(): another
+ * driver may answer the same ioctl numbers).
  */
 int metis_device_open_fd(int fd, struct metis_device **devp);
 
@@ -93,8 +102,18 @@ const char *metis_device_sysfs(const struct metis_device *dev);
 int metis_get_param(struct metis_device *dev, uint32_t param,
 		    uint64_t *value);
 
-/** struct metis_info - every parameter at once (see metis_accel.h). */
+/**
+ * struct metis_info - every parameter at once (see metis_accel.h)
+ *
+ * Set @size to sizeof(struct metis_info) (METIS_INFO_INIT does) and @flags
+ * to 0 before metis_get_info(); on return @size holds how many bytes the
+ * library filled.  New fields are only ever added at the end, so a program
+ * built against an older header keeps working with a newer library and
+ * the other way round (fields the library does not know are zeroed).
+ */
 struct metis_info {
+	uint32_t size;			/* in: sizeof; out: bytes filled */
+	uint32_t flags;			/* in: must be 0 */
 	uint32_t device_id;		/* vendor << 16 | device */
 	uint32_t fw_version;		/* major << 16 | minor << 8 | patch */
 	uint32_t fw_error;		/* last firmware boot error, 0 if none */
@@ -109,7 +128,13 @@ struct metis_info {
 	uint32_t max_jobs;		/* most jobs per metis_submit() */
 };
 
-/** metis_get_info() - fill @info with every parameter. */
+#define METIS_INFO_INIT { .size = sizeof(struct metis_info) }
+
+/**
+ * metis_get_info() - fill @info with every parameter.  -EINVAL when
+ * @info->size is smaller than the two header fields or @info->flags is
+ * not 0.
+ */
 int metis_get_info(struct metis_device *dev, struct metis_info *info);
 
 /** metis_state_name() - "ready", "suspended", ... for a device state. */
@@ -126,7 +151,12 @@ const char *metis_state_name(uint32_t state);
 int metis_bo_create(struct metis_device *dev, uint64_t size, uint32_t flags,
 		    struct metis_bo **bop);
 
-/** metis_bo_import() - import a dma-buf; it acts as a host buffer. */
+/**
+ * metis_bo_import() - import a dma-buf; it acts as a host buffer.  A
+ * dma-buf whose buffer this device already has (imported before, or
+ * created here and exported) gives the same struct metis_bo, with one
+ * more reference: each import needs its own metis_bo_free().
+ */
 int metis_bo_import(struct metis_device *dev, int dmabuf_fd,
 		    struct metis_bo **bop);
 
@@ -142,7 +172,10 @@ int metis_bo_export(struct metis_bo *bo, int *fdp);
  */
 int metis_bo_map(struct metis_bo *bo, void **ptrp);
 
-/** metis_bo_free() - unmap and close the handle. */
+/**
+ * metis_bo_free() - drop a reference; the last one unmaps and closes the
+ * handle.
+ */
 void metis_bo_free(struct metis_bo *bo);
 
 uint32_t metis_bo_handle(const struct metis_bo *bo);
@@ -199,18 +232,37 @@ void metis_job_syncs(struct drm_metis_job *job,
 		     const struct drm_metis_sync *in, unsigned int in_count,
 		     const struct drm_metis_sync *out, unsigned int out_count);
 
-/** metis_submit() - queue @count jobs in order (see drm_metis_submit). */
+/**
+ * metis_submit() - queue @count jobs in order (see drm_metis_submit);
+ * @job_size is sizeof(struct drm_metis_job) as the caller knows it (the
+ * stride of @jobs).  On an error, the jobs before the first bad one were
+ * queued and run (the UAPI does not say how many: metis_run() finds out).
+ */
 int metis_submit(struct metis_device *dev, const struct drm_metis_job *jobs,
-		 unsigned int count);
+		 unsigned int count, size_t job_size);
 
 /*
  * Synchronous helpers: submit, wait (METIS_TIMEOUT_DEFAULT) and report the
  * job's own error (-EIO when the card failed it).
  */
 
-/** metis_run() - submit @count jobs and wait until all are done. */
+/**
+ * metis_run() - submit @count jobs (stride @job_size, as metis_submit())
+ * and wait until all are done.  Each job's result is its own fence's,
+ * whatever other jobs or clients do with the same buffers; @results (may
+ * be NULL) receives one per job: 0, the job's error (-EIO: the card failed
+ * it, -ECANCELED, -ENODEV), -ETIME if it still ran at the timeout.  When
+ * the SUBMIT fails, the jobs it queued are waited for and reported, the
+ * bad job gets the SUBMIT's error and the jobs after it -ECANCELED (not
+ * queued).
+ *
+ * Returns 0 when every job succeeded; else the SUBMIT's error, -ETIME, or
+ * the first failed job's error, in that order.  After -ETIME jobs may
+ * still run: wait for their buffers before freeing them.
+ */
 int metis_run(struct metis_device *dev, struct drm_metis_job *jobs,
-	      unsigned int count, int64_t timeout_ns);
+	      unsigned int count, size_t job_size, int64_t timeout_ns,
+	      int *results);
 
 /** metis_copy() - one copy job on @channel (or DRM_METIS_CHANNEL_ANY). */
 int metis_copy(struct metis_device *dev, struct metis_bo *dst,
@@ -246,6 +298,9 @@ const char *metis_fw_opcode_name(uint32_t opcode);
  * ...); falls back to strerror().  Never NULL.
  */
 const char *metis_strerror(int err);
+
+/** metis_version() - the library's release, "1.1.0" (since 1.1). */
+const char *metis_version(void);
 
 /** metis_crc32() - CRC-32 as zlib (the FW_CRC32 command's result). */
 uint32_t metis_crc32(uint32_t crc, const void *buf, size_t len);

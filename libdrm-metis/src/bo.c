@@ -3,6 +3,14 @@
  * Copyright (C) 2026 The metis authors
  *
  * Buffer objects: create, import/export as dma-buf, CPU map, wait, free.
+ *
+ * Every buffer object of a device is in its handle table.  The kernel
+ * gives one GEM handle per buffer and file: importing a dma-buf whose
+ * buffer this file already has (imported before, or created here and
+ * exported) returns that handle, so the table returns its wrapper with one
+ * more reference, and the handle is closed only when the last reference
+ * goes.  Import and the final free hold the table's lock across the ioctl,
+ * so that an import cannot get a handle that a free is closing.
  */
 #include <fcntl.h>
 #include <stdlib.h>
@@ -14,11 +22,36 @@
 
 #include "internal.h"
 
+static struct metis_bo **bucket(struct metis_device *dev, uint32_t handle)
+{
+	return &dev->bos[handle % METIS_BO_BUCKETS];
+}
+
+static struct metis_bo *lookup(struct metis_device *dev, uint32_t handle)
+{
+	struct metis_bo *bo;
+
+	for (bo = *bucket(dev, handle); bo; bo = bo->next)
+		if (bo->handle == handle)
+			return bo;
+	return NULL;
+}
+
+static void gem_close(struct metis_device *dev, uint32_t handle)
+{
+	struct drm_gem_close cl = { .handle = handle };
+
+	drmIoctl(dev->fd, DRM_IOCTL_GEM_CLOSE, &cl);
+}
+
+/*
+ * A wrapper for a handle new to the table; caller holds dev->lock.  Closes
+ * the handle on failure.
+ */
 static int bo_wrap(struct metis_device *dev, uint32_t handle,
 		   struct metis_bo **bop)
 {
 	struct drm_metis_bo_info info = { .handle = handle };
-	struct drm_gem_close cl = { .handle = handle };
 	struct metis_bo *bo;
 	int ret;
 
@@ -31,15 +64,19 @@ static int bo_wrap(struct metis_device *dev, uint32_t handle,
 		goto err_close;
 	}
 	bo->dev = dev;
+	bo->refcount = 1;
 	bo->handle = handle;
 	bo->flags = info.flags;
 	bo->size = info.size;
 	bo->mmap_offset = info.mmap_offset;
+	pthread_mutex_init(&bo->map_lock, NULL);
+	bo->next = *bucket(dev, handle);
+	*bucket(dev, handle) = bo;
 	*bop = bo;
 	return 0;
 
 err_close:
-	drmIoctl(dev->fd, DRM_IOCTL_GEM_CLOSE, &cl);
+	gem_close(dev, handle);
 	return ret;
 }
 
@@ -52,17 +89,31 @@ METIS_EXPORT int metis_bo_create(struct metis_device *dev, uint64_t size,
 	ret = metis_ioctl(dev, DRM_IOCTL_METIS_BO_CREATE, &c);
 	if (ret)
 		return ret;
-	return bo_wrap(dev, c.handle, bop);
+	pthread_mutex_lock(&dev->lock);
+	ret = bo_wrap(dev, c.handle, bop);
+	pthread_mutex_unlock(&dev->lock);
+	return ret;
 }
 
 METIS_EXPORT int metis_bo_import(struct metis_device *dev, int dmabuf_fd,
 				 struct metis_bo **bop)
 {
+	struct metis_bo *bo;
 	uint32_t handle;
+	int ret;
 
-	if (drmPrimeFDToHandle(dev->fd, dmabuf_fd, &handle))
-		return -errno;
-	return bo_wrap(dev, handle, bop);
+	pthread_mutex_lock(&dev->lock);
+	if (drmPrimeFDToHandle(dev->fd, dmabuf_fd, &handle)) {
+		ret = -errno;
+	} else if ((bo = lookup(dev, handle))) {
+		bo->refcount++;
+		*bop = bo;
+		ret = 0;
+	} else {
+		ret = bo_wrap(dev, handle, bop);
+	}
+	pthread_mutex_unlock(&dev->lock);
+	return ret;
 }
 
 METIS_EXPORT int metis_bo_export(struct metis_bo *bo, int *fdp)
@@ -74,33 +125,48 @@ METIS_EXPORT int metis_bo_export(struct metis_bo *bo, int *fdp)
 METIS_EXPORT int metis_bo_map(struct metis_bo *bo, void **ptrp)
 {
 	void *p;
+	int ret = 0;
 
+	if (bo->flags & DRM_METIS_BO_DEVICE || !bo->mmap_offset)
+		return -EINVAL;
+	pthread_mutex_lock(&bo->map_lock);
 	if (!bo->map) {
-		if (bo->flags & DRM_METIS_BO_DEVICE || !bo->mmap_offset)
-			return -EINVAL;
 		p = mmap(NULL, bo->size, PROT_READ | PROT_WRITE, MAP_SHARED,
 			 bo->dev->fd, bo->mmap_offset);
 		if (p == MAP_FAILED)
-			return -errno;
-		bo->map = p;
+			ret = -errno;
+		else
+			bo->map = p;
 	}
-	*ptrp = bo->map;
-	return 0;
+	if (!ret)
+		*ptrp = bo->map;
+	pthread_mutex_unlock(&bo->map_lock);
+	return ret;
 }
 
 METIS_EXPORT void metis_bo_free(struct metis_bo *bo)
 {
-	struct drm_gem_close cl;
+	struct metis_device *dev;
+	struct metis_bo **pp;
 
 	if (!bo)
 		return;
+	dev = bo->dev;
+	pthread_mutex_lock(&dev->lock);
+	if (--bo->refcount) {
+		pthread_mutex_unlock(&dev->lock);
+		return;
+	}
+	for (pp = bucket(dev, bo->handle); *pp != bo; pp = &(*pp)->next)
+		;
+	*pp = bo->next;
+	gem_close(dev, bo->handle);
+	pthread_mutex_unlock(&dev->lock);
 	if (bo->map)
 		munmap(bo->map, bo->size);
-	cl = (struct drm_gem_close){ .handle = bo->handle };
-	drmIoctl(bo->dev->fd, DRM_IOCTL_GEM_CLOSE, &cl);
+	pthread_mutex_destroy(&bo->map_lock);
 	free(bo);
 }
-
 METIS_EXPORT uint32_t metis_bo_handle(const struct metis_bo *bo)
 {
 	return bo->handle;

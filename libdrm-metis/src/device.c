@@ -4,19 +4,18 @@
  *
  * Finding and opening metis cards through sysfs, and parameter queries.
  */
-#include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <xf86drm.h>
 
 #include "internal.h"
-
-#define ACCEL_CLASS "/sys/class/accel"
 
 int metis_ioctl(struct metis_device *dev, unsigned long req, void *arg)
 {
@@ -35,128 +34,50 @@ int64_t metis_deadline(int64_t timeout_ns)
 	return now + timeout_ns;
 }
 
-static int read_line(const char *path, char *buf, size_t len)
+static int match_index(unsigned int idx, const struct metis_card *card,
+		       const void *arg)
 {
-	FILE *f = fopen(path, "re");
-	int ret = 0;
-
-	if (!f)
-		return -errno;
-	if (!fgets(buf, len, f))
-		ret = -EIO;
-	else
-		buf[strcspn(buf, "\n")] = '\0';
-	fclose(f);
-	return ret;
+	return idx == *(const unsigned int *)arg;
 }
 
-/* Is /sys/class/accel/<name> a metis card?  Fill dev's names if so. */
-static int probe_sysfs(const char *name, struct metis_device *dev)
+static int match_pci(unsigned int idx, const struct metis_card *card,
+		     const void *arg)
 {
-	char path[PATH_MAX], buf[PATH_MAX], *p;
-	unsigned long vendor, device;
-	ssize_t n;
+	const char *want = arg;
+	size_t lw = strlen(want), ld = strlen(card->pci);
 
-	snprintf(path, sizeof(path), ACCEL_CLASS "/%s/device/vendor", name);
-	if (read_line(path, buf, sizeof(buf)))
-		return -ENODEV;
-	vendor = strtoul(buf, NULL, 0);
-	snprintf(path, sizeof(path), ACCEL_CLASS "/%s/device/device", name);
-	if (read_line(path, buf, sizeof(buf)))
-		return -ENODEV;
-	device = strtoul(buf, NULL, 0);
-	if (vendor != METIS_PCI_VENDOR_ID || device != METIS_PCI_DEVICE_ID)
-		return -ENODEV;
-
-	snprintf(dev->sysfs, sizeof(dev->sysfs), ACCEL_CLASS "/%s", name);
-
-	snprintf(path, sizeof(path), ACCEL_CLASS "/%s/device", name);
-	n = readlink(path, buf, sizeof(buf) - 1);
-	if (n < 0)
-		return -ENODEV;
-	buf[n] = '\0';
-	p = strrchr(buf, '/');
-	if (snprintf(dev->pci, sizeof(dev->pci), "%s", p ? p + 1 : buf) >=
-	    (int)sizeof(dev->pci))
-		return -ENODEV;
-
-	/* The node udev/devtmpfs made: DEVNAME of the uevent. */
-	if (snprintf(dev->node, sizeof(dev->node), "/dev/accel/%s", name) >=
-	    (int)sizeof(dev->node))
-		return -ENODEV;
-	snprintf(path, sizeof(path), ACCEL_CLASS "/%s/uevent", name);
-	{
-		FILE *f = fopen(path, "re");
-
-		while (f && fgets(buf, sizeof(buf), f)) {
-			if (!strncmp(buf, "DEVNAME=", 8)) {
-				buf[strcspn(buf, "\n")] = '\0';
-				if (snprintf(dev->node, sizeof(dev->node),
-					     "/dev/%s", buf + 8) >=
-				    (int)sizeof(dev->node))
-					dev->node[0] = '\0';
-			}
-		}
-		if (f)
-			fclose(f);
-	}
-	return 0;
+	/* Accept the address with or without its PCI domain. */
+	return !strcasecmp(card->pci, want) ||
+	       (lw < ld && !strcasecmp(card->pci + ld - lw, want) &&
+		card->pci[ld - lw - 1] == ':');
 }
 
-static int accel_minor(const char *name)
+static int match_name(unsigned int idx, const struct metis_card *card,
+		      const void *arg)
 {
-	return strncmp(name, "accel", 5) ? -1 : atoi(name + 5);
-}
-
-static int cmp_minor(const struct dirent **a, const struct dirent **b)
-{
-	return accel_minor((*a)->d_name) - accel_minor((*b)->d_name);
-}
-
-static int is_accel(const struct dirent *d)
-{
-	return !strncmp(d->d_name, "accel", 5);
-}
-
-/*
- * Walk the metis cards in minor order; stop at the one @match accepts.
- * Returns the number of cards seen, or the index of the match.
- */
-static int scan(int (*match)(int idx, struct metis_device *dev, const void *arg),
-		const void *arg, struct metis_device *out)
-{
-	struct dirent **names;
-	struct metis_device dev;
-	int n, i, found = 0, ret = -ENODEV;
-
-	n = scandir(ACCEL_CLASS, &names, is_accel, cmp_minor);
-	if (n < 0) {
-		if (errno != ENOENT)
-			return -errno;
-		return match ? -ENODEV : 0;	/* no accel class: no card */
-	}
-	for (i = 0; i < n; i++) {
-		memset(&dev, 0, sizeof(dev));
-		if (probe_sysfs(names[i]->d_name, &dev))
-			continue;
-		if (match && match(found, &dev, arg)) {
-			*out = dev;
-			ret = found;
-			break;
-		}
-		found++;
-	}
-	for (i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
-	if (!match)
-		return found;
-	return ret;
+	return !strcmp(card->name, arg);
 }
 
 METIS_EXPORT int metis_device_count(void)
 {
-	return scan(NULL, NULL, NULL);
+	return metis_enum_cards(NULL, NULL, NULL);
+}
+
+/*
+ * Is @fd a node of the metis driver?  The driver's name, as libdrm users
+ * check it: another driver's GET_PARAM may have the same number and
+ * layout (ivpu's does).
+ */
+static int check_driver(int fd)
+{
+	drmVersionPtr v = drmGetVersion(fd);
+	int ret;
+
+	if (!v)
+		return errno == ENODEV ? -ENODEV : -ENOTTY;
+	ret = v->name && !strcmp(v->name, "metis") ? 0 : -ENOTTY;
+	drmFreeVersion(v);
+	return ret;
 }
 
 /*
@@ -173,68 +94,78 @@ static int adopt(struct metis_device *dev, struct metis_device **devp)
 		free(dev);
 		return ret;
 	}
-	ret = metis_get_param(dev, DRM_METIS_PARAM_DEVICE_ID, &id);
+	ret = check_driver(dev->fd);
+	if (!ret)
+		ret = metis_get_param(dev, DRM_METIS_PARAM_DEVICE_ID, &id);
+	if (!ret && id != ((uint32_t)METIS_PCI_VENDOR_ID << 16 | METIS_PCI_DEVICE_ID))
+		ret = -ENOTTY;
 	if (ret) {
 		close(dev->fd);
 		free(dev);
 		return ret == -EINVAL ? -ENOTTY : ret;
 	}
+	pthread_mutex_init(&dev->lock, NULL);
 	*devp = dev;
 	return 0;
 }
 
-static int open_node(struct metis_device *tmpl, struct metis_device **devp)
+static int open_card(const struct metis_card *card, struct metis_device **devp)
 {
 	struct metis_device *dev;
 
 	dev = calloc(1, sizeof(*dev));
 	if (!dev)
 		return -ENOMEM;
-	*dev = *tmpl;
-	dev->fd = open(dev->node, O_RDWR | O_CLOEXEC);
+	dev->card = *card;
+	dev->fd = open(card->node, O_RDWR | O_CLOEXEC);
 	return adopt(dev, devp);
-}
-
-static int match_index(int idx, struct metis_device *dev, const void *arg)
-{
-	return idx == *(const int *)arg;
 }
 
 METIS_EXPORT int metis_device_open(unsigned int index,
 				   struct metis_device **devp)
 {
-	struct metis_device tmpl;
-	int want = index, ret;
+	struct metis_card card;
+	int ret;
 
-	ret = scan(match_index, &want, &tmpl);
+	ret = metis_enum_cards(match_index, &index, &card);
 	if (ret < 0)
 		return ret;
-	return open_node(&tmpl, devp);
-}
-
-static int match_pci(int idx, struct metis_device *dev, const void *arg)
-{
-	const char *want = arg;
-	size_t lw = strlen(want), ld = strlen(dev->pci);
-
-	/* Accept the address with or without its PCI domain. */
-	return !strcasecmp(dev->pci, want) ||
-	       (lw < ld && !strcasecmp(dev->pci + ld - lw, want) &&
-		dev->pci[ld - lw - 1] == ':');
+	return open_card(&card, devp);
 }
 
 METIS_EXPORT int metis_device_open_pci(const char *pci_addr,
 				       struct metis_device **devp)
 {
-	struct metis_device tmpl;
+	struct metis_card card;
 	int ret;
 
 	if (!pci_addr || !*pci_addr)
 		return -EINVAL;
-	ret = scan(match_pci, pci_addr, &tmpl);
+	ret = metis_enum_cards(match_pci, pci_addr, &card);
 	if (ret < 0)
 		return ret;
-	return open_node(&tmpl, devp);
+	return open_card(&card, devp);
+}
+
+/* The card behind an open node, through /sys/dev/char; best effort. */
+static void card_of_fd(int fd, struct metis_card *card)
+{
+	char path[64], link[PATH_MAX], *name;
+	struct stat st;
+	ssize_t n;
+
+	if (fstat(fd, &st) || !S_ISCHR(st.st_mode))
+		return;
+	snprintf(path, sizeof(path), "/sys/dev/char/%u:%u", major(st.st_rdev),
+		 minor(st.st_rdev));
+	n = readlink(path, link, sizeof(link) - 1);
+	if (n < 0)
+		return;
+	link[n] = '\0';
+	name = strrchr(link, '/');
+	name = name ? name + 1 : link;
+	if (metis_enum_cards(match_name, name, card) < 0)
+		memset(card, 0, sizeof(*card));
 }
 
 METIS_EXPORT int metis_device_open_fd(int fd, struct metis_device **devp)
@@ -245,6 +176,8 @@ METIS_EXPORT int metis_device_open_fd(int fd, struct metis_device **devp)
 	if (!dev)
 		return -ENOMEM;
 	dev->fd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+	if (dev->fd >= 0)
+		card_of_fd(dev->fd, &dev->card);
 	return adopt(dev, devp);
 }
 
@@ -253,6 +186,7 @@ METIS_EXPORT void metis_device_close(struct metis_device *dev)
 	if (!dev)
 		return;
 	close(dev->fd);
+	pthread_mutex_destroy(&dev->lock);
 	free(dev);
 }
 
@@ -263,17 +197,17 @@ METIS_EXPORT int metis_device_fd(const struct metis_device *dev)
 
 METIS_EXPORT const char *metis_device_pci_address(const struct metis_device *dev)
 {
-	return dev->pci;
+	return dev->card.pci;
 }
 
 METIS_EXPORT const char *metis_device_node(const struct metis_device *dev)
 {
-	return dev->node;
+	return dev->card.node;
 }
 
 METIS_EXPORT const char *metis_device_sysfs(const struct metis_device *dev)
 {
-	return dev->sysfs;
+	return dev->card.sysfs;
 }
 
 METIS_EXPORT int metis_get_param(struct metis_device *dev, uint32_t param,
@@ -288,8 +222,7 @@ METIS_EXPORT int metis_get_param(struct metis_device *dev, uint32_t param,
 	return ret;
 }
 
-METIS_EXPORT int metis_get_info(struct metis_device *dev,
-				struct metis_info *info)
+static int get_info(struct metis_device *dev, struct metis_info *info)
 {
 	static const struct {
 		uint32_t param;
@@ -312,6 +245,7 @@ METIS_EXPORT int metis_get_info(struct metis_device *dev,
 	int ret;
 
 	memset(info, 0, sizeof(*info));
+	info->size = sizeof(*info);
 	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
 		ret = metis_get_param(dev, map[i].param, &v);
 		if (ret)
@@ -322,6 +256,58 @@ METIS_EXPORT int metis_get_info(struct metis_device *dev,
 			*(uint32_t *)((char *)info + map[i].off) = v;
 	}
 	return 0;
+}
+
+/*
+ * The caller's struct may be older (smaller) or newer (larger) than ours:
+ * fill what both know, zero the rest, and say in @size how much was filled.
+ */
+METIS_EXPORT int metis_get_info(struct metis_device *dev,
+				struct metis_info *info)
+{
+	struct metis_info full;
+	uint32_t size;
+	int ret;
+
+	if (!info || info->size < offsetof(struct metis_info, device_id) ||
+	    info->flags)
+		return -EINVAL;
+	size = info->size;
+	ret = get_info(dev, &full);
+	if (ret)
+		return ret;
+	if (size > sizeof(full)) {
+		memset((char *)info + sizeof(full), 0, size - sizeof(full));
+		size = sizeof(full);
+	}
+	memcpy((char *)info + 8, (char *)&full + 8, size - 8);
+	info->size = size;
+	return 0;
+}
+
+/* Release 1.0's struct metis_info, without size and flags. */
+struct metis_info_1_0 {
+	uint32_t device_id, fw_version, fw_error, state;
+	uint64_t mem_size, mem_free;
+	uint32_t read_channels, write_channels, contexts, reset_count;
+	uint32_t msi_vectors, max_jobs;
+};
+_Static_assert(sizeof(struct metis_info) - offsetof(struct metis_info, device_id) ==
+	       sizeof(struct metis_info_1_0), "metis_info 1.0 is a tail of 1.1");
+
+METIS_EXPORT int metis_get_info_1_0(struct metis_device *dev,
+				    struct metis_info_1_0 *info);
+METIS_COMPAT(metis_get_info_1_0, metis_get_info, "LIBDRM_METIS_1");
+METIS_EXPORT int metis_get_info_1_0(struct metis_device *dev,
+				    struct metis_info_1_0 *info)
+{
+	struct metis_info full;
+	int ret = get_info(dev, &full);
+
+	memset(info, 0, sizeof(*info));
+	if (!ret)
+		memcpy(info, &full.device_id, sizeof(*info));
+	return ret;
 }
 
 METIS_EXPORT const char *metis_state_name(uint32_t state)

@@ -6,6 +6,8 @@
  */
 #include <string.h>
 
+#include <zlib.h>
+
 #include "internal.h"
 
 METIS_EXPORT const char *metis_strerror(int err)
@@ -40,28 +42,21 @@ METIS_EXPORT const char *metis_strerror(int err)
 	case EPERM:
 		return "no permission to open the accel node";
 	case ECANCELED:
-		return "the job was cancelled by a card reset";
+		return "the job was cancelled (by a card reset, or not queued after a bad job)";
+	case EOPNOTSUPP:
+		return "the card has no firmware command interface (no contexts)";
 	}
 	return strerror(-err);
 }
 
+/* zlib's: thread-safe, and the same CRC as the firmware's CRC32 command. */
 METIS_EXPORT uint32_t metis_crc32(uint32_t crc, const void *buf, size_t len)
 {
-	static uint32_t table[256];
-	const uint8_t *p = buf;
-	uint32_t c;
-	int i, k;
+	/* zlib returns the initial value for a NULL buffer: keep @crc. */
+	return buf ? crc32_z(crc, buf, len) : crc;
+}
 
-	if (!table[1]) {
-		for (i = 0; i < 256; i++) {
-			c = i;
-			for (k = 0; k < 8; k++)
-				c = (c >> 1) ^ (0xedb88320 & -(c & 1));
-			table[i] = c;
-		}
-	}
-	crc = ~crc;
-	while (len--)
-		crc = table[(crc ^ *p++) & 0xff] ^ (crc >> 8);
-	return ~crc;
+METIS_EXPORT const char *metis_version(void)
+{
+	return METIS_VERSION_STRING;
 }

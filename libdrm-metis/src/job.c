@@ -6,8 +6,13 @@
  * upload/download through a staging buffer, firmware commands).
  */
 #include <endian.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <linux/sync_file.h>
 
 #include <xf86drm.h>
 
@@ -66,85 +71,179 @@ METIS_EXPORT void metis_job_syncs(struct drm_metis_job *job,
 
 METIS_EXPORT int metis_submit(struct metis_device *dev,
 			      const struct drm_metis_job *jobs,
-			      unsigned int count)
+			      unsigned int count, size_t job_size)
 {
 	struct drm_metis_submit s = {
 		.jobs = (uintptr_t)jobs,
 		.job_count = count,
-		.job_stride = sizeof(*jobs),
+		.job_stride = job_size,
 	};
 
+	if (job_size > UINT32_MAX)
+		return -E2BIG;
 	return metis_ioctl(dev, DRM_IOCTL_METIS_SUBMIT, &s);
 }
 
+/* Release 1.0's metis_submit(): the jobs were the 1.0 structure. */
+#define JOB_SIZE_1_0 96
+_Static_assert(sizeof(struct drm_metis_job) >= JOB_SIZE_1_0,
+	       "struct drm_metis_job only grows");
+
+METIS_EXPORT int metis_submit_1_0(struct metis_device *dev,
+				  const struct drm_metis_job *jobs,
+				  unsigned int count);
+METIS_COMPAT(metis_submit_1_0, metis_submit, "LIBDRM_METIS_1");
+METIS_EXPORT int metis_submit_1_0(struct metis_device *dev,
+				  const struct drm_metis_job *jobs,
+				  unsigned int count)
+{
+	return metis_submit(dev, jobs, count, JOB_SIZE_1_0);
+}
+
 /*
- * Submit @count jobs, each also signalling point i + 1 of a private
- * timeline syncobj; a chain point signals only once every earlier one
- * did, so waiting for the last point waits for all jobs.
+ * How a job whose syncobj has a fence ended: 0, its fence's error, or
+ * -ETIME while it runs.  The syncobj's fence is the job's own: exported
+ * as a sync_file, its status is the fence's.
+ */
+static int job_status(struct metis_device *dev, uint32_t syncobj)
+{
+	struct sync_file_info info;
+	int fd, ret;
+
+	if (drmSyncobjExportSyncFile(dev->fd, syncobj, &fd))
+		return -errno;
+	memset(&info, 0, sizeof(info));
+	ret = ioctl(fd, SYNC_IOC_FILE_INFO, &info) ? -errno : 0;
+	close(fd);
+	if (ret)
+		return ret;
+	if (info.status < 0)
+		return info.status;
+	return info.status ? 0 : -ETIME;
+}
+
+/* Has the job of @syncobj been queued (its syncobj got a fence)? */
+static int job_queued(struct metis_device *dev, uint32_t syncobj)
+{
+	/* Without WAIT_FOR_SUBMIT, a syncobj without a fence is -EINVAL. */
+	if (!drmSyncobjWait(dev->fd, &syncobj, 1, 0, 0, NULL))
+		return 1;
+	return errno == ETIME;
+}
+
+/*
+ * Each job also signals a binary syncobj of its own, whose fence tells
+ * the job's own result (a buffer's state can come from another job or
+ * another client).  A SUBMIT that fails has queued the jobs before the bad
+ * one (UAPI: the first bad job stops it, the earlier ones run): those are
+ * waited for too, so that no job of ours still runs when we return,
+ * except on a timeout.
  */
 METIS_EXPORT int metis_run(struct metis_device *dev,
 			   struct drm_metis_job *jobs, unsigned int count,
-			   int64_t timeout_ns)
+			   size_t job_size, int64_t timeout_ns, int *results)
 {
-	struct drm_metis_sync *outs;
-	struct drm_metis_job *copy;
-	uint64_t point = count;
-	uint32_t syncobj;
-	unsigned int i, n, k = 0;
-	int ret, err = 0;
+	struct drm_metis_sync *outs = NULL;
+	int64_t deadline = metis_deadline(timeout_ns);
+	unsigned int i, n = 0, k = 0, queued = count, made = 0;
+	uint32_t *syncobjs = NULL;
+	char *copy = NULL;
+	int ret = 0, submit_err, wait_err = 0;
 
 	if (!count)
 		return 0;
-	for (i = 0, n = 0; i < count; i++)
-		n += jobs[i].out_sync_count + 1;
-	copy = calloc(count, sizeof(*copy));
+	if (!jobs || job_size < JOB_SIZE_1_0 || job_size > 4096)
+		return -EINVAL;
+	for (i = 0; i < count; i++) {
+		const struct drm_metis_job *j =
+			(const void *)((const char *)jobs + i * job_size);
+
+		n += j->out_sync_count + 1;
+	}
+	copy = malloc((size_t)count * job_size);
 	outs = calloc(n, sizeof(*outs));
-	if (!copy || !outs) {
+	syncobjs = calloc(count, sizeof(*syncobjs));
+	if (!copy || !outs || !syncobjs) {
 		ret = -ENOMEM;
 		goto out_free;
 	}
-	ret = metis_syncobj_create(dev, &syncobj);
-	if (ret)
-		goto out_free;
+	memcpy(copy, jobs, (size_t)count * job_size);
+	for (made = 0; made < count; made++) {
+		ret = metis_syncobj_create(dev, &syncobjs[made]);
+		if (ret)
+			goto out_destroy;
+	}
 	for (i = 0; i < count; i++) {
+		struct drm_metis_job *j = (void *)(copy + i * job_size);
 		const struct drm_metis_sync *user =
-			(const void *)(uintptr_t)jobs[i].out_syncs;
+			(const void *)(uintptr_t)j->out_syncs;
 
-		copy[i] = jobs[i];
-		if (jobs[i].out_sync_count)
+		if (j->out_sync_count)
 			memcpy(&outs[k], user,
-			       jobs[i].out_sync_count * sizeof(*outs));
-		outs[k + jobs[i].out_sync_count] = (struct drm_metis_sync){
-			.handle = syncobj,
-			.flags = DRM_METIS_SYNC_TIMELINE,
-			.point = i + 1,
+			       j->out_sync_count * sizeof(*outs));
+		outs[k + j->out_sync_count] = (struct drm_metis_sync){
+			.handle = syncobjs[i],
 		};
-		copy[i].out_syncs = (uintptr_t)&outs[k];
-		copy[i].out_sync_count = jobs[i].out_sync_count + 1;
-		k += copy[i].out_sync_count;
+		j->out_syncs = (uintptr_t)&outs[k];
+		j->out_sync_count++;
+		k += j->out_sync_count;
 	}
-	ret = metis_submit(dev, copy, count);
-	if (!ret)
-		ret = metis_syncobj_wait(dev, &syncobj, &point, 1, timeout_ns);
-	if (!ret) {
-		/* The fences are signalled; BO_WAIT reports the job errors. */
-		for (i = 0; i < count; i++) {
-			struct drm_metis_bo_wait w = {
-				.handle = jobs[i].dst_handle,
-			};
 
-			err = metis_ioctl(dev, DRM_IOCTL_METIS_BO_WAIT, &w);
-			if (err && err != -ETIME) {
-				ret = err;
+	submit_err = metis_submit(dev, (void *)copy, count, job_size);
+	if (submit_err) {
+		for (queued = 0; queued < count; queued++)
+			if (!job_queued(dev, syncobjs[queued]))
 				break;
-			}
-		}
 	}
-	metis_syncobj_destroy(dev, syncobj);
+	if (queued) {
+		if (drmSyncobjWait(dev->fd, syncobjs, queued, deadline,
+				   DRM_SYNCOBJ_WAIT_FLAGS_WAIT_ALL, NULL))
+			wait_err = -errno;
+	}
+	if (wait_err && wait_err != -ETIME) {
+		ret = wait_err;
+		goto out_destroy;
+	}
+	for (i = 0; i < count; i++) {
+		int r;
+
+		if (i < queued)
+			r = job_status(dev, syncobjs[i]);
+		else if (i == queued)
+			r = submit_err;		/* the bad job */
+		else
+			r = -ECANCELED;		/* not queued */
+		if (results)
+			results[i] = r;
+		if (r && !ret)
+			ret = r;
+	}
+	/* The submission's own error first, then a timeout, then the jobs'. */
+	if (submit_err)
+		ret = submit_err;
+	else if (wait_err)
+		ret = wait_err;
+
+out_destroy:
+	while (made)
+		metis_syncobj_destroy(dev, syncobjs[--made]);
 out_free:
 	free(copy);
 	free(outs);
+	free(syncobjs);
 	return ret;
+}
+
+/* Release 1.0's metis_run(): 1.0 jobs, no per-job results. */
+METIS_EXPORT int metis_run_1_0(struct metis_device *dev,
+			       struct drm_metis_job *jobs, unsigned int count,
+			       int64_t timeout_ns);
+METIS_COMPAT(metis_run_1_0, metis_run, "LIBDRM_METIS_1");
+METIS_EXPORT int metis_run_1_0(struct metis_device *dev,
+			       struct drm_metis_job *jobs, unsigned int count,
+			       int64_t timeout_ns)
+{
+	return metis_run(dev, jobs, count, JOB_SIZE_1_0, timeout_ns, NULL);
 }
 
 METIS_EXPORT int metis_copy(struct metis_device *dev, struct metis_bo *dst,
@@ -155,7 +254,7 @@ METIS_EXPORT int metis_copy(struct metis_device *dev, struct metis_bo *dst,
 
 	metis_job_copy(&job, dst, dst_off, src, src_off, size);
 	job.channel = channel;
-	return metis_run(dev, &job, 1, METIS_TIMEOUT_DEFAULT);
+	return metis_run(dev, &job, 1, sizeof(job), METIS_TIMEOUT_DEFAULT, NULL);
 }
 
 /* Move bytes between user memory and any buffer; @up: towards the bo. */
@@ -241,8 +340,8 @@ METIS_EXPORT int metis_fw_command(struct metis_device *dev, uint32_t opcode,
 	metis_job_fw(&job, opcode, region, offset, size, param);
 	job.duration_us = duration_us;
 	metis_job_result(&job, res, 0);
-	ret = metis_run(dev, &job, 1,
-			METIS_TIMEOUT_DEFAULT + duration_us * 1000ll);
+	ret = metis_run(dev, &job, 1, sizeof(job),
+			METIS_TIMEOUT_DEFAULT + duration_us * 1000ll, NULL);
 	if (!ret && result) {
 		memcpy(&le, map, sizeof(le));
 		*result = le64toh(le);

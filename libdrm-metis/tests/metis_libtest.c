@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +20,23 @@
 #include <unistd.h>
 
 #include "libdrm_metis.h"
+
+/*
+ * The file also builds against release 1.0's header, to show which tests
+ * the 1.0 library fails (the regression tests use only calls both have).
+ */
+#ifndef LIBDRM_METIS_VERSION
+#define LIBDRM_METIS_VERSION 0x010000
+#endif
+#if LIBDRM_METIS_VERSION >= 0x010100
+#define SUBMIT(d, j, n) metis_submit(d, j, n, sizeof(*(j)))
+#define RUN(d, j, n, t, res) metis_run(d, j, n, sizeof(*(j)), t, res)
+#define INFO_INIT METIS_INFO_INIT
+#else
+#define SUBMIT(d, j, n) metis_submit(d, j, n)
+#define RUN(d, j, n, t, res) metis_run(d, j, n, t)
+#define INFO_INIT { 0 }
+#endif
 
 static struct metis_device *dev;
 static const char *pci;
@@ -68,6 +86,8 @@ static int t_open(void)
 	CHECK_OK(metis_device_open_pci(metis_device_pci_address(dev) + 5, &d2));
 	metis_device_close(d2);
 	CHECK_OK(metis_device_open_fd(metis_device_fd(dev), &d3));
+	CHECK(!strcmp(metis_device_pci_address(d3), metis_device_pci_address(dev)),
+	      "opened by fd: PCI address '%s'", metis_device_pci_address(d3));
 	metis_device_close(d3);
 	CHECK(metis_device_open_pci("0000:ff:1f.7", &d2) == -ENODEV,
 	      "bogus PCI address opened");
@@ -77,7 +97,7 @@ static int t_open(void)
 
 static int t_info(void)
 {
-	struct metis_info in;
+	struct metis_info in = INFO_INIT;
 	uint64_t v;
 
 	CHECK_OK(metis_get_info(dev, &in));
@@ -223,11 +243,11 @@ static int t_syncobj(int timeline)
 	metis_job_fw(&ja[1], DRM_METIS_FW_FILL32, d, 0, 65536, 0x11223344);
 	ja[1].duration_us = 200000;
 	metis_job_syncs(&ja[1], NULL, 0, &sa, 1);
-	CHECK_OK(metis_submit(dev, ja, 2));
+	CHECK_OK(SUBMIT(dev, ja, 2));
 	/* B: download, only after A's out-sync. */
 	metis_job_copy(&jb, back, 0, d, 0, 65536);
 	metis_job_syncs(&jb, &sa, 1, &sb, 1);
-	CHECK_OK(metis_submit(dev, &jb, 1));
+	CHECK_OK(SUBMIT(dev, &jb, 1));
 	CHECK_OK(metis_syncobj_wait(dev, &sb.handle, NULL, 1, METIS_TIMEOUT_DEFAULT));
 	CHECK_OK(metis_syncobj_wait(dev, &sa.handle, timeline ? &point : NULL, 1, 0));
 	for (int i = 0; i < 65536 / 4; i++)
@@ -300,6 +320,196 @@ static int t_fw(void)
 	return 0;
 }
 
+/*
+ * The same dma-buf imported twice on one device is one buffer object: one
+ * wrapper, one GEM handle, freed when the last import is.  Also for a
+ * device's own exported buffer.
+ */
+static int t_import_twice(void)
+{
+	struct metis_bo *bo, *imp1, *imp2, *self;
+	struct metis_device *d2;
+	void *m1;
+	int fd, r;
+
+	CHECK_OK(metis_bo_create(dev, 65536, DRM_METIS_BO_HOST, &bo));
+	CHECK_OK(metis_bo_export(bo, &fd));
+	CHECK_OK(metis_device_open_pci(metis_device_pci_address(dev), &d2));
+	CHECK_OK(metis_bo_import(d2, fd, &imp1));
+	CHECK_OK(metis_bo_import(d2, fd, &imp2));
+	metis_bo_free(imp2);
+	r = metis_bo_wait(imp1, 0);
+	CHECK(r == 0, "freeing the second import broke the first: %s (%d)",
+	      metis_strerror(r), r);
+	CHECK(imp1 == imp2, "two wrappers for one buffer");
+	CHECK_OK(metis_bo_map(imp1, &m1));
+	pattern(m1, 65536, 21);
+	metis_bo_free(imp1);
+
+	CHECK_OK(metis_bo_import(dev, fd, &self));
+	close(fd);
+	CHECK(self == bo, "importing its own export gave another wrapper");
+	metis_bo_free(self);
+	r = metis_bo_wait(bo, 0);
+	CHECK(r == 0, "freeing the self-import closed the exporter's handle: %s",
+	      metis_strerror(r));
+	metis_bo_free(bo);
+	metis_device_close(d2);
+	return 0;
+}
+
+#define MAP_THREADS 8
+
+static struct metis_bo *map_bo;
+static pthread_barrier_t map_barrier;
+
+static void *map_thread(void *arg)
+{
+	void **ptr = arg;
+
+	pthread_barrier_wait(&map_barrier);
+	if (metis_bo_map(map_bo, ptr))
+		*ptr = NULL;
+	return NULL;
+}
+
+/* Threads mapping one buffer at once all get its one mapping. */
+static int t_bo_map_threads(void)
+{
+	pthread_t t[MAP_THREADS];
+	void *ptr[MAP_THREADS];
+	int round, k;
+
+	pthread_barrier_init(&map_barrier, NULL, MAP_THREADS);
+	for (round = 0; round < 300; round++) {
+		CHECK_OK(metis_bo_create(dev, 65536, DRM_METIS_BO_HOST, &map_bo));
+		for (k = 0; k < MAP_THREADS; k++)
+			pthread_create(&t[k], NULL, map_thread, &ptr[k]);
+		for (k = 0; k < MAP_THREADS; k++)
+			pthread_join(t[k], NULL);
+		for (k = 0; k < MAP_THREADS; k++)
+			CHECK(ptr[k] && ptr[k] == ptr[0],
+			      "round %d: thread %d got mapping %p, thread 0 %p (one leaked)",
+			      round, k, ptr[k], ptr[0]);
+		metis_bo_free(map_bo);
+	}
+	pthread_barrier_destroy(&map_barrier);
+	return 0;
+}
+
+/* The card's QOM property through the test bed's host channel. */
+static int card_qom_set(const char *prop, unsigned int value)
+{
+	char cmd[512];
+
+	snprintf(cmd, sizeof(cmd),
+		 "tb-qmp '{\"execute\":\"qom-set\",\"arguments\":{\"path\":\"%s\","
+		 "\"property\":\"%s\",\"value\":%u}}' 30 > /dev/null 2>&1",
+		 getenv("METIS_QOM_PATH") ? getenv("METIS_QOM_PATH") :
+		 "/machine/peripheral/metis0", prop, value);
+	return system(cmd);
+}
+
+#define ABORT_SIZE 4000
+
+/*
+ * metis_run() reports each job's own result.  Two copies into the same
+ * buffer on one channel: the first fails (the card aborts every element of
+ * ABORT_SIZE bytes, fault-abort-size), the second succeeds and is the
+ * buffer's last writer.  The failure is the first job's, whatever the
+ * buffer's state says.
+ */
+static int t_run_own_result(void)
+{
+	struct metis_bo *h, *d;
+	struct drm_metis_job j[2];
+	int res[2] = { 1, 1 }, ret;
+
+	if (system("command -v tb-qmp > /dev/null 2>&1 && test -w /results/requests"))
+		SKIP("no tb-qmp: not in a test-bed guest");
+	CHECK_OK(metis_bo_create(dev, 8192, DRM_METIS_BO_HOST, &h));
+	CHECK_OK(metis_bo_create(dev, 8192, DRM_METIS_BO_DEVICE, &d));
+	metis_job_copy(&j[0], d, 0, h, 0, ABORT_SIZE);
+	metis_job_copy(&j[1], d, 0, h, 4096, 4096);
+	j[0].channel = j[1].channel = 0;
+	CHECK(!card_qom_set("fault-abort-size", ABORT_SIZE),
+	      "qom-set fault-abort-size failed");
+	ret = RUN(dev, j, 2, METIS_TIMEOUT_DEFAULT, res);
+	card_qom_set("fault-abort-size", 0);
+	CHECK(ret == -EIO, "metis_run() = %d (%s) for a failed job followed by a good one",
+	      ret, metis_strerror(ret));
+#if LIBDRM_METIS_VERSION >= 0x010100
+	CHECK(res[0] == -EIO && res[1] == 0, "results %d %d, want -EIO 0",
+	      res[0], res[1]);
+#endif
+	/* A good job on that buffer alone is good. */
+	ret = RUN(dev, &j[1], 1, METIS_TIMEOUT_DEFAULT, res);
+	CHECK(ret == 0, "a good job after a failed one: %s", metis_strerror(ret));
+	metis_bo_free(d);
+	metis_bo_free(h);
+	return 0;
+}
+
+/*
+ * A SUBMIT that fails at its second job has queued the first (UAPI):
+ * metis_run() waits for it and says which job was bad.
+ */
+static int t_run_submit_partial(void)
+{
+	struct metis_bo *h, *d;
+	struct drm_metis_job j[3];
+	int res[3] = { 1, 1, 1 }, ret;
+	uint64_t contexts;
+
+	CHECK_OK(metis_get_param(dev, DRM_METIS_PARAM_CONTEXTS, &contexts));
+	if (!contexts)
+		SKIP("no firmware contexts on this card");
+	CHECK_OK(metis_bo_create(dev, 8192, DRM_METIS_BO_HOST, &h));
+	CHECK_OK(metis_bo_create(dev, 8192, DRM_METIS_BO_DEVICE, &d));
+	metis_job_fw(&j[0], DRM_METIS_FW_NOP, d, 0, 4, 0);
+	j[0].duration_us = 300000;
+	metis_job_copy(&j[1], d, 0, h, 0, 0);		/* zero size: bad */
+	metis_job_copy(&j[2], d, 0, h, 0, 4096);
+	ret = RUN(dev, j, 3, METIS_TIMEOUT_DEFAULT, res);
+	CHECK(ret == -EINVAL, "metis_run() = %d, want -EINVAL", ret);
+	ret = metis_bo_wait(d, 0);
+	CHECK(ret == 0, "metis_run() returned while the job it queued still ran (%s)",
+	      metis_strerror(ret));
+#if LIBDRM_METIS_VERSION >= 0x010100
+	CHECK(res[0] == 0 && res[1] == -EINVAL && res[2] == -ECANCELED,
+	      "results %d %d %d, want 0 -EINVAL -ECANCELED", res[0], res[1],
+	      res[2]);
+#endif
+	metis_bo_free(d);
+	metis_bo_free(h);
+	return 0;
+}
+
+/* A timeout: -ETIME, for the job too; the job then ends by itself. */
+static int t_run_timeout(void)
+{
+	uint64_t contexts;
+
+	struct drm_metis_job j;
+	struct metis_bo *d;
+	int res[1] = { 1 }, ret;
+
+	CHECK_OK(metis_get_param(dev, DRM_METIS_PARAM_CONTEXTS, &contexts));
+	if (!contexts)
+		SKIP("no firmware contexts on this card");
+	CHECK_OK(metis_bo_create(dev, 4096, DRM_METIS_BO_DEVICE, &d));
+	metis_job_fw(&j, DRM_METIS_FW_NOP, d, 0, 4, 0);
+	j.duration_us = 1000000;
+	ret = RUN(dev, &j, 1, 100 * 1000 * 1000, res);
+	CHECK(ret == -ETIME, "metis_run() = %d, want -ETIME", ret);
+#if LIBDRM_METIS_VERSION >= 0x010100
+	CHECK(res[0] == -ETIME, "result %d, want -ETIME", res[0]);
+#endif
+	CHECK_OK(metis_bo_wait(d, METIS_TIMEOUT_DEFAULT));
+	metis_bo_free(d);
+	return 0;
+}
+
 static int t_strerror(void)
 {
 	CHECK(strstr(metis_strerror(-ENOSPC), "on-card memory"), "ENOSPC");
@@ -325,6 +535,11 @@ static const struct {
 	{ "syncobj-timeline", t_syncobj_timeline, 1 },
 	{ "dmabuf", t_dmabuf, 1 },
 	{ "fw", t_fw, 1 },
+	{ "import-twice", t_import_twice, 1 },
+	{ "bo-map-threads", t_bo_map_threads, 1 },
+	{ "run-own-result", t_run_own_result, 1 },
+	{ "run-submit-partial", t_run_submit_partial, 1 },
+	{ "run-timeout", t_run_timeout, 1 },
 };
 
 int main(int argc, char **argv)
