@@ -4,7 +4,6 @@
  *
  * IGT helpers for the metis accel driver.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -17,59 +16,27 @@
 #include <unistd.h>
 
 #include <xf86drm.h>
+#include <zlib.h>
 
 #include "igt.h"
 #include "igt_metis.h"
+#include "metis_enum.h"
 
 static int metis_ioctl(int fd, unsigned long req, void *arg)
 {
 	return drmIoctl(fd, req, arg) ? -errno : 0;
 }
 
-static unsigned long sysfs_hex(int dirfd, const char *name)
-{
-	char buf[32] = "";
-	int fd = openat(dirfd, name, O_RDONLY);
-
-	if (fd < 0)
-		return 0;
-	if (read(fd, buf, sizeof(buf) - 1) < 0)
-		buf[0] = '\0';
-	close(fd);
-	return strtoul(buf, NULL, 0);
-}
-
+/*
+ * The library's enumeration (libdrm-metis/src/metis_enum.c, built into
+ * these helpers too): the same cards in the same order as
+ * metis_device_open(0) and `metis -d 0`.
+ */
 int __igt_metis_open(void)
 {
-	struct dirent *de;
-	DIR *dir = opendir("/sys/class/accel");
-	int fd = -ENODEV;
+	struct metis_card card;
 
-	if (!dir)
-		return -ENODEV;
-	while (fd < 0 && (de = readdir(dir))) {
-		char path[300];
-		int dfd;
-
-		if (strncmp(de->d_name, "accel", 5))
-			continue;
-		snprintf(path, sizeof(path), "/sys/class/accel/%s/device",
-			 de->d_name);
-		dfd = open(path, O_RDONLY | O_DIRECTORY);
-		if (dfd < 0)
-			continue;
-		if (sysfs_hex(dfd, "vendor") == METIS_PCI_VENDOR &&
-		    sysfs_hex(dfd, "device") == METIS_PCI_DEVICE) {
-			snprintf(path, sizeof(path), "/dev/accel/%s",
-				 de->d_name);
-			fd = open(path, O_RDWR | O_CLOEXEC);
-			if (fd < 0)
-				fd = -errno;
-		}
-		close(dfd);
-	}
-	closedir(dir);
-	return fd;
+	return metis_enum_open(0, &card);
 }
 
 int igt_metis_open(void)
@@ -581,23 +548,8 @@ uint64_t igt_metis_first_diff(const void *a, const void *b, uint64_t size)
 	return size;
 }
 
+/* zlib's CRC-32: the firmware's CRC32 command computes the same. */
 uint32_t igt_metis_crc32(uint32_t crc, const void *buf, size_t len)
 {
-	static uint32_t table[256];
-	const uint8_t *p = buf;
-	uint32_t c;
-	int i, k;
-
-	if (!table[1]) {
-		for (i = 0; i < 256; i++) {
-			c = i;
-			for (k = 0; k < 8; k++)
-				c = (c >> 1) ^ (0xedb88320 & -(c & 1));
-			table[i] = c;
-		}
-	}
-	crc = ~crc;
-	while (len--)
-		crc = table[(crc ^ *p++) & 0xff] ^ (crc >> 8);
-	return ~crc;
+	return buf ? crc32_z(crc, buf, len) : crc;
 }

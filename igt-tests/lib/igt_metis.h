@@ -18,7 +18,10 @@
 #define METIS_PCI_DEVICE	0x1100
 #define NSEC_PER_SEC		1000000000LL
 
-/* Opening: the first metis card found through /sys/class/accel. */
+/*
+ * Opening: the first metis card, found as libdrm_metis finds it (the
+ * same enumeration: /sys/class/accel/accelN in the order of N).
+ */
 int igt_metis_open(void);			/* skips if there is none */
 int __igt_metis_open(void);			/* -errno if none */
 bool igt_metis_pci_address(int fd, char *buf, size_t len);
