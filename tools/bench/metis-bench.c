@@ -173,7 +173,7 @@ static void round_trip(struct metis_device *dev, struct metis_bo **dst,
 		metis_job_copy(&jobs[c], card[c], 0, src[c], 0, len);
 		jobs[c].channel = c;
 	}
-	ret = metis_run(dev, jobs, nch, METIS_TIMEOUT_DEFAULT);
+	ret = metis_run(dev, jobs, nch, sizeof(jobs[0]), METIS_TIMEOUT_DEFAULT, NULL);
 	if (ret)
 		die("upload", ret);
 	for (c = 0; c < nch; c++) {
@@ -182,7 +182,7 @@ static void round_trip(struct metis_device *dev, struct metis_bo **dst,
 		metis_job_copy(&jobs[c], dst[c], 0, card[c], 0, len);
 		jobs[c].channel = c;
 	}
-	ret = metis_run(dev, jobs, nch, METIS_TIMEOUT_DEFAULT);
+	ret = metis_run(dev, jobs, nch, sizeof(jobs[0]), METIS_TIMEOUT_DEFAULT, NULL);
 	if (ret)
 		die("download", ret);
 }
@@ -307,7 +307,7 @@ static void submit1(struct metis_device *dev, struct drm_metis_job *job,
 	int ret;
 
 	metis_job_syncs(job, NULL, 0, &out, 1);
-	ret = metis_submit(dev, job, 1);
+	ret = metis_submit(dev, job, 1, sizeof(*job));
 	if (ret)
 		die("submit", ret);
 }
@@ -429,7 +429,7 @@ static void jobs_batched(struct jobs_ctx *c, unsigned int n)
 			outs[k] = (struct drm_metis_sync){ .handle = c->sync[g * GROUP + k] };
 			metis_job_syncs(&group[k], NULL, 0, &outs[k], 1);
 		}
-		ret = metis_submit(c->dev, group, cnt[g]);
+		ret = metis_submit(c->dev, group, cnt[g], sizeof(group[0]));
 		if (ret)
 			die("submit", ret);
 	}
@@ -818,7 +818,7 @@ static int cmd_dmabuf(uint64_t size, unsigned int rounds)
 static void first_job(void)
 {
 	struct metis_device *dev = NULL;
-	struct metis_info info;
+	struct metis_info info = METIS_INFO_INIT;
 	uint64_t deadline = now_ns() + 60ull * 1000000000;
 	int ret;
 

@@ -96,7 +96,7 @@ int main(int argc, char **argv)
 	uint64_t size = 16ull << 20, x = 0x243f6a8885a308d3ull;
 	const char *state = "mem";
 	struct metis_device *dev;
-	struct metis_info info;
+	struct metis_info info = METIS_INFO_INIT;
 	struct metis_bo *model;
 	uint8_t *ref, *back;
 	int opt, wake_s = 3, ret;
