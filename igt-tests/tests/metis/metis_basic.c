@@ -208,19 +208,26 @@ static void test_bo_close_bad(int fd)
 static void test_bo_per_file(int fd)
 {
 	int fd2 = igt_metis_open();
-	uint32_t h = igt_metis_bo_create(fd, PAGE, DRM_METIS_BO_HOST, 0);
+	/* Two sizes: a handle that names the other file's BO shows it. */
+	uint32_t h = igt_metis_bo_create(fd, 2 * PAGE, DRM_METIS_BO_HOST, 0);
 	uint32_t h2 = igt_metis_bo_create(fd2, PAGE, DRM_METIS_BO_HOST, 0);
-	struct drm_metis_bo_info info = { .handle = h2 + 100 };
+	struct drm_metis_bo_info info = { .handle = h2 };
 
-	/* Another file's handle space is separate. */
+	/*
+	 * Another file's handle space is separate, whether or not the two
+	 * handles have the same number (under igt_runner both are 1).
+	 */
+	igt_metis_bo_info(fd2, &info, 0);
+	igt_assert_eq_u64(info.size, PAGE);
+	info = (struct drm_metis_bo_info){ .handle = h2 + 100 };
 	igt_metis_bo_info(fd2, &info, ENOENT);
 	igt_metis_bo_close(fd2, h2);
 	info = (struct drm_metis_bo_info){ .handle = h };
-	if (h != h2)
-		igt_metis_bo_info(fd2, &info, ENOENT);
+	igt_metis_bo_info(fd2, &info, ENOENT);
 	close(fd2);
 	/* Closing the other file did not touch ours. */
 	igt_metis_bo_info(fd, &info, 0);
+	igt_assert_eq_u64(info.size, 2 * PAGE);
 	igt_metis_bo_close(fd, h);
 }
 

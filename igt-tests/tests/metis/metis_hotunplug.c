@@ -266,6 +266,7 @@ static void load_check_gone(struct load *l)
 	struct sigaction sa = { .sa_handler = on_sigbus }, old;
 	volatile uint64_t sum = 0;
 	uint64_t v;
+	uint8_t *want;
 	void *dm;
 	int ret;
 
@@ -307,14 +308,13 @@ static void load_check_gone(struct load *l)
 	sigaction(SIGBUS, &old, NULL);
 	/* The exported dma-buf stays valid for its holder. */
 	dm = mmap(NULL, LOAD_SIZE, PROT_READ, MAP_SHARED, l->dmabuf, 0);
-	if (dm != MAP_FAILED) {
-		uint8_t *want = malloc(LOAD_SIZE);
-
-		igt_metis_pattern(want, LOAD_SIZE, 1);
-		igt_assert_eq_u64(igt_metis_first_diff(want, dm, LOAD_SIZE), LOAD_SIZE);
-		free(want);
-		munmap(dm, LOAD_SIZE);
-	}
+	igt_assert_f(dm != MAP_FAILED,
+		     "the exported dma-buf no longer maps after the detach: %m\n");
+	want = malloc(LOAD_SIZE);
+	igt_metis_pattern(want, LOAD_SIZE, 1);
+	igt_assert_eq_u64(igt_metis_first_diff(want, dm, LOAD_SIZE), LOAD_SIZE);
+	free(want);
+	munmap(dm, LOAD_SIZE);
 	(void)sum;
 }
 
