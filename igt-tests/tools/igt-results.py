@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 # Turn an igt_runner results.json into the project's test lines:
 #   PASS <name> / FAIL <name>: <reason> / SKIP <name>: <reason>
+# A test's "measured: ..." output lines are appended to its PASS line.
 # A subtest with dynamic subtests is reported through them, and also by
 # itself when it failed while none of them did (a failure outside them,
 # such as its teardown's, is its own).  Usage: igt-results.py RESULTS.json TAG  (names get "igt-TAG-").
@@ -44,7 +45,11 @@ for name in names:
         continue
     short = "igt-%s-%s" % (tag, name.replace("igt@", "", 1).replace("@", "-"))
     if res == "pass":
-        print("PASS " + short)
+        # A timing bound's measured value rides on its PASS line, so a
+        # drift shows long before it fails.
+        measured = [m.group(1).strip() for m in
+                    re.finditer(r"^measured: (.*)$", t.get("out", ""), re.M)]
+        print("PASS " + short + (" (%s)" % "; ".join(measured) if measured else ""))
     elif res == "skip":
         print("SKIP %s: %s" % (short, reason(t, "skipped")))
     elif res == "notrun":
