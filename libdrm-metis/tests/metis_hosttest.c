@@ -23,7 +23,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -32,6 +34,7 @@
 #include <xf86drm.h>
 
 #include "libdrm_metis.h"
+#include "metis_enum.h"
 
 #ifndef LIBDRM_METIS_VERSION
 #define LIBDRM_METIS_VERSION 0x010000
@@ -329,6 +332,128 @@ static int t_crc(void)
 	return 0;
 }
 
+/*
+ * The card enumeration (src/metis_enum.c, which the IGT helpers build
+ * too) on a sysfs of its own: a private mount namespace with a tmpfs over
+ * /sys/class holding accel10 (metis, 0000:0a:00.0), accel1 (another
+ * vendor), accel2 (metis, 0000:02:00.0, node renamed by its uevent).
+ * Index 0 must be accel2, index 1 accel10: the order of the minors, not
+ * of names or of readdir.  Runs in a child (the namespace stays there);
+ * needs root, else it says so and fails.
+ */
+static int mkcard(const char *name, const char *pci, const char *vendor,
+		  const char *devname)
+{
+	char path[256], link[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/class/pcidev/%s", pci);
+	if (mkdir(path, 0755))
+		return -1;
+	snprintf(path, sizeof(path), "/sys/class/pcidev/%s/vendor", pci);
+	f = fopen(path, "w");
+	if (!f)
+		return -1;
+	fprintf(f, "%s\n", vendor);
+	fclose(f);
+	snprintf(path, sizeof(path), "/sys/class/pcidev/%s/device", pci);
+	f = fopen(path, "w");
+	if (!f)
+		return -1;
+	fprintf(f, "0x1100\n");
+	fclose(f);
+	snprintf(path, sizeof(path), "/sys/class/accel/%s", name);
+	if (mkdir(path, 0755))
+		return -1;
+	snprintf(path, sizeof(path), "/sys/class/accel/%s/device", name);
+	snprintf(link, sizeof(link), "../../pcidev/%s", pci);
+	if (symlink(link, path))
+		return -1;
+	snprintf(path, sizeof(path), "/sys/class/accel/%s/uevent", name);
+	f = fopen(path, "w");
+	if (!f)
+		return -1;
+	fprintf(f, "MAJOR=261\nMINOR=%s\nDEVNAME=%s\n", name + 5, devname);
+	fclose(f);
+	return 0;
+}
+
+static int match_any(unsigned int idx, const struct metis_card *c,
+		     const void *arg)
+{
+	return idx == *(const unsigned int *)arg;
+}
+
+static int enum_child(void)
+{
+	struct metis_card c;
+	unsigned int i;
+	int n;
+
+	if (unshare(CLONE_NEWNS) ||
+	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
+	    mount("fake-sysfs", "/sys/class", "tmpfs", 0, NULL)) {
+		printf("enumeration: no private mount namespace (%s): run as root\n",
+		       strerror(errno));
+		return 3;
+	}
+	if (mkdir("/sys/class/accel", 0755) || mkdir("/sys/class/pcidev", 0755) ||
+	    mkcard("accel10", "0000:0a:00.0", "0x1f9d", "accel/accel10") ||
+	    mkcard("accel1", "0000:01:00.0", "0x8086", "accel/accel1") ||
+	    mkcard("accel2", "0000:02:00.0", "0x1f9d", "accel/metis-b"))
+		return 4;
+	n = metis_enum_cards(NULL, NULL, NULL);
+	if (n != 2) {
+		printf("enumeration: %d cards, want 2\n", n);
+		return 1;
+	}
+	i = 0;
+	if (metis_enum_cards(match_any, &i, &c) != 0 || strcmp(c.name, "accel2") ||
+	    strcmp(c.pci, "0000:02:00.0") || strcmp(c.node, "/dev/accel/metis-b")) {
+		printf("enumeration: index 0 is %s %s %s, want accel2 0000:02:00.0 /dev/accel/metis-b\n",
+		       c.name, c.pci, c.node);
+		return 1;
+	}
+	i = 1;
+	if (metis_enum_cards(match_any, &i, &c) != 1 || strcmp(c.name, "accel10") ||
+	    strcmp(c.pci, "0000:0a:00.0")) {
+		printf("enumeration: index 1 is %s %s, want accel10 0000:0a:00.0\n",
+		       c.name, c.pci);
+		return 1;
+	}
+	i = 2;
+	if (metis_enum_cards(match_any, &i, &c) != -ENODEV) {
+		printf("enumeration: an index 2\n");
+		return 1;
+	}
+	/* The library's public calls see the same. */
+	if (metis_device_count() != 2) {
+		printf("enumeration: metis_device_count() = %d\n", metis_device_count());
+		return 1;
+	}
+	return 0;
+}
+
+static int t_enum_order(void)
+{
+	pid_t pid;
+	int st;
+
+	fflush(stdout);
+	pid = fork();
+	CHECK(pid >= 0, "fork: %s", strerror(errno));
+	if (!pid) {
+		int r = enum_child();
+
+		fflush(stdout);
+		_exit(r);
+	}
+	CHECK(waitpid(pid, &st, 0) == pid, "waitpid");
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+	      "the enumeration on a sysfs of 3 accel nodes is wrong (status %#x, see above)", st);
+	return 0;
+}
+
 static const struct {
 	const char *name;
 	int (*fn)(void);
@@ -338,6 +463,7 @@ static const struct {
 	{ "crc", t_crc },
 	{ "open-foreign-driver", t_open_foreign },
 	{ "open-metis-driver", t_open_metis },
+	{ "enum-order", t_enum_order },
 #if LIBDRM_METIS_VERSION >= 0x010100
 	{ "info-size", t_info_size },
 	{ "submit-stride", t_submit_stride },

@@ -553,7 +553,7 @@ static int read_file(const char *path, void **bufp, uint64_t *sizep)
 		fprintf(stderr, "%s: %s: %s\n", prog, path, strerror(errno));
 		return 1;
 	}
-	if (!S_ISREG(st.st_size >= 0 ? st.st_mode : 0) || !st.st_size ||
+	if (!S_ISREG(st.st_mode) || !st.st_size ||
 	    (uint64_t)st.st_size > SIZE_MAX_ARG) {
 		fprintf(stderr, "%s: %s: not a regular file of 1 byte to 1 TiB\n",
 			prog, path);
