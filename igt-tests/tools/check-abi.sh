@@ -77,6 +77,14 @@ print(t.get("igt@igt_abi_selftest@" + sys.argv[2], {}).get("result", "missing"))
 		ko results-lines "FAIL lines for: ${got_fail:-none}; want: $(echo $want_fail)"
 		echo "$lines"
 	fi
+	# An empty run (a filter that matched nothing) is a failure too.
+	echo '{"tests": {}}' > "$res/empty.json"
+	if lines=$(python3 "$top/igt-tests/tools/igt-results.py" "$res/empty.json" abi) ||
+		! grep -q '^FAIL igt-abi: no test ran' <<<"$lines"; then
+		ko results-empty "an empty run gave: ${lines:-nothing}"
+	else
+		ok results-empty
+	fi
 else
 	ko runner-completes "igt_runner failed (log: $igt/abi-runner.log)"
 	tail -n 20 "$igt/abi-runner.log"

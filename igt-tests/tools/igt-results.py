@@ -13,6 +13,11 @@ path, tag = sys.argv[1], sys.argv[2]
 tests = json.load(open(path)).get("tests", {})
 names = sorted(tests)
 fails = 0
+if not names:
+    # A filter that matches nothing, or a runner that ran nothing, is not
+    # a pass.
+    print("FAIL igt-%s: no test ran (a filter that matches nothing?)" % tag)
+    sys.exit(1)
 
 
 def reason(t, default):
