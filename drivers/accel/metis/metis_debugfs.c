@@ -110,6 +110,8 @@ static int metis_irqs_show(struct seq_file *m, void *unused)
 	seq_printf(m, "spurious: %lld\n", atomic64_read(&s->spurious));
 	seq_printf(m, "unknown: %lld\n", atomic64_read(&s->unknown));
 	seq_printf(m, "heartbeats: %lld\n", atomic64_read(&s->heartbeats));
+	seq_printf(m, "dev_msg: %lld\n", atomic64_read(&s->dev_msg));
+	seq_printf(m, "vmsi_flags: %lld\n", atomic64_read(&s->vmsi_flags));
 	seq_printf(m, "fw_events: %lld\n", atomic64_read(&s->fw_events));
 	seq_printf(m, "all_ones: %lld\n", atomic64_read(&s->all_ones));
 	return 0;
@@ -128,7 +130,30 @@ static int metis_mem_show(struct seq_file *m, void *unused)
 	return 0;
 }
 
+static int metis_card_show(struct seq_file *m, void *unused)
+{
+	struct metis_device *mdev = seq_to_mdev(m);
+	struct metis_card *c = &mdev->card;
+	unsigned int i;
+
+	guard(mutex)(&mdev->lifecycle_lock);
+	seq_printf(m, "l2_base: %#llx\nbar2_size: %#llx\nhdif_size: %#llx\n",
+		   c->l2_base, c->bar2_size, c->hdif_size);
+	seq_printf(m, "ddr_base: %#llx\nfw_load_addr: %#llx\ndma_vm: %d\n",
+		   c->ddr_base, c->fw_load_addr, c->dma_vm);
+	seq_printf(m, "hdrv_off: %#x\nhdrv_target: %pad\n", c->hdrv_off,
+		   &mdev->hdrv_bus);
+	seq_printf(m, "desc_addr: %#llx%s\n", c->desc_addr,
+		   c->desc_fallback ? " (fallback)" : "");
+	seq_printf(m, "vmsi: %d\next_off: %#x\n", c->vmsi, c->ext_off);
+	for (i = 0; i < c->nranges; i++)
+		seq_printf(m, "range%u: %#llx-%#llx\n", i, c->ranges[i].base,
+			   c->ranges[i].base + c->ranges[i].size - 1);
+	return 0;
+}
+
 static const struct drm_debugfs_info metis_debugfs_list[] = {
+	{ "card", metis_card_show, 0 },
 	{ "state", metis_state_show, 0 },
 	{ "firmware", metis_fw_show, 0 },
 	{ "queues", metis_queues_show, 0 },

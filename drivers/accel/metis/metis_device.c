@@ -113,33 +113,47 @@ u32 metis_device_uapi_state(struct metis_device *mdev)
 /**
  * metis_device_bringup() - take the card from any state to running
  * @mdev: device; the caller holds lifecycle_lock and drm_dev_enter()
+ * @kind: what to reset first
  *
- * Reset, DMA engine, firmware from the cached image, interrupts. The same
- * path serves probe, hang recovery and resume. Ends in READY, or in ERROR
- * with the interrupts masked.
+ * The loader's areas (waited for and checked), the reset @kind asks for,
+ * the eDMA engine (enabled, IMWR programmed), the host-driver area, our
+ * firmware from the cached image when the card has the extension area,
+ * then the interrupts. The same path serves probe, hang recovery and
+ * resume. Ends in READY, or in ERROR with the interrupts masked.
  *
  * Return: 0 or a negative errno.
  */
-int metis_device_bringup(struct metis_device *mdev)
+int metis_device_bringup(struct metis_device *mdev, enum metis_reset_kind kind)
 {
 	int ret;
 
 	if (mdev->state == METIS_STATE_OFF || mdev->state == METIS_STATE_ERROR)
 		metis_device_set_state(mdev, METIS_STATE_BOOTING);
 
-	ret = metis_hw_soft_reset(mdev);
+	ret = metis_hw_wait_areas(mdev, false);
+	/* A full reset may bring back a card that published nothing. */
+	if (ret && (kind != METIS_RESET_FULL || ret == -ENODEV))
+		goto fail;
+	ret = metis_hw_reset(mdev, kind);
 	if (ret)
 		goto fail;
+	metis_hw_irq_mask_all(mdev);
 	metis_dma_hw_init(mdev);
-	ret = metis_fw_boot(mdev);
-	if (ret)
-		goto fail;
+	metis_hw_hdrv_enable(mdev);
+	if (metis_has_ext(mdev)) {
+		ret = metis_fw_boot(mdev);
+		if (ret)
+			goto fail;
+	} else {
+		mdev->fw.running = 0;
+	}
 	metis_hw_irq_unmask(mdev);
 	metis_device_set_state(mdev, METIS_STATE_READY);
 	return 0;
 
 fail:
-	metis_hw_quiesce(mdev);
+	if (!metis_hw_is_gone(mdev))
+		metis_hw_quiesce(mdev);
 	metis_device_set_state(mdev, METIS_STATE_ERROR);
 	return ret;
 }
@@ -196,17 +210,20 @@ void metis_device_halt(struct metis_device *mdev, enum metis_state via)
  * @bad: the job that timed out, or NULL
  * @bringup: bring the card up; if false it stays down (error state) and
  *           the parked jobs fail
+ * @kind: what the bring-up resets first
  *
- * Bring-up, on-card memory restored, the guilty job ended with -ETIMEDOUT,
- * the other parked jobs started again in their queue's order (or ended
- * with -EIO if the card did not come back, -ENODEV if it is gone). The
+ * Bring-up, card memory restored (L2 and DDR buffers), the guilty job
+ * ended with -ETIMEDOUT, the other parked jobs started again in their
+ * queue's order (or ended with -EIO if the card did not come back,
+ * -ENODEV if it is gone, -EOPNOTSUPP for firmware jobs on a card that no
+ * longer has the extension area). The
  * caller restarts the schedulers it stopped (metis_sched_start_all() gives
  * the jobs their hardware fences back).
  *
  * Return: 0, or the bring-up error.
  */
 int metis_device_restart(struct metis_device *mdev, struct drm_sched_job *bad,
-			 bool bringup)
+			 bool bringup, enum metis_reset_kind kind)
 {
 	unsigned int i;
 	int ret = -ENODEV, idx;
@@ -221,7 +238,7 @@ int metis_device_restart(struct metis_device *mdev, struct drm_sched_job *bad,
 		metis_device_set_state(mdev, METIS_STATE_READY);
 		ret = 0;
 	} else if (entered) {
-		ret = metis_device_bringup(mdev);
+		ret = metis_device_bringup(mdev, kind);
 		if (!ret)
 			metis_mem_restore(mdev);
 	}
@@ -233,6 +250,10 @@ int metis_device_restart(struct metis_device *mdev, struct drm_sched_job *bad,
 		list_for_each_entry_safe(job, next, &mdev->parked[i], qlink) {
 			int error = ret == -ENODEV ? -ENODEV :
 				    &job->base == bad ? -ETIMEDOUT : ret ? -EIO : 0;
+
+			if (!error && job->op == DRM_METIS_OP_FW &&
+			    !metis_has_ext(mdev))
+				error = -EOPNOTSUPP;
 
 			if (!error)
 				continue;
@@ -284,20 +305,25 @@ int metis_device_init(struct metis_device *mdev)
 	ret = drmm_mutex_init(&mdev->drm, &mdev->dma_lock);
 	if (ret)
 		return ret;
-	ret = metis_dma_pool_init(mdev);
+	ret = metis_hw_hdrv_init(mdev);
 	if (ret)
 		return ret;
 
 	ret = metis_hw_identify(mdev) ?:
+	      metis_hw_wait_areas(mdev, true) ?:
 	      metis_debug_probe_fault(METIS_PROBE_IDENTIFY);
 	if (ret)
 		return ret;
 	/* A previous driver may have left the card running: silence it. */
 	metis_hw_quiesce(mdev);
 
-	ret = metis_fw_request(mdev);
-	if (ret == -ENOMEM)
-		return ret;
+	if (metis_has_ext(mdev)) {
+		ret = metis_fw_request(mdev);
+		if (ret == -ENOMEM)
+			return ret;
+	} else {
+		drm_info(&mdev->drm, "card without our extension area: DMA only, no firmware jobs\n");
+	}
 	ret = metis_debug_probe_fault(METIS_PROBE_FIRMWARE);
 	if (ret)
 		return ret;
@@ -326,7 +352,7 @@ int metis_device_init(struct metis_device *mdev)
 		return ret;
 
 	scoped_guard(mutex, &mdev->lifecycle_lock)
-		ret = metis_device_bringup(mdev);
+		ret = metis_device_bringup(mdev, METIS_RESET_EXT);
 	if (metis_debug_probe_fault(METIS_PROBE_BRINGUP)) {
 		/* The card runs: silence it before the handlers go. */
 		metis_hw_quiesce(mdev);
@@ -336,7 +362,7 @@ int metis_device_init(struct metis_device *mdev)
 	if (ret)
 		drm_err(&mdev->drm, "card not ready (%d): jobs will fail with -EIO\n",
 			ret);
-	else
+	else if (metis_has_ext(mdev))
 		drm_info(&mdev->drm, "firmware %u.%u.%u running\n",
 			 mdev->fw.running >> 16, (mdev->fw.running >> 8) & 0xff,
 			 mdev->fw.running & 0xff);

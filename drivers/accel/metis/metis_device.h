@@ -39,6 +39,20 @@ enum metis_state {
 #define METIS_STATE_HISTORY	16
 
 /**
+ * enum metis_reset_kind - what a bring-up resets first
+ * @METIS_RESET_NONE: nothing; the card may have been reset (resume).
+ * @METIS_RESET_EXT: a soft reset when the card has the extension area
+ *	(our firmware must start from its boot ROM), else nothing.
+ * @METIS_RESET_FULL: a soft reset, or a PCI function reset on a card
+ *	without the extension area (hang recovery, debugfs reset).
+ */
+enum metis_reset_kind {
+	METIS_RESET_NONE,
+	METIS_RESET_EXT,
+	METIS_RESET_FULL,
+};
+
+/**
  * struct metis_state_event - one recorded state transition
  * @time: when it happened (boot time clock).
  * @from: old state.
@@ -60,8 +74,8 @@ struct drm_sched_job;
 int metis_device_init(struct metis_device *mdev);
 void metis_device_halt(struct metis_device *mdev, enum metis_state via);
 int metis_device_restart(struct metis_device *mdev, struct drm_sched_job *bad,
-			 bool bringup);
-int metis_device_bringup(struct metis_device *mdev);
+			 bool bringup, enum metis_reset_kind kind);
+int metis_device_bringup(struct metis_device *mdev, enum metis_reset_kind kind);
 void metis_device_quiesce(struct metis_device *mdev);
 void metis_device_unplug(struct metis_device *mdev);
 void metis_device_abort(struct metis_device *mdev);

@@ -2,13 +2,15 @@
 /*
  * Copyright (C) 2026 The metis authors
  *
- * The card's DesignWare-style eDMA: engine set-up, interrupt messages
- * (IMWR) and linked-list transfers built from scatter-gather tables.
+ * The card's DesignWare eDMA: engine set-up, interrupt messages (IMWR)
+ * and linked-list transfers built from scatter-gather tables. The
+ * engine fetches its linked list from card memory: each channel has
+ * element slots in the card's descriptor region (hw-interface.md 3.6),
+ * written through BAR2 before every doorbell; LLP is their card address.
  */
 
 #include <linux/bitfield.h>
 #include <linux/dma-mapping.h>
-#include <linux/dmapool.h>
 #include <linux/iopoll.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
@@ -34,7 +36,7 @@ static u32 doorbell(enum metis_engine dir)
 
 /*
  * IMWR data for vector @vec: the MSI data of vector 0 with its low
- * log2(nvec) bits replaced (PCI multi-message rule, hw-interface.md 3.3).
+ * log2(nvec) bits replaced (PCI multi-message rule, hw-interface.md 4.3).
  */
 static u16 imwr_data(struct metis_device *mdev, unsigned int vec)
 {
@@ -74,18 +76,21 @@ static void metis_dma_program_imwr(struct metis_device *mdev)
 
 /**
  * metis_dma_hw_init() - bring the eDMA engine from reset to ready
- * @mdev: device
+ * @mdev: device, areas read
  *
- * Every reset clears the IMWR targets and masks: program them, leave the
- * interrupts masked (metis_hw_irq_unmask() opens them) and enable both
- * engines.
+ * Every reset clears the IMWR targets and the engine enables: program
+ * them (unless the card's firmware owns the eDMA interrupts, dma_vm) and
+ * enable both engines. The interrupt masks are left as they are
+ * (metis_hw_irq_unmask() opens them).
  */
 void metis_dma_hw_init(struct metis_device *mdev)
 {
 	unsigned int ch;
 
-	scoped_guard(spinlock_irqsave, &mdev->imwr_lock)
-		metis_dma_program_imwr(mdev);
+	if (!mdev->card.dma_vm) {
+		scoped_guard(spinlock_irqsave, &mdev->imwr_lock)
+			metis_dma_program_imwr(mdev);
+	}
 
 	for (ch = 0; ch < METIS_DMA_CHANNELS; ch++) {
 		metis_edma_write(mdev, EDMA_RD_CH_BASE(ch) + EDMA_CH_CONTROL1, 0);
@@ -93,6 +98,8 @@ void metis_dma_hw_init(struct metis_device *mdev)
 	}
 	metis_edma_write(mdev, EDMA_RD_INT_CLEAR, EDMA_INT_ALL);
 	metis_edma_write(mdev, EDMA_WR_INT_CLEAR, EDMA_INT_ALL);
+	metis_edma_write(mdev, EDMA_RD_LL_ERR_EN, EDMA_LL_ERR_ALL);
+	metis_edma_write(mdev, EDMA_WR_LL_ERR_EN, EDMA_LL_ERR_ALL);
 	metis_edma_write(mdev, EDMA_RD_ENGINE_EN, 1);
 	metis_edma_write(mdev, EDMA_WR_ENGINE_EN, 1);
 }
@@ -116,70 +123,143 @@ void metis_dma_hw_stop(struct metis_device *mdev)
 }
 
 /**
- * metis_dma_error() - the error code of a channel's last transfer
+ * metis_dma_cs() - the channel status of a channel
  * @mdev: device
  * @dir: METIS_ENGINE_RD or METIS_ENGINE_WR
  * @ch: channel
  *
- * Return: CH_ERROR (hw-interface.md 3.5), 0 if none.
+ * Return: CS of CH_CONTROL1 (EDMA_CS_*), or METIS_ALL_ONES if the card is
+ * gone.
  */
-int metis_dma_error(struct metis_device *mdev, enum metis_engine dir,
+u32 metis_dma_cs(struct metis_device *mdev, enum metis_engine dir,
+		 unsigned int ch)
+{
+	u32 ctl = metis_edma_read(mdev, ch_base(dir, ch) + EDMA_CH_CONTROL1);
+
+	return ctl == METIS_ALL_ONES ? ctl : FIELD_GET(EDMA_CTL_CS, ctl);
+}
+
+/**
+ * metis_dma_err_status() - the error status of a direction
+ * @mdev: device
+ * @dir: METIS_ENGINE_RD or METIS_ENGINE_WR
+ *
+ * Return: application errors in bits 3:0, linked-list errors in bits
+ * 19:16 (hw-interface.md 4.5).
+ */
+u32 metis_dma_err_status(struct metis_device *mdev, enum metis_engine dir)
+{
+	if (dir == METIS_ENGINE_WR)
+		return metis_edma_read(mdev, EDMA_WR_ERR_STATUS);
+	return (metis_edma_read(mdev, EDMA_RD_ERR_STATUS_LOW) & 0xf) |
+	       (metis_edma_read(mdev, EDMA_RD_ERR_STATUS_HIGH) & 0xf) << 16;
+}
+
+/* BAR2 offset and card address of a channel's element slots. */
+static u32 slot_off(struct metis_device *mdev, enum metis_engine dir,
 		    unsigned int ch)
 {
-	return metis_edma_read(mdev, ch_base(dir, ch) + EDMA_CH_ERROR);
+	return mdev->card.desc_off + ch * DESC_CHANNEL_SIZE +
+	       (dir == METIS_ENGINE_WR ?
+		DESC_DIR_ELEMS * sizeof(struct metis_dma_elem) : 0);
 }
 
 /**
- * metis_dma_elements_done() - data elements the channel's last transfer moved
- * @mdev: device
+ * metis_dma_run_len() - data elements the next doorbell can take
+ * @dl: list
+ * @first: first element not moved yet
+ * @room: free slots
+ *
+ * Return: how many elements from @first fit @room and the card's bound
+ * of bytes per walk (at least one when @room allows).
+ */
+unsigned int metis_dma_run_len(const struct metis_dma_list *dl,
+			       unsigned int first, unsigned int room)
+{
+	unsigned int n = 0;
+	u64 bytes = 0;
+
+	while (first + n < dl->nelems && n < room) {
+		u32 len = le32_to_cpu(dl->elems[first + n].size);
+
+		if (n && bytes + len > METIS_DMA_RUN_BYTES)
+			break;
+		bytes += len;
+		n++;
+	}
+	return n;
+}
+
+/**
+ * metis_dma_put() - write data elements into a channel's slots
+ * @mdev: device, areas read
  * @dir: METIS_ENGINE_RD or METIS_ENGINE_WR
- * @ch: channel
+ * @ch: channel, idle; the caller owns it
+ * @pos: first slot
+ * @dl: list
+ * @first: first element of @dl to write
+ * @count: elements; @pos + @count <= METIS_DMA_RUN_ELEMS
  *
- * Return: CH_ELEMENTS (hw-interface.md 3.2).
+ * Through BAR2 into the card's descriptor region, the only place in L2
+ * where the driver writes elements.
  */
-unsigned int metis_dma_elements_done(struct metis_device *mdev,
-				     enum metis_engine dir, unsigned int ch)
+void metis_dma_put(struct metis_device *mdev, enum metis_engine dir,
+		   unsigned int ch, unsigned int pos,
+		   const struct metis_dma_list *dl, unsigned int first,
+		   unsigned int count)
 {
-	return metis_edma_read(mdev, ch_base(dir, ch) + EDMA_CH_ELEMENTS);
+	void __iomem *dst = mdev->l2 + slot_off(mdev, dir, ch) +
+			    pos * sizeof(struct metis_dma_elem);
+
+	__iowrite64_copy(dst, &dl->elems[first],
+			 count * sizeof(struct metis_dma_elem) / sizeof(u64));
 }
 
 /**
- * metis_dma_start() - start one run of a linked-list transfer
- * @mdev: device
- * @dir: METIS_ENGINE_RD (host to card) or METIS_ENGINE_WR (card to host)
- * @ch: channel
- * @dl: descriptors
- * @run: which doorbell's worth of @dl to start
- * @irq: the run's last element requests the done interrupt
+ * metis_dma_fire() - end the elements written and ring the doorbell
+ * @mdev: device, areas read
+ * @dir: METIS_ENGINE_RD or METIS_ENGINE_WR
+ * @ch: channel, idle
+ * @count: data elements written into the slots (at least one)
+ * @irq: the last data element requests the done interrupt (LIE | RIE)
  *
- * The caller owns the channel and holds drm_dev_enter().
+ * The end element (TCB, CB clear, so it differs from the cycle state)
+ * follows the last data element; LLP is the card address of the first.
+ * The caller holds drm_dev_enter().
  */
-void metis_dma_start(struct metis_device *mdev, enum metis_engine dir,
-		     unsigned int ch, struct metis_dma_list *dl,
-		     unsigned int run, bool irq)
+void metis_dma_fire(struct metis_device *mdev, enum metis_engine dir,
+		    unsigned int ch, unsigned int count, bool irq)
 {
-	dma_addr_t llp = dl->blocks[run * METIS_DMA_RUN_BLOCKS].bus;
+	static const struct metis_dma_elem end __aligned(8) = {
+		.ctrl = cpu_to_le32(EDMA_CTL_TCB),
+	};
+	u32 off = slot_off(mdev, dir, ch);
+	u64 llp = mdev->card.l2_base + off;
 	u32 base = ch_base(dir, ch);
+
+	if (irq)
+		metis_l2_write(mdev, off + (count - 1) * sizeof(end),
+			       EDMA_CTL_CB | EDMA_CTL_LIE | EDMA_CTL_RIE);
+	__iowrite64_copy(mdev->l2 + off + count * sizeof(end), &end,
+			 sizeof(end) / sizeof(u64));
 
 	/*
 	 * With one vector the MSI message may move with the interrupt's
 	 * affinity: reprogram the IMWR data before each transfer.
 	 */
-	if (mdev->nvec == 1) {
+	if (irq && mdev->nvec == 1 && !mdev->card.dma_vm) {
 		unsigned long flags;
 
 		spin_lock_irqsave(&mdev->imwr_lock, flags);
-		get_cached_msi_msg(pci_irq_vector(mdev->pdev, 0), &mdev->msi);
+		get_cached_msi_msg(mdev->irq_base, &mdev->msi);
 		metis_dma_program_imwr(mdev);
 		spin_unlock_irqrestore(&mdev->imwr_lock, flags);
 	}
 
-	metis_edma_write(mdev, base + EDMA_CH_CONTROL1,
-			 EDMA_CTL_LLE | EDMA_CTL_CCS | (irq ? EDMA_CTL_LIE : 0));
+	/* Posted writes to one function arrive in order: elements first. */
+	metis_edma_write(mdev, base + EDMA_CH_CONTROL1, EDMA_CTL_LLE | EDMA_CTL_CCS);
 	metis_edma_write(mdev, base + EDMA_CH_LLP_LO, lower_32_bits(llp));
 	metis_edma_write(mdev, base + EDMA_CH_LLP_HI, upper_32_bits(llp));
-	/* Descriptors are in coherent memory; order them before the doorbell. */
-	wmb();
 	metis_edma_write(mdev, doorbell(dir), ch);
 }
 
@@ -190,52 +270,54 @@ void metis_dma_start(struct metis_device *mdev, enum metis_engine dir,
  * @ch: channel, which must be idle
  * @dl: descriptors
  *
- * Used to load the firmware, before the schedulers run.
+ * Used to load the firmware and to save and restore card memory, with
+ * the schedulers stopped. As many doorbells as the slots need.
  *
  * Return: 0, -EIO on an abort, -ETIMEDOUT, -ENODEV if the card is gone.
  */
 int metis_dma_run_sync(struct metis_device *mdev, enum metis_engine dir,
 		       unsigned int ch, struct metis_dma_list *dl)
 {
-	u32 base = ch_base(dir, ch);
-	u32 status_reg = dir == METIS_ENGINE_RD ? EDMA_RD_INT_STATUS :
-						  EDMA_WR_INT_STATUS;
 	u32 clear_reg = dir == METIS_ENGINE_RD ? EDMA_RD_INT_CLEAR :
 						 EDMA_WR_INT_CLEAR;
-	unsigned int run;
-	u32 ctl;
+	unsigned int first, n;
+	u32 cs;
 	int ret;
 
-	for (run = 0; run < dl->nruns; run++) {
-		metis_dma_start(mdev, dir, ch, dl, run, false);
-		ret = readl_poll_timeout(mdev->edma + base + EDMA_CH_CONTROL1,
-					 ctl, FIELD_GET(EDMA_CTL_CS, ctl) !=
-					 EDMA_CS_RUNNING, 20,
-					 METIS_DMA_SYNC_TIMEOUT_US);
+	for (first = 0; first < dl->nelems; first += n) {
+		n = metis_dma_run_len(dl, first, METIS_DMA_RUN_ELEMS);
+		metis_dma_put(mdev, dir, ch, 0, dl, first, n);
+		metis_dma_fire(mdev, dir, ch, n, false);
+		ret = read_poll_timeout(metis_dma_cs, cs,
+					cs == EDMA_CS_STOPPED ||
+					cs == EDMA_CS_HALTED ||
+					cs == METIS_ALL_ONES, 20,
+					METIS_DMA_SYNC_TIMEOUT_US, false,
+					mdev, dir, ch);
 		metis_edma_write(mdev, clear_reg, EDMA_INT_DONE(ch) |
 				 EDMA_INT_ABORT(ch));
-		if (ctl == METIS_ALL_ONES)
+		if (cs == METIS_ALL_ONES)
 			return -ENODEV;
 		if (ret) {
 			metis_edma_write(mdev, doorbell(dir),
 					 EDMA_DOORBELL_STOP | ch);
+			drm_err(&mdev->drm, "DMA %s%u timed out (CS %u)\n",
+				dir == METIS_ENGINE_RD ? "rd" : "wr", ch, cs);
 			return ret;
 		}
-		if (FIELD_GET(EDMA_CTL_CS, ctl) != EDMA_CS_STOPPED) {
-			drm_err(&mdev->drm, "DMA %s%u error %d (status %#x)\n",
+		if (cs != EDMA_CS_STOPPED) {
+			drm_err(&mdev->drm, "DMA %s%u aborted (error status %#x)\n",
 				dir == METIS_ENGINE_RD ? "rd" : "wr", ch,
-				metis_dma_error(mdev, dir, ch),
-				metis_edma_read(mdev, status_reg));
+				metis_dma_err_status(mdev, dir));
 			return -EIO;
 		}
 	}
 	return 0;
 }
 
-static void put_elem(struct metis_dma_elem *e, u32 ctrl, u32 size, u64 sar,
-		     u64 dar)
+static void put_elem(struct metis_dma_elem *e, u32 size, u64 sar, u64 dar)
 {
-	e->ctrl = cpu_to_le32(ctrl);
+	e->ctrl = cpu_to_le32(EDMA_CTL_CB);
 	e->size = cpu_to_le32(size);
 	e->sar = cpu_to_le64(sar);
 	e->dar = cpu_to_le64(dar);
@@ -281,159 +363,94 @@ static bool sg_iter_next(struct metis_sg_iter *it, u64 *addr, u64 *len)
 }
 
 /**
- * metis_dma_list_build() - build the descriptors of a transfer
+ * metis_dma_list_build() - build the data elements of a transfer
  * @mdev: device
  * @dl: list to fill; freed with metis_dma_list_free()
  * @dir: METIS_ENGINE_RD (host to card) or METIS_ENGINE_WR (card to host)
  * @sgt: DMA-mapped host pages
  * @host_off: offset of the transfer in @sgt
- * @dev_addr: device address of the card side
+ * @dev_addr: card address of the card side
  * @size: bytes; the caller checked both ranges
  *
- * One data element per contiguous piece of @sgt, in page-sized blocks
- * joined by link elements; a new doorbell every METIS_DMA_RUN_BLOCKS
- * blocks, so that one walk stays far below the card's bound.
+ * One data element per contiguous piece of @sgt (cut at
+ * METIS_DMA_ELEM_BYTES), kept in host memory: every doorbell copies the
+ * next ones into the channel's slots on the card, so a start needs no
+ * allocation.
  *
- * Return: 0 or -ENOMEM.
+ * Return: 0, -EINVAL or -ENOMEM.
  */
 int metis_dma_list_build(struct metis_device *mdev, struct metis_dma_list *dl,
 			 enum metis_engine dir, struct sg_table *sgt,
 			 u64 host_off, u64 dev_addr, u64 size)
 {
-	unsigned int nelems = 0, b, e = 0;
 	struct metis_sg_iter it;
 	u64 done = 0, addr, len;
+	unsigned int nelems = 0, e = 0;
 
 	memset(dl, 0, sizeof(*dl));
 	dl->mdev = mdev;
 
 	sg_iter_init(&it, sgt, host_off, size);
 	while (sg_iter_next(&it, &addr, &len)) {
-		nelems++;
+		nelems += DIV_ROUND_UP(len, METIS_DMA_ELEM_BYTES);
 		done += len;
 	}
-	if (done != size)
+	if (done != size || !nelems)
 		return -EINVAL;
 
-	dl->nblocks = max(1u, DIV_ROUND_UP(nelems, (u32)METIS_DMA_BLOCK_DATA));
-	dl->nruns = DIV_ROUND_UP(dl->nblocks, METIS_DMA_RUN_BLOCKS);
-	dl->nelems = nelems;
-	if (dl->nblocks == 1) {
-		dl->blocks = &dl->block0;
-	} else {
-		dl->blocks = kcalloc(dl->nblocks, sizeof(*dl->blocks), GFP_KERNEL);
-		if (!dl->blocks)
-			return -ENOMEM;
-	}
-	/*
-	 * Blocks come from the device's pool (no IOMMU mapping per job) and
-	 * the list is listed, so that an unplug frees it before the device
-	 * goes; both under dma_lock, which the unplug takes to release them.
-	 */
-	scoped_guard(mutex, &mdev->dma_lock) {
-		if (mdev->dma_pool)
-			for (b = 0; b < dl->nblocks; b++) {
-				dl->blocks[b].cpu = dma_pool_alloc(mdev->dma_pool,
-								   GFP_KERNEL,
-								   &dl->blocks[b].bus);
-				if (!dl->blocks[b].cpu)
-					break;
-			}
-		list_add_tail(&dl->link, &mdev->dma_lists);
-		atomic_inc(&metis_dma_stats.lists);
-	}
-	if (!mdev->dma_pool || !dl->blocks[dl->nblocks - 1].cpu) {
-		metis_dma_list_free(dl);
+	dl->elems = kvmalloc_array(nelems, sizeof(*dl->elems), GFP_KERNEL);
+	if (!dl->elems)
 		return -ENOMEM;
-	}
+	dl->nelems = nelems;
+	dl->bytes = size;
 
 	sg_iter_init(&it, sgt, host_off, size);
 	done = 0;
-	b = 0;
 	while (sg_iter_next(&it, &addr, &len)) {
-		u64 dev = dev_addr + done;
+		while (len) {
+			u64 piece = min_t(u64, len, METIS_DMA_ELEM_BYTES);
+			u64 dev = dev_addr + done;
 
-		if (e == METIS_DMA_BLOCK_DATA) {
-			b++;
-			e = 0;
+			if (dir == METIS_ENGINE_RD)
+				put_elem(&dl->elems[e], piece, addr, dev);
+			else
+				put_elem(&dl->elems[e], piece, dev, addr);
+			e++;
+			addr += piece;
+			len -= piece;
+			done += piece;
 		}
-		if (dir == METIS_ENGINE_RD)
-			put_elem(&dl->blocks[b].cpu[e], EDMA_CTL_CB, len, addr, dev);
-		else
-			put_elem(&dl->blocks[b].cpu[e], EDMA_CTL_CB, len, dev, addr);
-		e++;
-		done += len;
 	}
-	dl->bytes = size;
 
-	/*
-	 * Close each block: a link to the next block inside a run, else an
-	 * end element (CB clear, so it differs from the cycle state).
-	 */
-	for (b = 0; b < dl->nblocks; b++) {
-		unsigned int used = b + 1 < dl->nblocks ? METIS_DMA_BLOCK_DATA :
-				    nelems - b * METIS_DMA_BLOCK_DATA;
-		bool run_end = (b + 1) % METIS_DMA_RUN_BLOCKS == 0 ||
-			       b + 1 == dl->nblocks;
-
-		if (run_end)
-			put_elem(&dl->blocks[b].cpu[used], 0, 0, 0, 0);
-		else
-			put_elem(&dl->blocks[b].cpu[used],
-				 EDMA_CTL_CB | EDMA_CTL_LLP, 0,
-				 dl->blocks[b + 1].bus, 0);
-		if (b + 1 == dl->nblocks)
-			dl->end = &dl->blocks[b].cpu[used];
+	/* Listed, so that an unplug frees it before the device goes. */
+	scoped_guard(mutex, &mdev->dma_lock) {
+		list_add_tail(&dl->link, &mdev->dma_lists);
+		atomic_inc(&metis_dma_stats.lists);
 	}
 	return 0;
 }
 
-/**
- * metis_dma_list_chain() - end a list, or continue it with another
- * @dl: one-run list, not on the hardware
- * @next: list whose elements the engine walks after @dl's, or NULL to end
- *        the walk with @dl
- *
- * Several small transfers of one channel then take one doorbell and one
- * interrupt. The caller orders the descriptor writes before the doorbell.
- */
-void metis_dma_list_chain(struct metis_dma_list *dl,
-			  const struct metis_dma_list *next)
-{
-	if (next)
-		put_elem(dl->end, EDMA_CTL_CB | EDMA_CTL_LLP, 0,
-			 next->blocks[0].bus, 0);
-	else
-		put_elem(dl->end, 0, 0, 0, 0);
-}
-
-/* Caller holds dma_lock; @dl has blocks. */
+/* Caller holds dma_lock; @dl has elements. */
 static void metis_dma_list_free_locked(struct metis_dma_list *dl)
 {
-	unsigned int b;
-
-	for (b = 0; b < dl->nblocks; b++)
-		if (dl->blocks[b].cpu)
-			dma_pool_free(dl->mdev->dma_pool, dl->blocks[b].cpu,
-				      dl->blocks[b].bus);
-	if (dl->blocks != &dl->block0)
-		kfree(dl->blocks);
-	dl->blocks = NULL;
-	dl->end = NULL;
+	kvfree(dl->elems);
+	dl->elems = NULL;
+	dl->nelems = 0;
 	list_del(&dl->link);
 	atomic_dec(&metis_dma_stats.lists);
 }
 
 /**
- * metis_dma_list_free() - free the descriptors of a transfer
+ * metis_dma_list_free() - free the elements of a transfer
  * @dl: list, may be empty or already freed by metis_dma_lists_release()
  */
 void metis_dma_list_free(struct metis_dma_list *dl)
 {
 	if (!dl->mdev)
 		return;
+	/* A list is listed exactly while it has elements. */
 	guard(mutex)(&dl->mdev->dma_lock);
-	if (dl->blocks)
+	if (dl->elems)
 		metis_dma_list_free_locked(dl);
 }
 
@@ -443,9 +460,8 @@ void metis_dma_list_free(struct metis_dma_list *dl)
  *        and no job can start any more
  *
  * Jobs that are still queued, waiting for a dependency or held by a file
- * may be freed long after the device is gone; their descriptors are
- * coherent memory of the device and go now, with the pool. The jobs find
- * their lists empty when they are freed.
+ * may be freed long after the device is gone; their lists go now. The
+ * jobs find their lists empty when they are freed.
  */
 void metis_dma_lists_release(struct metis_device *mdev)
 {
@@ -454,38 +470,6 @@ void metis_dma_lists_release(struct metis_device *mdev)
 	guard(mutex)(&mdev->dma_lock);
 	list_for_each_entry_safe(dl, next, &mdev->dma_lists, link)
 		metis_dma_list_free_locked(dl);
-	dma_pool_destroy(mdev->dma_pool);
-	mdev->dma_pool = NULL;
-}
-
-static void metis_dma_pool_release(void *arg)
-{
-	struct metis_device *mdev = arg;
-
-	/* Probe failed after the pool was made; unplug did not run. */
-	guard(mutex)(&mdev->dma_lock);
-	dma_pool_destroy(mdev->dma_pool);
-	mdev->dma_pool = NULL;
-}
-
-/**
- * metis_dma_pool_init() - create the pool of descriptor pages
- * @mdev: device
- *
- * Descriptor pages stay allocated and mapped for the card in the pool: a
- * job takes one and gives it back, without a coherent allocation and an
- * IOMMU mapping each time. metis_dma_lists_release() destroys the pool.
- *
- * Return: 0 or a negative errno.
- */
-int metis_dma_pool_init(struct metis_device *mdev)
-{
-	mdev->dma_pool = dma_pool_create("metis-desc", mdev->drm.dev, PAGE_SIZE,
-					 PAGE_SIZE, 0);
-	if (!mdev->dma_pool)
-		return -ENOMEM;
-	return devm_add_action_or_reset(mdev->drm.dev, metis_dma_pool_release,
-					mdev);
 }
 
 /**
@@ -493,11 +477,11 @@ int metis_dma_pool_init(struct metis_device *mdev)
  * @mdev: device, DMA engine initialised, channel 0 of @dir idle
  * @dir: METIS_ENGINE_RD (buffer to card) or METIS_ENGINE_WR (card to buffer)
  * @buf: vmalloc buffer, page aligned
- * @dev_addr: on-card address
+ * @dev_addr: card address
  * @size: bytes
  *
  * Polls for completion: used with the schedulers stopped (firmware load,
- * saving and restoring on-card memory).
+ * saving and restoring card memory).
  *
  * Return: 0 or a negative errno.
  */

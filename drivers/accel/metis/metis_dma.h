@@ -6,12 +6,14 @@
 #define __METIS_DMA_H__
 
 #include <linux/scatterlist.h>
+#include <linux/sizes.h>
 #include <linux/types.h>
 
 #include "metis_drv.h"
+#include "metis_regs.h"
 
 /**
- * struct metis_dma_elem - eDMA linked-list element (hw-interface.md 3.4)
+ * struct metis_dma_elem - eDMA linked-list element (hw-interface.md 4.4)
  * @ctrl: CB, TCB, LLP, LIE, RIE bits.
  * @size: bytes to move.
  * @sar: source address, or the next element's address in a link element.
@@ -24,52 +26,38 @@ struct metis_dma_elem {
 	__le64 dar;
 } __packed;
 
-/* One page of elements: data elements then one link or end element. */
-#define METIS_DMA_BLOCK_ELEMS	(PAGE_SIZE / sizeof(struct metis_dma_elem))
-#define METIS_DMA_BLOCK_DATA	(METIS_DMA_BLOCK_ELEMS - 1)
-/* Blocks walked per doorbell; the card walks at most 65536 elements. */
-#define METIS_DMA_RUN_BLOCKS	256
-
-/**
- * struct metis_dma_block - one page of descriptors
- * @cpu: CPU address.
- * @bus: bus address the engine fetches from.
+/*
+ * Each channel has DESC_DIR_ELEMS element slots per direction in the
+ * card's descriptor region: one doorbell walks at most this many data
+ * elements, followed by the end element (one slot spare).
  */
-struct metis_dma_block {
-	struct metis_dma_elem *cpu;
-	dma_addr_t bus;
-};
+#define METIS_DMA_RUN_ELEMS	(DESC_DIR_ELEMS - 2)
+/* The card aborts a walk over 1 GiB; elements are cut to this size. */
+#define METIS_DMA_RUN_BYTES	SZ_1G
+#define METIS_DMA_ELEM_BYTES	SZ_256M
 
 /**
- * struct metis_dma_list - the descriptors of one transfer
+ * struct metis_dma_list - the data elements of one transfer
  * @mdev: device.
- * @blocks: descriptor pages (@block0 for a one-block list).
- * @block0: the only block of a one-block list.
- * @nblocks: entries in @blocks.
- * @nruns: doorbells the transfer needs.
- * @nelems: data elements.
+ * @link: entry in the device's @dma_lists while @elems is allocated.
+ * @elems: data elements, in host memory; each doorbell copies the next
+ *         ones into the channel's slots in the card's descriptor region.
+ * @nelems: entries in @elems.
  * @bytes: bytes moved.
- * @end: the element that ends the last run: an end element, or a link to
- *       the next list of a batch (metis_dma_list_chain()).
- * @link: entry in the device's @dma_lists while @blocks is allocated.
  */
 struct metis_dma_list {
 	struct metis_device *mdev;
 	struct list_head link;
-	struct metis_dma_block *blocks;
-	struct metis_dma_block block0;
-	unsigned int nblocks;
-	unsigned int nruns;
+	struct metis_dma_elem *elems;
 	unsigned int nelems;
 	u64 bytes;
-	struct metis_dma_elem *end;
 };
 
 /**
- * struct metis_dma_stats - what all devices have mapped for their cards
+ * struct metis_dma_stats - what all devices hold for their cards
  * @host_bos: created host buffers whose pages are DMA-mapped.
  * @imports: imported dma-bufs whose attachment is mapped.
- * @lists: descriptor lists (coherent memory) allocated.
+ * @lists: descriptor lists allocated.
  *
  * Shown by debugfs metis/dma_mapped, which outlives the devices: after an
  * unbind all three must be 0 even while clients hold buffers.
@@ -86,23 +74,24 @@ int metis_dma_list_build(struct metis_device *mdev, struct metis_dma_list *dl,
 			 enum metis_engine dir, struct sg_table *sgt,
 			 u64 host_off, u64 dev_addr, u64 size);
 void metis_dma_list_free(struct metis_dma_list *dl);
-void metis_dma_list_chain(struct metis_dma_list *dl,
-			  const struct metis_dma_list *next);
-int metis_dma_pool_init(struct metis_device *mdev);
 void metis_dma_lists_release(struct metis_device *mdev);
-unsigned int metis_dma_elements_done(struct metis_device *mdev,
-				     enum metis_engine dir, unsigned int ch);
+unsigned int metis_dma_run_len(const struct metis_dma_list *dl,
+			       unsigned int first, unsigned int room);
 
 void metis_dma_hw_init(struct metis_device *mdev);
 void metis_dma_hw_stop(struct metis_device *mdev);
-void metis_dma_start(struct metis_device *mdev, enum metis_engine dir,
-		     unsigned int ch, struct metis_dma_list *dl,
-		     unsigned int run, bool irq);
+void metis_dma_put(struct metis_device *mdev, enum metis_engine dir,
+		   unsigned int ch, unsigned int pos,
+		   const struct metis_dma_list *dl, unsigned int first,
+		   unsigned int count);
+void metis_dma_fire(struct metis_device *mdev, enum metis_engine dir,
+		    unsigned int ch, unsigned int count, bool irq);
 int metis_dma_run_sync(struct metis_device *mdev, enum metis_engine dir,
 		       unsigned int ch, struct metis_dma_list *dl);
 int metis_dma_copy_vmalloc(struct metis_device *mdev, enum metis_engine dir,
 			   void *buf, u64 dev_addr, size_t size);
-int metis_dma_error(struct metis_device *mdev, enum metis_engine dir,
-		    unsigned int ch);
+u32 metis_dma_cs(struct metis_device *mdev, enum metis_engine dir,
+		 unsigned int ch);
+u32 metis_dma_err_status(struct metis_device *mdev, enum metis_engine dir);
 
 #endif /* __METIS_DMA_H__ */

@@ -78,7 +78,7 @@ static int metis_ioctl_get_param(struct drm_device *drm, void *data,
 		args->value = METIS_DMA_CHANNELS;
 		break;
 	case DRM_METIS_PARAM_CONTEXTS:
-		args->value = METIS_CONTEXTS;
+		args->value = metis_has_ext(mdev) ? METIS_CONTEXTS : 0;
 		break;
 	case DRM_METIS_PARAM_RESET_COUNT:
 		args->value = atomic_read(&mdev->reset_count);
@@ -165,9 +165,9 @@ static int metis_pci_init(struct metis_device *mdev)
 	mdev->edma = pcim_iomap_region(pdev, 0, DRIVER_NAME);
 	if (IS_ERR(mdev->edma))
 		return PTR_ERR(mdev->edma);
-	mdev->hif = pcim_iomap_region(pdev, 2, DRIVER_NAME);
-	if (IS_ERR(mdev->hif))
-		return PTR_ERR(mdev->hif);
+	mdev->l2 = pcim_iomap_region(pdev, 2, DRIVER_NAME);
+	if (IS_ERR(mdev->l2))
+		return PTR_ERR(mdev->l2);
 	ret = dma_set_mask_and_coherent(&pdev->dev, DMA_BIT_MASK(64));
 	if (ret)
 		ret = dma_set_mask_and_coherent(&pdev->dev, DMA_BIT_MASK(32));
@@ -230,6 +230,7 @@ static void metis_shutdown(struct pci_dev *pdev)
 
 static const struct pci_device_id metis_pci_ids[] = {
 	{ PCI_DEVICE(PCI_VENDOR_ID_AXELERA, PCI_DEVICE_ID_METIS) },
+	{ PCI_DEVICE(PCI_VENDOR_ID_AXELERA, PCI_DEVICE_ID_METIS_ALPHA) },
 	{ }
 };
 MODULE_DEVICE_TABLE(pci, metis_pci_ids);

@@ -27,6 +27,7 @@
 
 #define PCI_VENDOR_ID_AXELERA	0x1f9d
 #define PCI_DEVICE_ID_METIS	0x1100
+#define PCI_DEVICE_ID_METIS_ALPHA	0x11aa
 
 struct metis_job;
 
@@ -98,6 +99,8 @@ struct metis_queue {
  * @spurious: interrupts with no status bit set.
  * @unknown: status bits set with no job waiting for them.
  * @heartbeats: firmware heartbeat interrupts.
+ * @dev_msg: interrupts on vector 24 (device message), ignored.
+ * @vmsi_flags: VMSI flag words found set (and cleared).
  * @fw_events: firmware event interrupts.
  * @all_ones: handler runs that read all-ones (card gone).
  */
@@ -106,8 +109,62 @@ struct metis_irq_stats {
 	atomic64_t spurious;
 	atomic64_t unknown;
 	atomic64_t heartbeats;
+	atomic64_t dev_msg;
+	atomic64_t vmsi_flags;
 	atomic64_t fw_events;
 	atomic64_t all_ones;
+};
+
+#define METIS_MAX_RANGES	8
+
+/**
+ * struct metis_range - a range of card memory
+ * @base: card address.
+ * @size: bytes.
+ */
+struct metis_range {
+	u64 base;
+	u64 size;
+};
+
+/**
+ * struct metis_card - what the card published (hw-interface.md section 3)
+ * @l2_base: card address of BAR2 offset 0 (memory_map[0]).
+ * @bar2_size: bytes of BAR2.
+ * @hdif_size: bytes of the host-device interface region (HDIF size).
+ * @ddr_base: card address of DDR (memory_map[1]).
+ * @fw_load_addr: where the boot ROM takes a firmware image.
+ * @dma_vm: the firmware owns the eDMA interrupts (dma_vm 0xC1A0C1A0): the
+ *          host leaves IMWR alone.
+ * @hdrv_off: BAR2 offset of the host-driver area.
+ * @desc_addr: card address of the eDMA descriptor region.
+ * @desc_off: BAR2 offset of the descriptor region.
+ * @desc_fallback: the card published no descriptor area: @desc_addr is
+ *                 the vendor's fixed address.
+ * @vmsi: the card published its VMSI configuration.
+ * @ext_off: BAR2 offset of our extension area, 0 on a card without it.
+ * @nranges: entries in @ranges.
+ * @ranges: card memory for buffers (the context array's L2 and DDR
+ *          ranges), sorted and merged.
+ *
+ * Read from the sysctl block and the areas the card's loader publishes,
+ * after probe and after every reset or resume.
+ */
+struct metis_card {
+	u64 l2_base;
+	u64 bar2_size;
+	u64 hdif_size;
+	u64 ddr_base;
+	u64 fw_load_addr;
+	bool dma_vm;
+	u32 hdrv_off;
+	u64 desc_addr;
+	u32 desc_off;
+	bool desc_fallback;
+	bool vmsi;
+	u32 ext_off;
+	unsigned int nranges;
+	struct metis_range ranges[METIS_MAX_RANGES];
 };
 
 /**
@@ -115,7 +172,19 @@ struct metis_irq_stats {
  * @drm: DRM device, first member.
  * @pdev: PCI function.
  * @edma: BAR0 mapping (eDMA registers).
- * @hif: BAR2 mapping (sysctl, host interface, contexts).
+ * @l2: BAR2 mapping: the card's L2 memory, with the sysctl block, the
+ *	published areas and, when present, our extension area.
+ * @card: what the card published at the last bring-up.
+ * @ext_irq: the extension area's interrupt status may be read (it is
+ *	published and its sources are set up); cleared before a quiesce.
+ * @no_ext_logged: a firmware job on a card without the extension area
+ *	was refused and logged once.
+ * @hdrv_cpu: CPU address of the 2 MiB host buffer of the host-driver
+ *	area; its first 4 KiB are the VMSI flag array.
+ * @hdrv_bus: its bus address, 2 MiB aligned (the area's target).
+ * @hdrv_alloc: the coherent allocation that holds it.
+ * @hdrv_alloc_bus: bus address of @hdrv_alloc.
+ * @hdrv_alloc_size: bytes of @hdrv_alloc.
  * @nvec: MSI vectors allocated (1 or at least METIS_NUM_VECTORS).
  * @irq_base: Linux IRQ of vector 0, kept because pci_irq_vector() may
  *	sleep and the handler must not.
@@ -132,20 +201,21 @@ struct metis_irq_stats {
  *          order, kept between metis_device_halt() and
  *          metis_device_restart().
  * @fw: firmware image cache and status.
- * @mem_base: device address of on-card memory.
- * @mem_size: bytes of on-card memory.
- * @mem_reserved: bytes at @mem_base kept for the firmware image.
+ * @mem_size: bytes of card memory for buffers (all of @card's ranges).
+ * @mem_reserved: bytes of it kept from buffers (the firmware load area,
+ *                the vendor's descriptor fallback).
+ * @fw_area: the firmware load area kept in card memory (size 0: none,
+ *           the load address is outside the ranges or the card has no
+ *           extension area).
  * @mm_lock: protects @mm and @mem_used.
  * @mm: allocator over on-card memory.
  * @mem_used: bytes allocated from @mm (reservation included).
  * @dev_bos: device buffers, under @mm_lock (saved across resets).
- * @dma_lock: protects @host_bos, @dma_lists and @dma_pool.
+ * @dma_lock: protects @host_bos and @dma_lists.
  * @host_bos: host buffers DMA-mapped for the card (created buffers from
  *            their first job, imported ones from the import), unmapped at
  *            unplug or when freed.
- * @dma_lists: descriptor lists allocated for the card, freed at unplug or
- *             with their job.
- * @dma_pool: descriptor pages, destroyed at unplug (NULL then).
+ * @dma_lists: descriptor lists of jobs, freed at unplug or with their job.
  * @queues: hardware queues (read channels, write channels, contexts).
  * @reset_wq: ordered workqueue for scheduler timeouts and resets.
  * @reset_count: card resets done to recover from hangs.
@@ -165,7 +235,15 @@ struct metis_device {
 	struct drm_device drm;
 	struct pci_dev *pdev;
 	void __iomem *edma;
-	void __iomem *hif;
+	void __iomem *l2;
+	struct metis_card card;
+	bool ext_irq;
+	atomic_t no_ext_logged;
+	void *hdrv_cpu;
+	dma_addr_t hdrv_bus;
+	void *hdrv_alloc;
+	dma_addr_t hdrv_alloc_bus;
+	size_t hdrv_alloc_size;
 
 	int nvec;
 	int irq_base;
@@ -182,9 +260,9 @@ struct metis_device {
 
 	struct metis_fw fw;
 
-	u64 mem_base;
 	u64 mem_size;
 	u64 mem_reserved;
+	struct metis_range fw_area;
 	struct mutex mm_lock; /* see @mm_lock above */
 	struct drm_mm mm;
 	u64 mem_used;
@@ -192,7 +270,6 @@ struct metis_device {
 	struct mutex dma_lock; /* see @dma_lock above */
 	struct list_head host_bos;
 	struct list_head dma_lists;
-	struct dma_pool *dma_pool;
 
 	struct metis_queue queues[METIS_NUM_QUEUES];
 	struct workqueue_struct *reset_wq;

@@ -17,6 +17,7 @@
 
 #include "metis_dma.h"
 #include "metis_fw.h"
+#include "metis_gem.h"
 #include "metis_hw.h"
 
 static char *metis_fw_name = METIS_FW_DEFAULT;
@@ -135,8 +136,8 @@ int metis_fw_validate(const u8 *data, size_t size, u32 *version)
  * Nothing is changed unless the new image is taken.
  *
  * Return: 0, -ENOENT if the file could not be loaded, -EINVAL if the image
- * is bad (mdev->fw.error says why), -EFBIG if it does not fit the on-card
- * range kept for it, -ENOMEM.
+ * is bad (mdev->fw.error says why), -EFBIG if it does not fit the card
+ * memory kept for it, -ENOMEM.
  */
 int metis_fw_request(struct metis_device *mdev)
 {
@@ -166,10 +167,10 @@ int metis_fw_request(struct metis_device *mdev)
 
 	hdr = (const void *)blob->data;
 	size = METIS_FW_HDR_SIZE + le32_to_cpu(hdr->payload_size);
-	/* After probe, on-card memory around the reserved range is in use. */
-	if (mdev->mem_reserved && PAGE_ALIGN(size) > mdev->mem_reserved) {
+	/* After probe, card memory around the reserved load area is in use. */
+	if (mdev->fw_area.size && PAGE_ALIGN(size) > mdev->fw_area.size) {
 		drm_err(&mdev->drm, "firmware %s: %zu bytes do not fit the %llu reserved\n",
-			metis_fw_name, size, mdev->mem_reserved);
+			metis_fw_name, size, mdev->fw_area.size);
 		ret = -EFBIG;
 		goto out;
 	}
@@ -207,7 +208,7 @@ void metis_fw_release(struct metis_device *mdev)
 
 /**
  * metis_fw_reserve_size() - on-card bytes to keep for the firmware load
- * @mdev: device, with its memory size read
+ * @mdev: device, with its memory ranges read
  *
  * The cached image's size. Without an image (its request failed at probe)
  * room for the largest one a later request may bring (a reset through
@@ -225,8 +226,11 @@ size_t metis_fw_reserve_size(struct metis_device *mdev)
 
 /**
  * metis_fw_boot() - load the cached firmware and wait until it runs
- * @mdev: device, in its boot ROM with the DMA engine initialised
+ * @mdev: device with the extension area, in its boot ROM, the DMA engine
+ *	  initialised
  *
+ * The image goes by DMA to the card's fw_load_addr, then the BOOT command
+ * through the sysctl command area and the extension's mailbox doorbell.
  * The wait is bounded by the image's boot time plus a margin.
  *
  * Return: 0, -ENOENT without an image, -EIO if the card refused the
@@ -244,10 +248,11 @@ int metis_fw_boot(struct metis_device *mdev)
 	if (!fw->image)
 		return -ENOENT;
 
-	addr = metis_hif_read64(mdev, SYSCTL_FW_LOAD_ADDR);
-	if (addr < mdev->mem_base ||
-	    addr - mdev->mem_base > mdev->mem_size - metis_fw_reserve_size(mdev)) {
-		drm_err(&mdev->drm, "firmware load address %#llx outside memory\n",
+	addr = mdev->card.fw_load_addr;
+	/* Buffers may not be overwritten: only the area kept at probe. */
+	if (metis_mem_overlaps(mdev, addr, fw->size) &&
+	    (addr != mdev->fw_area.base || fw->size > mdev->fw_area.size)) {
+		drm_err(&mdev->drm, "firmware load address %#llx not the area kept for it\n",
 			addr);
 		return -EIO;
 	}
@@ -259,36 +264,38 @@ int metis_fw_boot(struct metis_device *mdev)
 		return ret;
 	}
 
-	metis_hif_write(mdev, SYSCTL_CMD_OPCODE, MB_OP_BOOT);
-	metis_hif_write(mdev, SYSCTL_CMD_SIZE, 16);
-	metis_hif_write64(mdev, SYSCTL_CMD_MSG, addr);
-	metis_hif_write(mdev, SYSCTL_CMD_MSG + 8, fw->size);
-	metis_hif_write(mdev, SYSCTL_CMD_MSG + 12, 0);
-	metis_hif_write(mdev, HIF_MB_DOORBELL, 1);
+	metis_l2_write(mdev, SYSCTL_CMD_OPCODE, MB_OP_BOOT);
+	metis_l2_write(mdev, SYSCTL_CMD_SIZE, 16);
+	metis_l2_write64(mdev, SYSCTL_CMD_MSG, addr);
+	metis_l2_write(mdev, SYSCTL_CMD_MSG + 8, fw->size);
+	metis_l2_write(mdev, SYSCTL_CMD_MSG + 12, 0);
+	metis_ext_write(mdev, EXT_MB_DOORBELL, 1);
 
-	ret = readl_poll_timeout(mdev->hif + HIF_MB_STATUS, status,
-				 status == MB_STATUS_DONE ||
-				 status == MB_STATUS_ERROR, 100,
-				 fw->boot_time_us + METIS_FW_BOOT_SLACK_US);
-	/* The mailbox is polled: drop its status bits. */
-	metis_hif_write(mdev, HIF_IRQ_STATUS, HIF_IRQ_MAILBOX | HIF_IRQ_FW_EVENT);
+	ret = read_poll_timeout(metis_ext_read, status,
+				status == MB_STATUS_DONE ||
+				status == MB_STATUS_ERROR ||
+				status == METIS_ALL_ONES, 100,
+				fw->boot_time_us + METIS_FW_BOOT_SLACK_US,
+				false, mdev, EXT_MB_STATUS);
 	if (status == METIS_ALL_ONES)
 		return -ENODEV;
+	/* The mailbox is polled: drop its status bits. */
+	metis_ext_write(mdev, EXT_IRQ_STATUS, EXT_IRQ_MAILBOX | EXT_IRQ_FW_EVENT);
 	if (ret) {
 		drm_err(&mdev->drm, "firmware boot timed out (state %u)\n",
-			metis_hif_read(mdev, HIF_FW_STATE));
+			metis_ext_read(mdev, EXT_FW_STATE));
 		return ret;
 	}
 	if (status == MB_STATUS_ERROR ||
-	    metis_hif_read(mdev, HIF_FW_STATE) != FW_STATE_READY) {
-		fw->error = metis_hif_read(mdev, HIF_FW_ERROR);
+	    metis_ext_read(mdev, EXT_FW_STATE) != FW_STATE_READY) {
+		fw->error = metis_ext_read(mdev, EXT_FW_ERROR);
 		drm_err(&mdev->drm, "firmware boot failed: %s (error %u)\n",
 			fw_err_name(fw->error), fw->error);
 		return -EIO;
 	}
 
 	fw->error = 0;
-	fw->running = metis_hif_read(mdev, HIF_FW_VERSION);
+	fw->running = metis_ext_read(mdev, EXT_FW_VERSION);
 	fw->boots++;
 	fw->last_boot_us = ktime_us_delta(ktime_get(), start);
 	drm_dbg_driver(&mdev->drm, "firmware %u.%u.%u running after %llu us\n",

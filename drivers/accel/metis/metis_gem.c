@@ -222,48 +222,135 @@ void metis_gem_unmap_all(struct metis_device *mdev)
 	}
 }
 
+/* Holes between ranges and kept areas: at most this many nodes. */
+#define METIS_MEM_FIXED_NODES	(3 * METIS_MAX_RANGES)
+
 static void metis_mem_fini(struct drm_device *drm, void *arg)
 {
 	struct metis_device *mdev = to_metis_device(drm);
-	struct drm_mm_node *fw_node = arg;
+	struct drm_mm_node *node, *next;
 
-	if (drm_mm_node_allocated(fw_node))
-		drm_mm_remove_node(fw_node);
+	/* Every buffer is gone with the last reference to the device. */
+	drm_mm_for_each_node_safe(node, next, &mdev->mm)
+		drm_mm_remove_node(node);
 	drm_mm_takedown(&mdev->mm);
 }
 
 /**
- * metis_mem_init() - set up the on-card memory allocator
- * @mdev: device, with the memory size read and the firmware cached
+ * metis_mem_overlaps() - tell whether card memory for buffers is touched
+ * @mdev: device, ranges read
+ * @base: card address
+ * @size: bytes
  *
- * The firmware is loaded at the start of on-card memory after every reset,
- * so that range is reserved: user data there would be overwritten.
+ * Return: true if [@base, @base + @size) meets one of the card's ranges.
+ */
+bool metis_mem_overlaps(struct metis_device *mdev, u64 base, u64 size)
+{
+	const struct metis_card *c = &mdev->card;
+	unsigned int i;
+
+	for (i = 0; i < c->nranges; i++)
+		if (base < c->ranges[i].base + c->ranges[i].size &&
+		    base + size > c->ranges[i].base)
+			return true;
+	return false;
+}
+
+/* Keep [base, base + size) from buffers where it meets the ranges. */
+static int metis_mem_keep(struct metis_device *mdev, struct drm_mm_node *nodes,
+			  unsigned int *used, u64 base, u64 size)
+{
+	const struct metis_card *c = &mdev->card;
+	u64 start = ALIGN_DOWN(base, PAGE_SIZE), end = PAGE_ALIGN(base + size);
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < c->nranges; i++) {
+		u64 lo = max(start, c->ranges[i].base);
+		u64 hi = min(end, c->ranges[i].base + c->ranges[i].size);
+
+		if (lo >= hi)
+			continue;
+		if (*used == METIS_MEM_FIXED_NODES)
+			return -ENOSPC;
+		nodes[*used].start = lo;
+		nodes[*used].size = hi - lo;
+		ret = drm_mm_reserve_node(&mdev->mm, &nodes[(*used)++]);
+		if (ret)
+			return ret;
+		mdev->mem_reserved += hi - lo;
+	}
+	return 0;
+}
+
+/**
+ * metis_mem_init() - set up the card memory allocator
+ * @mdev: device, with the card's ranges read and the firmware cached
+ *
+ * One allocator over the span of the card's ranges (L2 and DDR), the
+ * holes between them kept out, so that a buffer never spans two ranges.
+ * Also kept out: the firmware load area (our firmware is loaded there
+ * after every reset) and the vendor's fixed descriptor region in L2 (used
+ * when a card does not publish its descriptor area).
  *
  * Return: 0 or a negative errno.
  */
 int metis_mem_init(struct metis_device *mdev)
 {
-	struct drm_mm_node *fw_node;
+	const struct metis_card *c = &mdev->card;
+	const struct metis_range *last = &c->ranges[c->nranges - 1];
+	struct drm_mm_node *nodes;
+	unsigned int i, used = 0;
 	int ret;
 
-	fw_node = drmm_kzalloc(&mdev->drm, sizeof(*fw_node), GFP_KERNEL);
-	if (!fw_node)
+	nodes = drmm_kcalloc(&mdev->drm, METIS_MEM_FIXED_NODES, sizeof(*nodes),
+			     GFP_KERNEL);
+	if (!nodes)
 		return -ENOMEM;
 
 	INIT_LIST_HEAD(&mdev->dev_bos);
-	drm_mm_init(&mdev->mm, mdev->mem_base, mdev->mem_size);
-	mdev->mem_reserved = metis_fw_reserve_size(mdev);
-	if (mdev->mem_reserved) {
-		fw_node->start = mdev->mem_base;
-		fw_node->size = mdev->mem_reserved;
-		ret = drm_mm_reserve_node(&mdev->mm, fw_node);
-		if (ret) {
-			drm_mm_takedown(&mdev->mm);
+	drm_mm_init(&mdev->mm, c->ranges[0].base,
+		    last->base + last->size - c->ranges[0].base);
+	ret = drmm_add_action_or_reset(&mdev->drm, metis_mem_fini, NULL);
+	if (ret)
+		return ret;
+
+	mdev->mem_size = 0;
+	mdev->mem_reserved = 0;
+	for (i = 0; i < c->nranges; i++) {
+		mdev->mem_size += c->ranges[i].size;
+		if (i + 1 == c->nranges)
+			break;
+		nodes[used].start = c->ranges[i].base + c->ranges[i].size;
+		nodes[used].size = c->ranges[i + 1].base - nodes[used].start;
+		ret = drm_mm_reserve_node(&mdev->mm, &nodes[used++]);
+		if (ret)
 			return ret;
-		}
-		mdev->mem_used = mdev->mem_reserved;
 	}
-	return drmm_add_action_or_reset(&mdev->drm, metis_mem_fini, fw_node);
+
+	ret = metis_mem_keep(mdev, nodes, &used, DESC_FALLBACK_ADDR,
+			     DESC_REGION_SIZE);
+	if (ret)
+		return ret;
+	mdev->fw_area.base = 0;
+	mdev->fw_area.size = 0;
+	if (c->ext_off) {
+		u64 size = metis_fw_reserve_size(mdev);
+
+		if (metis_mem_overlaps(mdev, c->fw_load_addr, size)) {
+			ret = metis_mem_keep(mdev, nodes, &used, c->fw_load_addr,
+					     size);
+			if (ret)
+				return ret;
+			mdev->fw_area.base = c->fw_load_addr;
+			mdev->fw_area.size = size;
+		}
+	}
+	mdev->mem_used = mdev->mem_reserved;
+	drm_info(&mdev->drm, "%llu MiB of card memory in %u range%s (L2 and DDR), %llu KiB kept\n",
+		 mdev->mem_size >> 20, c->nranges, c->nranges > 1 ? "s" : "",
+		 mdev->mem_reserved >> 10);
+	return 0;
 }
 
 /**
@@ -349,6 +436,7 @@ static struct drm_gem_object *metis_dev_bo_create(struct metis_device *mdev,
 
 	if (size > mdev->mem_size - mdev->mem_reserved)
 		return ERR_PTR(-E2BIG);
+	/* Buffers never span two of the card's ranges. */
 
 	bo = kzalloc_obj(*bo);
 	if (!bo)

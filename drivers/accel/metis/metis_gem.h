@@ -47,6 +47,7 @@ void metis_gem_unmap_all(struct metis_device *mdev);
 bool metis_bo_is_metis(struct drm_gem_object *obj);
 
 int metis_mem_init(struct metis_device *mdev);
+bool metis_mem_overlaps(struct metis_device *mdev, u64 base, u64 size);
 u64 metis_mem_free_bytes(struct metis_device *mdev);
 int metis_mem_save(struct metis_device *mdev);
 int metis_mem_restore(struct metis_device *mdev);

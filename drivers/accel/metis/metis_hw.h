@@ -21,27 +21,60 @@ static inline void metis_edma_write(struct metis_device *mdev, u32 off, u32 val)
 	writel(val, mdev->edma + off);
 }
 
-static inline u32 metis_hif_read(struct metis_device *mdev, u32 off)
+static inline u32 metis_l2_read(struct metis_device *mdev, u32 off)
 {
-	return readl(mdev->hif + off);
+	return readl(mdev->l2 + off);
 }
 
-static inline void metis_hif_write(struct metis_device *mdev, u32 off, u32 val)
+static inline void metis_l2_write(struct metis_device *mdev, u32 off, u32 val)
 {
-	writel(val, mdev->hif + off);
+	writel(val, mdev->l2 + off);
 }
 
-static inline void metis_hif_write64(struct metis_device *mdev, u32 off, u64 val)
+static inline u64 metis_l2_read64(struct metis_device *mdev, u32 off)
 {
-	writel(lower_32_bits(val), mdev->hif + off);
-	writel(upper_32_bits(val), mdev->hif + off + 4);
+	u32 lo = readl(mdev->l2 + off);
+
+	return ((u64)readl(mdev->l2 + off + 4) << 32) | lo;
 }
 
-static inline u64 metis_hif_read64(struct metis_device *mdev, u32 off)
+static inline void metis_l2_write64(struct metis_device *mdev, u32 off, u64 val)
 {
-	u32 lo = readl(mdev->hif + off);
+	writel(lower_32_bits(val), mdev->l2 + off);
+	writel(upper_32_bits(val), mdev->l2 + off + 4);
+}
 
-	return ((u64)readl(mdev->hif + off + 4) << 32) | lo;
+/* Registers of our extension area: only while mdev->card.ext_off is set. */
+static inline u32 metis_ext_read(struct metis_device *mdev, u32 off)
+{
+	return readl(mdev->l2 + mdev->card.ext_off + off);
+}
+
+static inline void metis_ext_write(struct metis_device *mdev, u32 off, u32 val)
+{
+	writel(val, mdev->l2 + mdev->card.ext_off + off);
+}
+
+static inline u64 metis_ext_read64(struct metis_device *mdev, u32 off)
+{
+	return metis_l2_read64(mdev, mdev->card.ext_off + off);
+}
+
+static inline void metis_ext_write64(struct metis_device *mdev, u32 off, u64 val)
+{
+	metis_l2_write64(mdev, mdev->card.ext_off + off, val);
+}
+
+/**
+ * metis_has_ext() - tell whether the card has our extension area
+ * @mdev: device
+ *
+ * Return: true when the last bring-up found the area (runtime firmware,
+ * contexts, heartbeats, soft reset).
+ */
+static inline bool metis_has_ext(struct metis_device *mdev)
+{
+	return READ_ONCE(mdev->card.ext_off) != 0;
 }
 
 /* A PCI read of a removed or link-down card returns all ones. */
@@ -49,7 +82,10 @@ static inline u64 metis_hif_read64(struct metis_device *mdev, u32 off)
 
 bool metis_hw_is_gone(struct metis_device *mdev);
 int metis_hw_identify(struct metis_device *mdev);
-int metis_hw_soft_reset(struct metis_device *mdev);
+int metis_hw_wait_areas(struct metis_device *mdev, bool probe);
+int metis_hw_reset(struct metis_device *mdev, enum metis_reset_kind kind);
+int metis_hw_hdrv_init(struct metis_device *mdev);
+void metis_hw_hdrv_enable(struct metis_device *mdev);
 void metis_hw_irq_mask_all(struct metis_device *mdev);
 void metis_hw_irq_unmask(struct metis_device *mdev);
 void metis_hw_quiesce(struct metis_device *mdev);

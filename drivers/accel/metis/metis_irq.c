@@ -3,8 +3,9 @@
  * Copyright (C) 2026 The metis authors
  *
  * Interrupts. One handler serves every vector: it reads all status
- * registers, so it works the same with the full vector map and with a
- * single MSI. Sources nobody waits for are counted and acknowledged.
+ * registers (eDMA, and our extension area when the card has it) and the
+ * VMSI flag array, so it works the same with the full vector map and with
+ * a single MSI. Sources nobody waits for are counted and acknowledged.
  */
 
 #include <linux/interrupt.h>
@@ -31,38 +32,72 @@ static bool metis_irq_dma(struct metis_device *mdev, enum metis_engine dir)
 	metis_edma_write(mdev, clear_reg, status);
 	for (ch = 0; ch < METIS_DMA_CHANNELS; ch++) {
 		struct metis_queue *q = metis_queue(mdev, dir, ch);
+		u32 cs;
 
 		if (status & EDMA_INT_ABORT(ch)) {
-			drm_dbg_driver(&mdev->drm, "%s: abort, error %d\n",
-				       q->name, metis_dma_error(mdev, dir, ch));
+			drm_dbg_driver(&mdev->drm, "%s: abort, error status %#x\n",
+				       q->name, metis_dma_err_status(mdev, dir));
 			metis_queue_complete(q, -EIO);
 		} else if (status & EDMA_INT_DONE(ch)) {
-			metis_queue_complete(q, 0);
+			/* Done means the walk ended: CS must say stopped. */
+			cs = metis_dma_cs(mdev, dir, ch);
+			if (cs != EDMA_CS_STOPPED)
+				drm_dbg_driver(&mdev->drm, "%s: done with CS %u\n",
+					       q->name, cs);
+			metis_queue_complete(q, cs == EDMA_CS_STOPPED ? 0 : -EIO);
 		}
 	}
 	return true;
 }
 
-static bool metis_irq_hif(struct metis_device *mdev)
+static bool metis_irq_ext(struct metis_device *mdev)
 {
-	u32 status = metis_hif_read(mdev, HIF_IRQ_STATUS) & HIF_IRQ_ALL;
+	u32 status;
 	unsigned int n;
 
+	if (!READ_ONCE(mdev->ext_irq))
+		return false;
+	status = metis_ext_read(mdev, EXT_IRQ_STATUS) & EXT_IRQ_ALL;
 	if (!status)
 		return false;
-	metis_hif_write(mdev, HIF_IRQ_STATUS, status);
-	if (status & HIF_IRQ_HEARTBEAT)
+	metis_ext_write(mdev, EXT_IRQ_STATUS, status);
+	if (status & EXT_IRQ_HEARTBEAT)
 		atomic64_inc(&mdev->irq.heartbeats);
-	if (status & HIF_IRQ_FW_EVENT) {
+	if (status & EXT_IRQ_FW_EVENT) {
 		atomic64_inc(&mdev->irq.fw_events);
-		if (metis_hif_read(mdev, HIF_FW_STATE) == FW_STATE_FAILED)
+		if (metis_ext_read(mdev, EXT_FW_STATE) == FW_STATE_FAILED)
 			drm_err_ratelimited(&mdev->drm, "firmware failed (error %u)\n",
-					    metis_hif_read(mdev, HIF_FW_ERROR));
+					    metis_ext_read(mdev, EXT_FW_ERROR));
 	}
 	for (n = 0; n < METIS_CONTEXTS; n++)
-		if (status & HIF_IRQ_CTX(n))
+		if (status & EXT_IRQ_CTX(n))
 			metis_queue_complete(metis_queue(mdev, METIS_ENGINE_CTX, n), 0);
 	return true;
+}
+
+/*
+ * The VMSI flag array (hw-interface.md 3.5): a firmware-originated
+ * interrupt on vector v sets word v before the message. Clear the word of
+ * the vector that fired, or with one vector every word of the map.
+ */
+static bool metis_irq_vmsi(struct metis_device *mdev, unsigned int vec)
+{
+	u32 *flags = mdev->hdrv_cpu;
+	unsigned int v, first = vec, last = vec;
+	bool seen = false;
+
+	if (mdev->nvec == 1) {
+		first = 0;
+		last = 31;
+	}
+	for (v = first; v <= last && v < VMSI_FLAG_WORDS; v++) {
+		if (!(READ_ONCE(flags[v]) & VMSI_FLAG_SET))
+			continue;
+		WRITE_ONCE(flags[v], 0);
+		atomic64_inc(&mdev->irq.vmsi_flags);
+		seen = true;
+	}
+	return seen;
 }
 
 static irqreturn_t metis_irq_handler(int irq, void *arg)
@@ -85,12 +120,17 @@ static irqreturn_t metis_irq_handler(int irq, void *arg)
 		drm_dev_exit(idx);
 		return IRQ_NONE;
 	}
-	handled = metis_irq_hif(mdev);
+	handled = metis_irq_vmsi(mdev, vec);
+	handled |= metis_irq_ext(mdev);
 	handled |= metis_irq_dma(mdev, METIS_ENGINE_RD);
 	handled |= metis_irq_dma(mdev, METIS_ENGINE_WR);
 	spin_unlock_irqrestore(&mdev->irq_lock, flags);
-	if (!handled)
+	if (vec == METIS_VEC_DEV_MSG && mdev->nvec > METIS_VEC_DEV_MSG) {
+		/* A device message: nothing of ours sends it; accepted. */
+		atomic64_inc(&mdev->irq.dev_msg);
+	} else if (!handled) {
 		atomic64_inc(&mdev->irq.spurious);
+	}
 	drm_dev_exit(idx);
 	/* Spurious messages are the card's, not another device's: ours. */
 	return IRQ_HANDLED;
@@ -111,9 +151,10 @@ bool metis_irq_multi(struct metis_device *mdev)
  * metis_irq_init() - allocate MSI vectors and install the handler
  * @mdev: device
  *
- * Asks for the card's 32 vectors (the vector map needs the first 13) and
+ * Asks for the card's 32 vectors (the vector map uses 0-12 and 24) and
  * falls back to one vector, as x86 grants multiple MSI only with interrupt
- * remapping. Interrupts stay masked at the device until the card is up.
+ * remapping. Every vector granted gets the handler. Interrupts stay
+ * masked at the device until the card is up.
  *
  * Return: 0 or a negative errno.
  */
@@ -134,7 +175,7 @@ int metis_irq_init(struct metis_device *mdev)
 	mdev->nvec = nvec;
 	mdev->irq_base = pci_irq_vector(pdev, 0);
 
-	for (i = 0; i < min(nvec, METIS_NUM_VECTORS); i++) {
+	for (i = 0; i < nvec; i++) {
 		ret = request_irq(pci_irq_vector(pdev, i), metis_irq_handler, 0,
 				  DRIVER_NAME, mdev);
 		if (ret) {
@@ -159,7 +200,7 @@ void metis_irq_synchronize(struct metis_device *mdev)
 {
 	int i;
 
-	for (i = 0; i < min(mdev->nvec, METIS_NUM_VECTORS); i++)
+	for (i = 0; i < mdev->nvec; i++)
 		synchronize_irq(pci_irq_vector(mdev->pdev, i));
 }
 
@@ -175,7 +216,7 @@ void metis_irq_fini(struct metis_device *mdev)
 
 	if (!mdev->nvec)
 		return;
-	for (i = 0; i < min(mdev->nvec, METIS_NUM_VECTORS); i++)
+	for (i = 0; i < mdev->nvec; i++)
 		free_irq(pci_irq_vector(mdev->pdev, i), mdev);
 	pci_free_irq_vectors(mdev->pdev);
 	mdev->nvec = 0;

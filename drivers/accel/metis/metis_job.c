@@ -18,12 +18,14 @@
 #include <drm/drm_drv.h>
 #include <drm/drm_file.h>
 #include <drm/drm_gem.h>
+#include <drm/drm_print.h>
 #include <drm/drm_syncobj.h>
 #include <uapi/drm/metis_accel.h>
 
 #include "metis_compat.h"
 #include "metis_drv.h"
 #include "metis_gem.h"
+#include "metis_hw.h"
 #include "metis_job.h"
 #include "metis_regs.h"
 #include "metis_trace.h"
@@ -56,6 +58,16 @@ void metis_job_free(struct metis_job *job)
 		dma_fence_put(&job->done_fence);
 	else
 		kfree(job);
+}
+
+/**
+ * metis_job_log_no_ext() - say once why firmware jobs are refused
+ * @mdev: device
+ */
+void metis_job_log_no_ext(struct metis_device *mdev)
+{
+	if (!atomic_xchg(&mdev->no_ext_logged, 1))
+		drm_info(&mdev->drm, "the card has no runtime firmware interface: firmware jobs fail with -EOPNOTSUPP\n");
 }
 
 static int metis_job_check(const struct drm_metis_job *uj)
@@ -391,6 +403,9 @@ static int metis_submit_one(struct drm_file *file, struct metis_file *mfile,
 
 	if (uj->op == DRM_METIS_OP_COPY) {
 		ret = metis_job_prepare_copy(file, job, uj, &engine);
+	} else if (!metis_has_ext(mdev)) {
+		metis_job_log_no_ext(mdev);
+		ret = -EOPNOTSUPP;
 	} else {
 		engine = METIS_ENGINE_CTX;
 		ret = metis_job_prepare_fw(file, job, uj);

@@ -28,7 +28,7 @@
  * @bo_write: whether the job writes the matching @bos entry.
  * @nbos: entries in @bos.
  * @dl: descriptors of a COPY job.
- * @run: run of @dl on the hardware now.
+ * @pos: first element of @dl not yet given to the hardware.
  * @dev_addr: on-card address of a FW job's region.
  * @len: bytes of a FW job's region.
  * @fw_opcode: context opcode.
@@ -57,7 +57,7 @@ struct metis_job {
 	unsigned int nbos;
 
 	struct metis_dma_list dl;
-	unsigned int run;
+	unsigned int pos;
 
 	u64 dev_addr;
 	u64 len;
@@ -80,6 +80,7 @@ static inline struct metis_job *to_metis_job(struct drm_sched_job *job)
 }
 
 void metis_job_free(struct metis_job *job);
+void metis_job_log_no_ext(struct metis_device *mdev);
 int metis_ioctl_submit(struct drm_device *drm, void *data,
 		       struct drm_file *file);
 

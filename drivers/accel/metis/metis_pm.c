@@ -87,10 +87,10 @@ static int metis_pm_resume(struct device *dev)
 		if (mdev->suspended_from == METIS_STATE_ERROR) {
 			/* A card in error stays so until someone resets it. */
 			metis_device_set_state(mdev, METIS_STATE_ERROR);
-			metis_device_restart(mdev, NULL, false);
+			metis_device_restart(mdev, NULL, false, METIS_RESET_NONE);
 			break;
 		}
-		ret = metis_device_restart(mdev, NULL, true);
+		ret = metis_device_restart(mdev, NULL, true, METIS_RESET_EXT);
 		mdev->last_resume_us = ktime_us_delta(ktime_get(), start);
 	}
 	metis_sched_start_all(mdev);
@@ -141,7 +141,7 @@ static int metis_rpm_resume(struct device *dev)
 		metis_device_set_state(mdev, METIS_STATE_ERROR);
 		return 0;
 	}
-	ret = metis_device_restart(mdev, NULL, true);
+	ret = metis_device_restart(mdev, NULL, true, METIS_RESET_EXT);
 	mdev->last_resume_us = ktime_us_delta(ktime_get(), start);
 	if (ret)
 		drm_err(&mdev->drm, "card did not resume (%d): jobs fail with -EIO\n",

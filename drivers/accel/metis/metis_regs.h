@@ -8,8 +8,9 @@
 #define __METIS_REGS_H__
 
 #include <linux/bits.h>
+#include <linux/sizes.h>
 
-/* BAR0: DesignWare eDMA v0, unrolled (hw-interface.md section 3) */
+/* BAR0: DesignWare eDMA v0, unrolled (hw-interface.md section 4) */
 #define EDMA_CTRL			0x008
 #define EDMA_WR_ENGINE_EN		0x00c
 #define EDMA_WR_DOORBELL		0x010
@@ -46,6 +47,7 @@
 #define EDMA_INT_DONE_ALL		GENMASK(3, 0)
 #define EDMA_INT_ABORT_ALL		GENMASK(19, 16)
 #define EDMA_INT_ALL			(EDMA_INT_DONE_ALL | EDMA_INT_ABORT_ALL)
+#define EDMA_LL_ERR_ALL			GENMASK(3, 0)
 
 /* Channel register blocks */
 #define EDMA_WR_CH_BASE(ch)		(0x200 + (ch) * 0x200)
@@ -58,8 +60,6 @@
 #define EDMA_CH_DAR_HI			0x18
 #define EDMA_CH_LLP_LO			0x1c
 #define EDMA_CH_LLP_HI			0x20
-#define EDMA_CH_ERROR			0x24
-#define EDMA_CH_ELEMENTS		0x28
 
 /* CH_CONTROL1 and linked-list element control bits */
 #define EDMA_CTL_CB			BIT(0)
@@ -76,68 +76,107 @@
 #define EDMA_CS_HALTED			2
 #define EDMA_CS_STOPPED			3
 
-/* CH_ERROR codes (section 3.5) */
-#define EDMA_ERR_HOST			1
-#define EDMA_ERR_DEV_ADDR		2
-#define EDMA_ERR_DESC			3
-#define EDMA_ERR_SIZE			4
-#define EDMA_ERR_STOPPED		5
-#define EDMA_ERR_BUSY			6
+/* L2, the card memory behind BAR2 (hw-interface.md section 2) */
+#define METIS_L2_BASE			0x08000000ULL
 
-/* BAR2: sysctl block (section 4) */
+/* BAR2 + 0: the static sysctl block (hw-interface.md section 3.1) */
+#define SYSCTL_STATIC_SIZE		0x800
 #define SYSCTL_HDIF_MAGIC		0x000
 #define   SYSCTL_HDIF_MAGIC_VALUE	0xfd1f
+#define SYSCTL_HDIF_BASE		0x008
+#define SYSCTL_HDIF_SIZE		0x010
 #define SYSCTL_CMD_OPCODE		0x0b0
 #define SYSCTL_CMD_SIZE			0x0b4
 #define SYSCTL_CMD_MSG			0x0b8
 #define SYSCTL_MASTER_VERSION		0x200
+#define SYSCTL_MEMORY_MAP0		0x208
 #define SYSCTL_MEMORY_MAP1		0x210
 #define SYSCTL_DMA_VM			0x218
+#define   SYSCTL_DMA_VM_FW_OWNED	0xc1a0c1a0
 #define SYSCTL_FW_LOAD_ADDR		0x238
+#define SYSCTL_EXT_REF			0x270
+#define SYSCTL_CTX_REF			0x288
+#define SYSCTL_HDRV_REF			0x2b8
+#define SYSCTL_DESC_REF			0x2d0
+#define SYSCTL_VMSI_REF			0x2e8
 
-/* BAR2: host interface registers (section 5) */
-#define HIF_ID				0x800
-#define   HIF_ID_VALUE			0x5354454d
-#define HIF_VERSION			0x804
-#define HIF_FW_STATE			0x808
+/* Memory reference (section 3.2), 24 bytes */
+#define MEMREF_MAGIC			0x00
+#define MEMREF_VERSION			0x02
+#define MEMREF_SIZE			0x04
+#define MEMREF_OFFSET			0x08
+
+#define AREA_MAGIC_HDRV			0xbac1
+#define AREA_MAGIC_DESC			0xd4d4
+#define AREA_MAGIC_VMSI			0xb5b5
+#define AREA_MAGIC_EXT			0xe7a5
+
+/* Context array (section 3.4): entries of ten u64 */
+#define CTXA_ENTRY_SIZE			80
+#define CTXA_L2_BASE			0x08
+#define CTXA_L2_SIZE			0x10
+#define CTXA_DDR_BASE			0x18
+#define CTXA_DDR_SIZE			0x20
+
+/* Host-driver area (section 3.5) */
+#define HDRV_AREA_SIZE			24
+#define HDRV_CTRL			0x00
+#define HDRV_BASE			0x04
+#define HDRV_TARGET			0x08
+#define HDRV_DMA_SIZE			0x10
+#define HDRV_HOST_SIZE			SZ_2M
+#define VMSI_FLAG_WORDS			1024
+#define   VMSI_FLAG_SET			BIT(0)
+
+/* eDMA descriptor area (section 3.6): {addr u64, size u64} */
+#define DESC_AREA_SIZE			16
+#define DESC_AREA_ADDR			0x00
+#define DESC_AREA_REGION_SIZE		0x08
+#define DESC_REGION_SIZE		0x7f80
+#define DESC_CHANNEL_SIZE		0x1fe0
+#define DESC_DIR_ELEMS			170
+#define DESC_FALLBACK_ADDR		0x09ff8080ULL
+
+/* Our extension area (section 5), found through SYSCTL_EXT_REF */
+#define EXT_AREA_SIZE			0x1000
+#define EXT_ID				0x000
+#define   EXT_ID_VALUE			0x5354454d
+#define EXT_VERSION			0x004
+#define EXT_FW_STATE			0x008
 #define   FW_STATE_BOOTROM		0
 #define   FW_STATE_BOOTING		1
 #define   FW_STATE_READY		2
 #define   FW_STATE_FAILED		3
-#define HIF_FW_ERROR			0x80c
-#define HIF_FW_VERSION			0x810
-#define HIF_MB_DOORBELL			0x814
-#define HIF_MB_STATUS			0x818
+#define EXT_FW_ERROR			0x00c
+#define EXT_FW_VERSION			0x010
+#define EXT_MB_DOORBELL			0x014
+#define EXT_MB_STATUS			0x018
 #define   MB_STATUS_IDLE		0
 #define   MB_STATUS_BUSY		1
 #define   MB_STATUS_DONE		2
 #define   MB_STATUS_ERROR		3
-#define HIF_MB_RESULT			0x81c
-#define HIF_IRQ_STATUS			0x820
-#define HIF_IRQ_MASK			0x824
-#define   HIF_IRQ_MAILBOX		BIT(0)
-#define   HIF_IRQ_HEARTBEAT		BIT(1)
-#define   HIF_IRQ_FW_EVENT		BIT(2)
-#define   HIF_IRQ_CTX(n)		BIT(8 + (n))
-#define   HIF_IRQ_CTX_ALL		GENMASK(11, 8)
-#define   HIF_IRQ_ALL			(GENMASK(2, 0) | HIF_IRQ_CTX_ALL)
-#define HIF_HB_PERIOD_MS		0x828
-#define HIF_HB_COUNT			0x82c
-#define HIF_SOFT_RESET			0x830
+#define EXT_MB_RESULT			0x01c
+#define EXT_IRQ_STATUS			0x020
+#define EXT_IRQ_MASK			0x024
+#define   EXT_IRQ_MAILBOX		BIT(0)
+#define   EXT_IRQ_HEARTBEAT		BIT(1)
+#define   EXT_IRQ_FW_EVENT		BIT(2)
+#define   EXT_IRQ_CTX(n)		BIT(8 + (n))
+#define   EXT_IRQ_CTX_ALL		GENMASK(11, 8)
+#define   EXT_IRQ_ALL			(GENMASK(2, 0) | EXT_IRQ_CTX_ALL)
+#define EXT_HB_PERIOD_MS		0x028
+#define EXT_HB_COUNT			0x02c
+#define EXT_SOFT_RESET			0x030
 #define   SOFT_RESET_MAGIC		0x52535421
-#define HIF_MEM_BASE_LO			0x838
-#define HIF_MEM_BASE_HI			0x83c
-#define HIF_MEM_SIZE_LO			0x840
-#define HIF_MEM_SIZE_HI			0x844
-#define HIF_SCRATCH			0x848
-#define HIF_CTX_COUNT			0x84c
+#define EXT_SCRATCH			0x048
+#define EXT_CTX_COUNT			0x04c
 
 /* Mailbox opcodes (section 5.2) */
 #define MB_OP_BOOT			1
 #define MB_OP_PING			2
 
-/* BAR2: firmware contexts (section 6) */
-#define CTX_BASE(n)			(0x1000 + (n) * 0x40)
+/* Firmware contexts (section 5.4), at extension area offsets */
+#define CTX_BASE(n)			(0x100 + (n) * 0x40)
 #define CTX_OPCODE			0x00
 #define CTX_STATUS			0x04
 #define   CTX_STATUS_IDLE		0
@@ -162,6 +201,7 @@
 #define METIS_VEC_RD(ch)		(4 + (ch))
 #define METIS_VEC_WR(ch)		(8 + (ch))
 #define METIS_VEC_MSG			12
+#define METIS_VEC_DEV_MSG		24
 #define METIS_NUM_VECTORS		13
 
 #endif /* __METIS_REGS_H__ */

@@ -2,12 +2,13 @@
 /*
  * Copyright (C) 2026 The metis authors
  *
- * Hang recovery. A scheduler timeout stops every scheduler, saves on-card
- * memory, resets the card, brings it up again (DMA engine, firmware from
- * the cached image, interrupts), restores on-card memory, ends the guilty
- * job with -ETIMEDOUT and replays the innocent in-flight jobs before the
- * schedulers restart. Timeouts run on
- * one ordered workqueue, so recoveries never overlap.
+ * Hang recovery. A scheduler timeout stops every scheduler, saves card
+ * memory, resets the card (our soft reset when the card has the extension
+ * area, else a PCI function reset), brings it up again (the loader's
+ * areas, DMA engine, host-driver area, firmware from the cached image,
+ * interrupts), restores card memory, ends the guilty job with -ETIMEDOUT
+ * and replays the innocent in-flight jobs before the schedulers restart.
+ * Timeouts run on one ordered workqueue, so recoveries never overlap.
  */
 
 #include <linux/pm_runtime.h>
@@ -19,6 +20,7 @@
 #include "metis_device.h"
 #include "metis_drv.h"
 #include "metis_fw.h"
+#include "metis_hw.h"
 #include "metis_job.h"
 #include "metis_reset.h"
 #include "metis_sched.h"
@@ -35,7 +37,7 @@ static int metis_reset_locked(struct metis_device *mdev,
 
 	metis_sched_stop_all(mdev, bad);
 	metis_device_halt(mdev, METIS_STATE_RESETTING);
-	ret = metis_device_restart(mdev, bad, true);
+	ret = metis_device_restart(mdev, bad, true, METIS_RESET_FULL);
 	metis_sched_start_all(mdev);
 	if (ret != -ENODEV) {
 		atomic_inc(&mdev->reset_count);
@@ -96,7 +98,7 @@ int metis_reset_device(struct metis_device *mdev)
 			break;
 		}
 		/* The request at probe may have failed: ask again. */
-		if (!mdev->fw.image)
+		if (!mdev->fw.image && metis_has_ext(mdev))
 			ret = metis_fw_request(mdev);
 		if (!ret)
 			ret = metis_reset_locked(mdev, NULL);

@@ -73,34 +73,38 @@ static const struct dma_fence_ops metis_fence_ops = {
 
 static bool metis_job_batchable(const struct metis_job *job)
 {
-	return job->op == DRM_METIS_OP_COPY && job->dl.nblocks == 1 &&
+	return job->op == DRM_METIS_OP_COPY &&
+	       job->dl.nelems <= METIS_DMA_RUN_ELEMS &&
 	       job->dl.bytes <= METIS_BATCH_JOB_BYTES;
 }
 
+/* Caller holds q->lock; the card has the extension area (run_job checked). */
 static void metis_start_fw(struct metis_queue *q, struct metis_job *job)
 {
 	struct metis_device *mdev = q->mdev;
 	u32 base = CTX_BASE(q->index);
 
-	metis_hif_write(mdev, base + CTX_OPCODE, job->fw_opcode);
-	metis_hif_write64(mdev, base + CTX_ADDR_LO, job->dev_addr);
-	metis_hif_write64(mdev, base + CTX_LEN_LO, job->len);
-	metis_hif_write(mdev, base + CTX_PARAM, job->fw_param);
-	metis_hif_write(mdev, base + CTX_DURATION_US, job->duration_us);
-	metis_hif_write(mdev, base + CTX_DOORBELL, 1);
+	metis_ext_write(mdev, base + CTX_OPCODE, job->fw_opcode);
+	metis_ext_write64(mdev, base + CTX_ADDR_LO, job->dev_addr);
+	metis_ext_write64(mdev, base + CTX_LEN_LO, job->len);
+	metis_ext_write(mdev, base + CTX_PARAM, job->fw_param);
+	metis_ext_write(mdev, base + CTX_DURATION_US, job->duration_us);
+	metis_ext_write(mdev, base + CTX_DOORBELL, 1);
 }
 
 /*
  * Start the jobs at the head of the FIFO on an idle queue: a firmware
- * command or a long copy alone, else up to METIS_BATCH_MAX small copies
- * chained into one walk (one doorbell, one interrupt). Caller holds
- * q->lock and drm_dev_enter().
+ * command or a long copy alone (its first doorbell's worth of elements),
+ * else up to METIS_BATCH_MAX small copies whose elements fill the
+ * channel's slots one after the other (one doorbell, one interrupt).
+ * Caller holds q->lock and drm_dev_enter().
  */
 static void metis_queue_kick(struct metis_queue *q)
 {
-	struct metis_job *head, *job, *prev = NULL;
+	struct metis_device *mdev = q->mdev;
+	struct metis_job *head, *job;
 	ktime_t now = ktime_get();
-	unsigned int n = 0;
+	unsigned int n = 0, used = 0, cnt;
 
 	lockdep_assert_held(&q->lock);
 	if (q->batch || list_empty(&q->jobs))
@@ -108,13 +112,19 @@ static void metis_queue_kick(struct metis_queue *q)
 	head = list_first_entry(&q->jobs, struct metis_job, qlink);
 	list_for_each_entry(job, &q->jobs, qlink) {
 		if (n && (n == METIS_BATCH_MAX || q->solo ||
-			  !metis_job_batchable(head) || !metis_job_batchable(job)))
+			  !metis_job_batchable(head) ||
+			  !metis_job_batchable(job) ||
+			  used + job->dl.nelems > METIS_DMA_RUN_ELEMS))
 			break;
-		if (prev)
-			metis_dma_list_chain(&prev->dl, &job->dl);
-		job->run = 0;
+		if (job->op == DRM_METIS_OP_COPY) {
+			cnt = metis_dma_run_len(&job->dl, 0,
+						METIS_DMA_RUN_ELEMS - used);
+			metis_dma_put(mdev, q->engine, q->index, used, &job->dl,
+				      0, cnt);
+			job->pos = cnt;
+			used += cnt;
+		}
 		job->start = now;
-		prev = job;
 		n++;
 		trace_metis_job_run(job);
 	}
@@ -123,13 +133,10 @@ static void metis_queue_kick(struct metis_queue *q)
 	q->doorbells++;
 	if (q->solo)
 		q->solo--;
-	if (head->op == DRM_METIS_OP_COPY) {
-		if (metis_job_batchable(head))
-			metis_dma_list_chain(&prev->dl, NULL);
-		metis_dma_start(q->mdev, q->engine, q->index, &head->dl, 0, true);
-	} else {
+	if (head->op == DRM_METIS_OP_COPY)
+		metis_dma_fire(mdev, q->engine, q->index, used, true);
+	else
 		metis_start_fw(q, head);
-	}
 }
 
 /**
@@ -251,37 +258,19 @@ static void metis_job_store_result(struct metis_job *job, u64 result)
 	kunmap_local(vaddr);
 }
 
-/*
- * An aborted batch: the jobs whose elements all moved (CH_ELEMENTS) are
- * done, the others start again one at a time, so that only the job at
- * fault fails. Caller holds q->lock.
- */
-static unsigned int metis_queue_batch_split(struct metis_queue *q)
-{
-	unsigned int moved = metis_dma_elements_done(q->mdev, q->engine,
-						     q->index);
-	struct metis_job *job;
-	unsigned int n = 0;
-
-	list_for_each_entry(job, &q->jobs, qlink) {
-		if (n == q->batch || moved < job->dl.nelems)
-			break;
-		moved -= job->dl.nelems;
-		n++;
-	}
-	q->solo = q->batch - n;
-	return n;
-}
-
 /**
  * metis_queue_complete() - handle a completion interrupt of a queue
  * @q: queue
  * @error: 0, or a negative errno when a DMA channel aborted
  *
- * Called from the interrupt handler. Starts the next run of a long
- * transfer, else ends the jobs of the finished doorbell and starts the
- * next ones of the FIFO before their fences signal. A completion with no
- * job is stale (for example after a reset) and only counted.
+ * Called from the interrupt handler. Starts the next doorbell of a long
+ * transfer (its next elements into the channel's slots, no allocation),
+ * else ends the jobs of the finished doorbell and starts the next ones of
+ * the FIFO before their fences signal. An aborted batch of several jobs
+ * is started again one job per doorbell, in order: the card does not say
+ * which of its elements moved, so only the job at fault fails and the
+ * queue's order of writes is kept. A completion with no job is stale (for
+ * example after a reset) and only counted.
  */
 void metis_queue_complete(struct metis_queue *q, int error)
 {
@@ -301,7 +290,7 @@ void metis_queue_complete(struct metis_queue *q, int error)
 		n = q->batch;
 		if (q->engine == METIS_ENGINE_CTX) {
 			u32 base = CTX_BASE(q->index);
-			u32 status = metis_hif_read(mdev, base + CTX_STATUS);
+			u32 status = metis_ext_read(mdev, base + CTX_STATUS);
 
 			if (status == CTX_STATUS_BUSY) {
 				/* Not this context's completion. */
@@ -309,18 +298,23 @@ void metis_queue_complete(struct metis_queue *q, int error)
 			}
 			if (status != CTX_STATUS_DONE) {
 				drm_dbg_driver(&mdev->drm, "%s: error %u\n", q->name,
-					       metis_hif_read(mdev, base + CTX_ERROR));
+					       metis_ext_read(mdev, base + CTX_ERROR));
 				error = -EIO;
 			} else {
-				result = metis_hif_read64(mdev, base + CTX_RESULT_LO);
+				result = metis_ext_read64(mdev, base + CTX_RESULT_LO);
 			}
-		} else if (!error && job->run + 1 < job->dl.nruns) {
-			job->run++;
-			metis_dma_start(mdev, q->engine, q->index, &job->dl,
-					job->run, true);
+		} else if (!error && n == 1 && job->pos < job->dl.nelems) {
+			unsigned int cnt = metis_dma_run_len(&job->dl, job->pos,
+							     METIS_DMA_RUN_ELEMS);
+
+			metis_dma_put(mdev, q->engine, q->index, 0, &job->dl,
+				      job->pos, cnt);
+			job->pos += cnt;
+			metis_dma_fire(mdev, q->engine, q->index, cnt, true);
 			return;
 		} else if (error && n > 1) {
-			n = metis_queue_batch_split(q);
+			q->solo = n;
+			n = 0;
 			error = 0;
 		}
 		list_for_each_entry_safe(job, next, &q->jobs, qlink) {
@@ -369,6 +363,12 @@ static struct dma_fence *metis_sched_run_job(struct drm_sched_job *sched_job)
 	if (metis_device_state(mdev) != METIS_STATE_READY) {
 		metis_rpm_put(mdev);
 		fence = ERR_PTR(-EIO);
+		goto out;
+	}
+	if (job->op == DRM_METIS_OP_FW && !metis_has_ext(mdev)) {
+		metis_rpm_put(mdev);
+		metis_job_log_no_ext(mdev);
+		fence = ERR_PTR(-EOPNOTSUPP);
 		goto out;
 	}
 	job->rpm_ref = true;
