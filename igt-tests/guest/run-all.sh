@@ -15,7 +15,22 @@ if [ -n "${METIS_IGT_SWAP:-}" ] && [ -b /dev/vda ]; then
 	mkswap /dev/vda > /dev/null && swapon /dev/vda
 fi
 [ -n "${METIS_IGT_NO_LIB:-}" ] && exec "$here/run-igt.sh" "$@"
-"$lib/tests/metis_libtest" >> "$out" 2>&1
+# Every test the binary lists must have its line: a crash or an early
+# exit would otherwise lose the rest without a word.
+lib_out=$(mktemp)
+"$lib/tests/metis_libtest" > "$lib_out" 2>&1
+rc=$?
+cat "$lib_out" >> "$out"
+missing=0
+for t in $("$lib/tests/metis_libtest" -l); do
+	grep -Eq "^(PASS|FAIL|SKIP) lib-$t(:|$)" "$lib_out" || missing=$((missing + 1))
+done
+if [ "$missing" != 0 ]; then
+	echo "FAIL lib-libtest: exited $rc with $missing of its tests' lines missing" >> "$out"
+elif [ "$rc" != 0 ] && ! grep -q '^FAIL ' "$lib_out"; then
+	echo "FAIL lib-libtest: exited $rc with no FAIL line" >> "$out"
+fi
+rm -f "$lib_out"
 
 # The CLI: each command must succeed (they verify their own data).
 cli() {

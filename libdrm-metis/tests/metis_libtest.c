@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -510,6 +511,61 @@ static int t_run_timeout(void)
 	return 0;
 }
 
+#if LIBDRM_METIS_VERSION >= 0x010100
+/*
+ * A job's fence as a sync_file (what another driver or API takes), and a
+ * sync_file as another client's in-sync: job B of a second client waits
+ * for the sync_file of job A (a 300 ms firmware command).
+ */
+static int t_sync_file(void)
+{
+	struct drm_metis_sync sa = { 0 }, tb = { 0 }, ub = { 0 };
+	struct metis_bo *d, *h2, *d2bo;
+	struct drm_metis_job a, b;
+	struct metis_device *d2;
+	uint64_t contexts;
+	struct pollfd pfd;
+	int fd, r;
+
+	CHECK_OK(metis_get_param(dev, DRM_METIS_PARAM_CONTEXTS, &contexts));
+	if (!contexts)
+		SKIP("no firmware contexts on this card");
+	CHECK_OK(metis_syncobj_create(dev, &sa.handle));
+	r = metis_syncobj_export_sync_file(dev, sa.handle, &fd);
+	CHECK(r == -EINVAL, "export of a syncobj without a fence: %d", r);
+	CHECK_OK(metis_bo_create(dev, 4096, DRM_METIS_BO_DEVICE, &d));
+	metis_job_fw(&a, DRM_METIS_FW_NOP, d, 0, 4, 0);
+	a.duration_us = 300000;
+	metis_job_syncs(&a, NULL, 0, &sa, 1);
+	CHECK_OK(metis_submit(dev, &a, 1, sizeof(a)));
+	CHECK_OK(metis_syncobj_export_sync_file(dev, sa.handle, &fd));
+	pfd = (struct pollfd){ .fd = fd, .events = POLLIN };
+	CHECK(poll(&pfd, 1, 0) == 0, "the sync_file signalled at once");
+
+	CHECK_OK(metis_device_open_pci(metis_device_pci_address(dev), &d2));
+	CHECK_OK(metis_syncobj_create(d2, &tb.handle));
+	CHECK_OK(metis_syncobj_create(d2, &ub.handle));
+	CHECK_OK(metis_syncobj_import_sync_file(d2, tb.handle, fd));
+	CHECK_OK(metis_bo_create(d2, 4096, DRM_METIS_BO_HOST, &h2));
+	CHECK_OK(metis_bo_create(d2, 4096, DRM_METIS_BO_DEVICE, &d2bo));
+	metis_job_copy(&b, d2bo, 0, h2, 0, 4096);
+	metis_job_syncs(&b, &tb, 1, &ub, 1);
+	CHECK_OK(metis_submit(d2, &b, 1, sizeof(b)));
+	CHECK_OK(metis_syncobj_wait(d2, &ub.handle, NULL, 1, METIS_TIMEOUT_DEFAULT));
+	CHECK(poll(&pfd, 1, 0) == 1, "job B ended before the sync_file it waited for");
+	CHECK_OK(metis_bo_wait(d, 0));
+	close(fd);
+	metis_syncobj_destroy(d2, tb.handle);
+	metis_syncobj_destroy(d2, ub.handle);
+	metis_bo_free(d2bo);
+	metis_bo_free(h2);
+	metis_device_close(d2);
+	metis_syncobj_destroy(dev, sa.handle);
+	metis_bo_free(d);
+	return 0;
+}
+#endif
+
 static int t_strerror(void)
 {
 	CHECK(strstr(metis_strerror(-ENOSPC), "on-card memory"), "ENOSPC");
@@ -540,15 +596,25 @@ static const struct {
 	{ "run-own-result", t_run_own_result, 1 },
 	{ "run-submit-partial", t_run_submit_partial, 1 },
 	{ "run-timeout", t_run_timeout, 1 },
+#if LIBDRM_METIS_VERSION >= 0x010100
+	{ "sync-file", t_sync_file, 1 },
+#endif
 };
 
 int main(int argc, char **argv)
 {
 	int c, ret, open_err;
 
-	while ((c = getopt(argc, argv, "p:")) != -1)
+	while ((c = getopt(argc, argv, "lp:")) != -1) {
 		if (c == 'p')
 			pci = optarg;
+		/* -l: the names of every test, for the runner to count. */
+		if (c == 'l') {
+			for (unsigned int i = 0; i < sizeof(tests) / sizeof(tests[0]); i++)
+				printf("%s\n", tests[i].name);
+			return 0;
+		}
+	}
 	open_err = pci ? metis_device_open_pci(pci, &dev) :
 			 metis_device_open(0, &dev);
 	for (unsigned int i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
