@@ -518,7 +518,133 @@ void igt_metis_clear_faults(int sig)
 		return;
 	for (unsigned int i = 0; i < ARRAY_SIZE(props); i++)
 		card_qom_set(props[i], "0", NULL, 0);
+	card_qom_set("fault-hold", "false", NULL, 0);
 	card_qom_set("link-down", "false", NULL, 0);
+}
+
+void igt_metis_hold(bool on)
+{
+	char reply[512];
+
+	igt_assert_f(card_qom_set("fault-hold", on ? "true" : "false",
+				  reply, sizeof(reply)) == 0,
+		     "qom-set fault-hold=%d failed: %s\n", on, reply);
+	igt_debug("fault-hold = %d\n", on);
+}
+
+/*
+ * A -device property value as QMP's device_add takes it: typed JSON (a
+ * boolean, a number; sizes with K/M/G suffixes in bytes), else a string.
+ */
+static size_t prop_json_value(const char *v, char *out, size_t len)
+{
+	static const char *const yes[] = { "on", "true", "yes" };
+	static const char *const no[] = { "off", "false", "no" };
+	unsigned long long x;
+	char *end;
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(yes); i++) {
+		if (!strcmp(v, yes[i]))
+			return snprintf(out, len, "true");
+		if (!strcmp(v, no[i]))
+			return snprintf(out, len, "false");
+	}
+	errno = 0;
+	x = strtoull(v, &end, 0);
+	if (!errno && end != v && *v != '-') {
+		const char *sfx = "KMGT", *p = *end ? strchr(sfx, *end) : NULL;
+
+		if (p && !end[1])
+			x <<= 10 * (p - sfx + 1);
+		if (!*end || (p && !end[1]))
+			return snprintf(out, len, "%llu", x);
+	}
+	return snprintf(out, len, "\"%s\"", v);
+}
+
+const char *igt_metis_card_props_json(void)
+{
+	static char json[512];
+	const char *env = getenv("TB_CARD_PROPS");
+	char *copy, *save = NULL, *prop;
+	size_t n = 0;
+
+	if (json[0] || !env || !*env)
+		return json;
+	copy = strdup(env);
+	igt_assert(copy);
+	for (prop = strtok_r(copy, ",", &save); prop;
+	     prop = strtok_r(NULL, ",", &save)) {
+		char *eq = strchr(prop, '=');
+
+		igt_assert_f(eq && !strpbrk(prop, "\"'\\"),
+			     "TB_CARD_PROPS: bad property '%s'\n", prop);
+		*eq = '\0';
+		n += snprintf(json + n, sizeof(json) - n, ",\"%s\":", prop);
+		igt_assert(n < sizeof(json));
+		n += prop_json_value(eq + 1, json + n, sizeof(json) - n);
+		igt_assert(n < sizeof(json));
+	}
+	free(copy);
+	return json;
+}
+
+bool igt_metis_has_fw(int fd)
+{
+	return igt_metis_get_param(fd, DRM_METIS_PARAM_CONTEXTS) > 0;
+}
+
+void igt_require_metis_fw(int fd)
+{
+	igt_require_f(igt_metis_has_fw(fd),
+		      "the card has no runtime firmware of ours (CONTEXTS = 0: "
+		      "the card exactly as published), firmware jobs are refused\n");
+}
+
+bool igt_metis_debugfs_read(int fd, const char *file, char *buf, size_t len)
+{
+	char pci[64], path[192];
+	ssize_t n;
+	int dfd;
+
+	if (!igt_metis_pci_address(fd, pci, sizeof(pci)))
+		return false;
+	snprintf(path, sizeof(path), "/sys/kernel/debug/accel/%s/%s", pci, file);
+	dfd = open(path, O_RDONLY);
+	if (dfd < 0)
+		return false;
+	n = read(dfd, buf, len - 1);
+	close(dfd);
+	if (n < 0)
+		return false;
+	buf[n] = 0;
+	return true;
+}
+
+int64_t igt_metis_jobs_started(int fd)
+{
+	char buf[4096], *line, *save = NULL;
+	int col = -1, row = 0;
+	int64_t sum = 0;
+
+	if (!igt_metis_debugfs_read(fd, "queues", buf, sizeof(buf)))
+		return -1;
+	for (line = strtok_r(buf, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save), row++) {
+		char *w, *s2 = NULL;
+		int i = 0;
+
+		for (w = strtok_r(line, " \t", &s2); w;
+		     w = strtok_r(NULL, " \t", &s2), i++) {
+			if (!row && !strcmp(w, "submitted"))
+				col = i;
+			else if (row && i == col)
+				sum += strtoll(w, NULL, 10);
+		}
+		if (!row && col < 0)
+			return -1;
+	}
+	return row > 1 ? sum : -1;
 }
 
 void igt_metis_pattern(void *buf, uint64_t size, uint32_t seed)

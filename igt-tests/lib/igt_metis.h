@@ -89,6 +89,28 @@ void igt_metis_link_down(bool down);	/* the card's link-down property */
 uint64_t igt_metis_card_stat(const char *property);
 /* Undo every fault injection this process made (also as an igt exit handler). */
 void igt_metis_clear_faults(int sig);
+/*
+ * The card's fault-hold: while on, eDMA transfers that start stay running
+ * (no data moves) until it is turned off; then each completes after its
+ * normal time.  How a test has DMA jobs in flight, deterministically, on a
+ * card without our firmware's long commands.
+ */
+void igt_metis_hold(bool on);
+/*
+ * The -device metis properties of the test bed's card (TB_CARD_PROPS, e.g.
+ * "extensions=off,bandwidth-mbps=8"), as JSON members for a QMP device_add
+ * that must bring back the same card (",\"extensions\":false,..." or "").
+ */
+const char *igt_metis_card_props_json(void);
+
+/*
+ * The card's two faces (Documentation/hw-interface.md): with our runtime
+ * firmware (DRM_METIS_PARAM_CONTEXTS > 0: firmware jobs run) or exactly as
+ * published (CONTEXTS = 0: firmware jobs are refused with -EOPNOTSUPP).
+ */
+bool igt_metis_has_fw(int fd);
+/* Skips, with the reason, on the published card. */
+void igt_require_metis_fw(int fd);
 
 /* The card's PCI device in sysfs and its driver. */
 int igt_metis_pci_dir(const char *pci);		/* /sys/bus/pci/devices/<pci> */
@@ -116,6 +138,19 @@ void igt_metis_reopen_as(int fd, int timeout_s);
  */
 unsigned int igt_metis_time_scale(void);
 void igt_metis_set_timeout(unsigned int seconds, const char *op);
+
+/*
+ * The driver's debugfs file @file of @fd's card (/sys/kernel/debug/accel/
+ * <pci>/@file) into @buf; false where it cannot be read (no debugfs, not
+ * root).
+ */
+bool igt_metis_debugfs_read(int fd, const char *file, char *buf, size_t len);
+/*
+ * Jobs the driver has started on the card so far (debugfs queues, the
+ * "submitted" column summed over every queue), or -1 where that cannot be
+ * read.  A job waiting for its dependencies has not started.
+ */
+int64_t igt_metis_jobs_started(int fd);
 
 /* Test data. */
 void igt_metis_pattern(void *buf, uint64_t size, uint32_t seed);

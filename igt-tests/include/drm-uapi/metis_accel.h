@@ -35,7 +35,10 @@ extern "C" {
  * %DRM_METIS_PARAM_DEVICE_MEM_FREE: bytes of on-card memory not allocated.
  * %DRM_METIS_PARAM_READ_CHANNELS: host to card DMA channels.
  * %DRM_METIS_PARAM_WRITE_CHANNELS: card to host DMA channels.
- * %DRM_METIS_PARAM_CONTEXTS: firmware command contexts.
+ * %DRM_METIS_PARAM_CONTEXTS: firmware command contexts; 0 on a card
+ * without our runtime firmware interface (a card exactly as published,
+ * Documentation/hw-interface.md section 5), where every
+ * %DRM_METIS_OP_FW job is refused with -EOPNOTSUPP.
  * %DRM_METIS_PARAM_RESET_COUNT: card resets done to recover from hangs.
  * %DRM_METIS_PARAM_MSI_VECTORS: interrupt vectors the driver got.
  * %DRM_METIS_PARAM_MAX_JOBS: most jobs one &drm_metis_submit may carry.
@@ -55,7 +58,8 @@ extern "C" {
 
 /**
  * enum drm_metis_device_state - what the card can do now
- * @DRM_METIS_STATE_READY: firmware runs, jobs are accepted.
+ * @DRM_METIS_STATE_READY: the card is set up (and its firmware runs, where
+ *	it has our firmware interface); jobs are accepted.
  * @DRM_METIS_STATE_SUSPENDED: powered down; the next job wakes it.
  * @DRM_METIS_STATE_RESETTING: recovering from a hang; jobs wait.
  * @DRM_METIS_STATE_ERROR: the firmware did not boot; jobs fail with -EIO.

@@ -12,7 +12,10 @@
  *	with load (jobs running on every channel and context, a client
  *	holding open files, BOs, an mmap, an exported dma-buf and an exported
  *	syncobj); module unload and reload.  The client gets ENODEV, never a
- *	hang, and afterwards a new client runs a verified job.
+ *	hang, and afterwards a new client runs a verified job.  On the card
+ *	exactly as published (no firmware of ours) the running jobs are DMA
+ *	copies the card holds (its fault-hold, through the test bed's QMP
+ *	channel) until the card is gone.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -45,6 +48,7 @@ struct load {
 	uint32_t host, card[4], res, syncobj;
 	uint8_t *map;
 	int dmabuf, syncobj_fd;
+	bool held;		/* DMA jobs the card holds (the card as published) */
 	/* A client thread blocked on the running jobs when the card goes. */
 	pthread_t waiter;
 	volatile int wait_ret;
@@ -134,6 +138,17 @@ static void bus_rescan(struct hotunplug *p)
 	igt_reset_timeout();
 }
 
+/* The QMP device_add of the same card (METIS_CARD_PROPS: the same face). */
+static const char *card_add_json(void)
+{
+	static char json[768];
+
+	snprintf(json, sizeof(json),
+		 "{\"execute\":\"device_add\",\"arguments\":{\"driver\":\"metis\","
+		 "\"bus\":\"rp1\",\"id\":\"metis0\"%s}}", igt_metis_card_props_json());
+	return json;
+}
+
 static void qmp_device(struct hotunplug *p, bool add)
 {
 	char reply[512];
@@ -144,8 +159,7 @@ static void qmp_device(struct hotunplug *p, bool add)
 	igt_metis_set_timeout(60, p->failure);
 	/* device_add fails while QEMU still finishes the deletion. */
 	for (int i = 0; i < 30; i++) {
-		ret = igt_metis_qmp(add ?
-			"{\"execute\":\"device_add\",\"arguments\":{\"driver\":\"metis\",\"bus\":\"rp1\",\"id\":\"metis0\"}}" :
+		ret = igt_metis_qmp(add ? card_add_json() :
 			"{\"execute\":\"device_del\",\"arguments\":{\"id\":\"metis0\"}}",
 			reply, sizeof(reply));
 		if (!ret || !add || !strstr(reply, "Duplicate"))
@@ -204,13 +218,24 @@ static void load_start(struct hotunplug *p, struct load *l)
 	igt_metis_pattern(l->map, LOAD_SIZE, 1);
 	l->syncobj = igt_metis_syncobj_create(l->fd);
 	out.handle = l->syncobj;
+	/*
+	 * The card as published has no firmware work to keep it busy: it
+	 * holds the uploads instead, until the card is gone (release_hold()).
+	 */
+	l->held = !igt_metis_has_fw(l->fd);
+	if (l->held) {
+		igt_require_metis_qmp();
+		igt_metis_hold(true);
+	}
 	for (int c = 0; c < 4; c++) {
 		l->card[c] = igt_metis_bo_create(l->fd, LOAD_SIZE, DRM_METIS_BO_DEVICE, 0);
 		/* Up on read channel c, 5 s of firmware work, down on write c. */
 		igt_metis_job_copy(&jobs[n++], l->card[c], 0, l->host, 0, LOAD_SIZE, c);
-		igt_metis_job_fw(&jobs[n], DRM_METIS_FW_XOR32, l->card[c], 0,
-				 LOAD_SIZE, 0xffffffff, c);
-		jobs[n++].duration_us = 5000000;
+		if (!l->held) {
+			igt_metis_job_fw(&jobs[n], DRM_METIS_FW_XOR32, l->card[c], 0,
+					 LOAD_SIZE, 0xffffffff, c);
+			jobs[n++].duration_us = 5000000;
+		}
 		igt_metis_job_copy(&jobs[n++], l->res, 0, l->card[c], 0, PAGE, c);
 	}
 	jobs[n - 1].out_syncs = (uintptr_t)&out;
@@ -219,7 +244,7 @@ static void load_start(struct hotunplug *p, struct load *l)
 	igt_assert_eq(drmPrimeHandleToFD(l->fd, l->host, DRM_CLOEXEC | DRM_RDWR,
 					 &l->dmabuf), 0);
 	igt_assert_eq(drmSyncobjHandleToFD(l->fd, l->syncobj, &l->syncobj_fd), 0);
-	/* Really running: the firmware work takes seconds. */
+	/* Really running: the firmware work takes seconds, or the card holds it. */
 	igt_assert(igt_metis_syncobj_busy(l->fd, l->syncobj, 1));
 	l->waited = false;
 	igt_assert(pthread_create(&l->waiter, NULL, load_wait, l) == 0);
@@ -435,6 +460,13 @@ static void run(struct hotunplug *p, enum event e, enum close_at when, bool load
 		client_close(p, &l, false);
 	lost = irqs_lost(e);
 	detach(p, e);
+	/*
+	 * The card held the load's uploads: let go now, before the silence
+	 * check, so that a transfer the teardown left running would complete
+	 * and raise its interrupt.  A deleted card took its hold with it.
+	 */
+	if (load && l.held && e != QMP_DEL)
+		igt_metis_hold(false);
 	check_silent(e, lost);
 	if (load)
 		load_check_gone(&l);
@@ -464,7 +496,7 @@ static void recover(struct hotunplug *p)
 	if (igt_metis_has_qmp())
 		igt_metis_link_down(false);
 	for (int i = 0; i < 30 && !pci_present(p->pci) && igt_metis_has_qmp(); i++) {
-		igt_metis_qmp("{\"execute\":\"device_add\",\"arguments\":{\"driver\":\"metis\",\"bus\":\"rp1\",\"id\":\"metis0\"}}", NULL, 0);
+		igt_metis_qmp(card_add_json(), NULL, 0);
 		wait_for(pci_present, p->pci, true, 1);
 	}
 	if (!pci_present(p->pci))
@@ -493,6 +525,11 @@ static void module_reload(struct hotunplug *p, bool load, int count)
 				load_start(&q, &l);
 			}
 			igt_waitchildren();
+			/* The card as published held its uploads: let go. */
+			fd = igt_metis_open();
+			if (!igt_metis_has_fw(fd))
+				igt_metis_hold(false);
+			close(fd);
 		}
 		p->dirty = true;
 		/*

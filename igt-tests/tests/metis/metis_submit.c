@@ -10,7 +10,13 @@
  *	bad argument of SUBMIT with its errno, round trips of many sizes and
  *	alignments on every read and write channel verified byte for byte,
  *	ordering, concurrent clients, syncobj dependencies (binary and
- *	timeline) and firmware commands with verified results.
+ *	timeline) and firmware commands with verified results.  On the card
+ *	exactly as published (no firmware of ours: CONTEXTS = 0) the
+ *	firmware subtests skip, every firmware job must be refused with
+ *	EOPNOTSUPP and lose nothing (fw-refused), and the jobs that other
+ *	subtests keep busy for a while are DMA copies the card holds (its
+ *	fault-hold, through the test bed's QMP channel) instead of firmware
+ *	commands with a duration.
  */
 #include <errno.h>
 #include <sys/mman.h>
@@ -111,6 +117,7 @@ static void bad_expect(struct bad *b, int err)
 static void test_submit_bad(int fd)
 {
 	uint64_t max_jobs = igt_metis_get_param(fd, DRM_METIS_PARAM_MAX_JOBS);
+	bool has_fw = igt_metis_has_fw(fd);
 	struct drm_metis_sync syncs[65];
 	struct drm_metis_job *many;
 	struct bad b = {};
@@ -136,6 +143,13 @@ static void test_submit_bad(int fd)
 		bad_expect(&b, err); \
 	}
 
+	/*
+	 * A firmware job on the card as published: a malformed one (flags,
+	 * opcode, context, size, duration, alignment) is EINVAL as anywhere,
+	 * a well-formed one refused before its buffers are looked at.
+	 */
+#define CASE_FW(name, err, setup) CASE(name, has_fw ? err : EOPNOTSUPP, setup)
+
 	CASE("good", 0, {})
 	CASE("submit-flags", EINVAL, b.s.flags = 1)
 	CASE("submit-flags-high", EINVAL, b.s.flags = 0x80000000)
@@ -150,15 +164,15 @@ static void test_submit_bad(int fd)
 	CASE("copy-channel-huge", EINVAL, b.job.channel = 0xfffffffe)
 	CASE("fw-src-handle", EINVAL, { bad_fw(&b); b.job.src_handle = b.c.host; })
 	CASE("fw-opcode", EINVAL, { bad_fw(&b); b.job.fw_opcode = DRM_METIS_FW_FILL32 + 1; })
-	CASE("fw-host-region", EINVAL, { bad_fw(&b); b.job.dst_handle = b.c.host; })
+	CASE_FW("fw-host-region", EINVAL, { bad_fw(&b); b.job.dst_handle = b.c.host; })
 	CASE("fw-context-4", EINVAL, { bad_fw(&b); b.job.channel = 4; })
 	CASE("fw-zero-size", EINVAL, { bad_fw(&b); b.job.size = 0; })
-	CASE("fw-result-device", EINVAL, { bad_fw(&b); b.job.result_handle = dev2; })
+	CASE_FW("fw-result-device", EINVAL, { bad_fw(&b); b.job.result_handle = dev2; })
 	CASE("fw-result-unaligned", EINVAL, { bad_fw(&b); b.job.result_handle = b.c.host; b.job.result_offset = 4; })
 	CASE("fw-duration", EINVAL, { bad_fw(&b); b.job.duration_us = 10000001; })
 	CASE("src-unknown", ENOENT, b.job.src_handle = 0x7ffffff0)
 	CASE("dst-unknown", ENOENT, b.job.dst_handle = 0x7ffffff0)
-	CASE("fw-result-unknown", ENOENT, { bad_fw(&b); b.job.result_handle = 0x7ffffff0; })
+	CASE_FW("fw-result-unknown", ENOENT, { bad_fw(&b); b.job.result_handle = 0x7ffffff0; })
 	CASE("in-sync-unknown", ENOENT, { b.sync.handle = 0x7ffffff0; b.job.in_syncs = (uintptr_t)&b.sync; b.job.in_sync_count = 1; })
 	CASE("out-sync-unknown", ENOENT, { b.sync.handle = 0x7ffffff0; b.job.out_syncs = (uintptr_t)&b.sync; b.job.out_sync_count = 1; })
 	CASE("sync-flags", EINVAL, { b.sync.flags = 2; b.job.out_syncs = (uintptr_t)&b.sync; b.job.out_sync_count = 1; })
@@ -168,9 +182,9 @@ static void test_submit_bad(int fd)
 	CASE("size-range", ERANGE, b.job.size = PAGE + 1)
 	CASE("offset-overflow", ERANGE, b.job.src_offset = ~0ull - 16)
 	CASE("size-overflow", ERANGE, { b.job.dst_offset = 16; b.job.size = ~0ull - 8; })
-	CASE("fw-range", ERANGE, { bad_fw(&b); b.job.dst_offset = 4; })
-	CASE("fw-result-range", ERANGE, { bad_fw(&b); b.job.result_handle = b.c.host; b.job.result_offset = PAGE; })
-	CASE("fw-result-overflow", ERANGE, { bad_fw(&b); b.job.result_handle = b.c.host; b.job.result_offset = ~0ull - 7; })
+	CASE_FW("fw-range", ERANGE, { bad_fw(&b); b.job.dst_offset = 4; })
+	CASE_FW("fw-result-range", ERANGE, { bad_fw(&b); b.job.result_handle = b.c.host; b.job.result_offset = PAGE; })
+	CASE_FW("fw-result-overflow", ERANGE, { bad_fw(&b); b.job.result_handle = b.c.host; b.job.result_offset = ~0ull - 7; })
 	CASE("in-syncs-65", E2BIG, { b.job.in_syncs = (uintptr_t)syncs; b.job.in_sync_count = 65; })
 	CASE("out-syncs-65", E2BIG, { b.job.out_syncs = (uintptr_t)syncs; b.job.out_sync_count = 65; })
 	CASE("stride-small", E2BIG, b.s.job_stride = 8)
@@ -191,6 +205,7 @@ static void test_submit_bad(int fd)
 		bad_expect(&b, E2BIG);
 		free(many);
 	}
+#undef CASE_FW
 #undef CASE
 
 	munmap(unmapped, PAGE);
@@ -396,6 +411,31 @@ static void test_order(int fd)
 	igt_metis_submit(fd, &jobs[2], 1, 0);
 	igt_metis_bo_wait(fd, c.back, 30 * NSEC_PER_SEC, 0);
 	assert_same(m2, c.back_map, sz, "order");
+	if (!igt_metis_has_fw(fd)) {
+		/*
+		 * The card as published: upload A, download, upload B,
+		 * download elsewhere, in one submission.
+		 */
+		uint32_t h3 = igt_metis_bo_create(fd, sz, DRM_METIS_BO_HOST, 0);
+		uint8_t *m3 = igt_metis_bo_mmap(fd, h3, sz);
+
+		memset(c.back_map, 0, sz);
+		memset(m3, 0, sz);
+		igt_metis_job_copy(&jobs[0], c.card, 0, c.host, 0, sz, 0);
+		igt_metis_job_copy(&jobs[1], c.back, 0, c.card, 0, sz, 1);
+		igt_metis_job_copy(&jobs[2], c.card, 0, h2, 0, sz, 2);
+		igt_metis_job_copy(&jobs[3], h3, 0, c.card, 0, sz, 3);
+		igt_metis_run(fd, jobs, 4, 0);
+		igt_metis_bo_wait(fd, c.back, 30 * NSEC_PER_SEC, 0);
+		assert_same(c.host_map, c.back_map, sz, "first download of the chain");
+		assert_same(m2, m3, sz, "second download of the chain");
+		munmap(m3, sz);
+		igt_metis_bo_close(fd, h3);
+		munmap(m2, sz);
+		igt_metis_bo_close(fd, h2);
+		ctx_fini(&c);
+		return;
+	}
 	/* upload, XOR32, download in one submission. */
 	igt_metis_job_copy(&jobs[0], c.card, 0, c.host, 0, sz, DRM_METIS_CHANNEL_ANY);
 	igt_metis_job_fw(&jobs[1], DRM_METIS_FW_XOR32, c.card, 0, sz, 0xffffffff,
@@ -428,10 +468,75 @@ static void test_concurrent(int nchild)
 }
 
 /*
+ * Job A keeps device buffer @bo busy for @ms: a NOP command of that
+ * duration on context @chan, or on the card as published (no firmware of
+ * ours) an upload into @bo on read channel @chan that the card holds
+ * (fault-hold) until slow_job_release().  Returns whether it is held; a
+ * held job's source buffer is in job->src_handle.
+ */
+static bool slow_job(int fd, struct drm_metis_job *job, uint32_t bo,
+		     uint32_t ms, uint32_t chan)
+{
+	if (igt_metis_has_fw(fd)) {
+		igt_metis_job_fw(job, DRM_METIS_FW_NOP, bo, 0, PAGE, 0, chan);
+		job->duration_us = ms * 1000;
+		return false;
+	}
+	igt_require_metis_qmp();
+	igt_metis_job_copy(job, bo, 0,
+			   igt_metis_bo_create(fd, PAGE, DRM_METIS_BO_HOST, 0), 0,
+			   PAGE, chan);
+	igt_metis_hold(true);
+	return true;
+}
+
+/*
+ * Submit held job @job and wait until the driver has started it on the
+ * card; returns the driver's count of started jobs then.
+ */
+static int64_t slow_job_submit(int fd, struct drm_metis_job *job)
+{
+	int64_t base = igt_metis_jobs_started(fd), now = base;
+
+	/* The test bed mounts debugfs and runs as root: checked, not skipped. */
+	igt_assert_f(base >= 0, "metis debugfs queues missing or in an unknown format\n");
+	igt_metis_submit(fd, job, 1, 0);
+	for (int i = 0; i < 200 && now == base; i++) {
+		usleep(10000);
+		now = igt_metis_jobs_started(fd);
+	}
+	igt_assert_f(now == base + 1, "%" PRId64 " jobs started for the held one\n",
+		     now - base);
+	return now;
+}
+
+/*
+ * A held job: once @ms have passed since @ts it is let go.  Until then
+ * nothing but the held job has started (the driver's debugfs count of
+ * started jobs is still @started): what waits for it has not run early,
+ * and is not merely held by the card too.
+ */
+static void slow_job_release(int fd, struct timespec *ts, uint32_t ms,
+			     int64_t started)
+{
+	int64_t now;
+
+	while (igt_nsec_elapsed(ts) < ms * MSEC)
+		usleep(10000);
+	now = igt_metis_jobs_started(fd);
+	igt_assert_f(now >= 0, "metis debugfs queues missing or in an unknown format\n");
+	igt_assert_f(now == started,
+		     "%" PRId64 " jobs started while the first was held, want 1\n",
+		     now - started + 1);
+	igt_metis_hold(false);
+}
+
+/*
  * Explicit dependency: job A is a 300 ms NOP on its own buffer signalling a
  * syncobj; job B, an upload on unrelated buffers, waits for it.  Without
  * the dependency B would finish within milliseconds.  With @cross, B is
- * another client's, waiting on the syncobj shared as an fd.
+ * another client's, waiting on the syncobj shared as an fd.  On the card
+ * as published A is an upload the card holds for 300 ms (slow_job()).
  */
 static void test_syncobj(int fd, bool timeline, bool cross)
 {
@@ -443,6 +548,8 @@ static void test_syncobj(int fd, bool timeline, bool cross)
 	struct drm_metis_job a, b;
 	int fd2 = cross ? igt_metis_open() : fd;
 	struct timespec ts = {};
+	int64_t started = -1;
+	bool held;
 	uint32_t r1;
 	uint64_t ns;
 	struct ctx c;
@@ -460,21 +567,25 @@ static void test_syncobj(int fd, bool timeline, bool cross)
 	ctx_init(&c, fd2, PAGE * 16);
 	igt_metis_pattern(c.host_map, PAGE * 16, 3);
 
-	igt_metis_job_fw(&a, DRM_METIS_FW_NOP, r1, 0, PAGE, 0,
-			 DRM_METIS_CHANNEL_ANY);
-	a.duration_us = 300000;
+	held = slow_job(fd, &a, r1, 300, 0);
 	a.out_syncs = (uintptr_t)&sa;
 	a.out_sync_count = 1;
+	/* On another read channel than a held A: it would start at once. */
 	igt_metis_job_copy(&b, c.card, 0, c.host, 0, PAGE * 16,
-			   DRM_METIS_CHANNEL_ANY);
+			   held ? 1 : DRM_METIS_CHANNEL_ANY);
 	b.in_syncs = (uintptr_t)&sb;
 	b.in_sync_count = 1;
 
 	igt_nsec_elapsed(&ts);
-	igt_metis_submit(fd, &a, 1, 0);
+	if (held)
+		started = slow_job_submit(fd, &a);
+	else
+		igt_metis_submit(fd, &a, 1, 0);
 	igt_metis_submit(fd2, &b, 1, 0);
 	igt_assert(igt_metis_syncobj_busy(fd, sa.handle, sa.point));
 	igt_metis_bo_wait(fd2, c.card, 0, ETIME);
+	if (held)
+		slow_job_release(fd, &ts, 300, started);
 	igt_metis_bo_wait(fd2, c.card, 30 * NSEC_PER_SEC, 0);
 	ns = igt_nsec_elapsed(&ts);
 	igt_assert_f(ns >= 300 * MSEC, "B finished after %" PRIu64
@@ -490,6 +601,8 @@ static void test_syncobj(int fd, bool timeline, bool cross)
 		close(fd2);
 	}
 	igt_metis_syncobj_destroy(fd, sa.handle);
+	if (held)
+		igt_metis_bo_close(fd, a.src_handle);
 	igt_metis_bo_close(fd, r1);
 }
 
@@ -499,28 +612,44 @@ static void test_timeline_points(int fd)
 	struct drm_metis_sync p1 = { .flags = DRM_METIS_SYNC_TIMELINE, .point = 1 };
 	struct drm_metis_sync p2 = { .flags = DRM_METIS_SYNC_TIMELINE, .point = 2 };
 	struct drm_metis_job j1, j2;
+	struct timespec ts = {};
+	int64_t started = -1;
 	uint32_t r1, r2;
 	struct ctx c;
+	bool held;
 
 	ctx_init(&c, fd, PAGE);
 	p1.handle = p2.handle = igt_metis_syncobj_create(fd);
 	r1 = igt_metis_bo_create(fd, PAGE, DRM_METIS_BO_DEVICE, 0);
 	r2 = igt_metis_bo_create(fd, PAGE, DRM_METIS_BO_DEVICE, 0);
-	igt_metis_job_fw(&j1, DRM_METIS_FW_NOP, r1, 0, PAGE, 0, 0);
-	j1.duration_us = 200000;
+	held = slow_job(fd, &j1, r1, 200, 0);
 	j1.out_syncs = (uintptr_t)&p1;
 	j1.out_sync_count = 1;
-	igt_metis_job_fw(&j2, DRM_METIS_FW_NOP, r2, 0, PAGE, 0, 1);
+	if (held)
+		/* The card as published: an upload on another read channel. */
+		igt_metis_job_copy(&j2, r2, 0, c.host, 0, PAGE, 1);
+	else
+		igt_metis_job_fw(&j2, DRM_METIS_FW_NOP, r2, 0, PAGE, 0, 1);
 	j2.in_syncs = (uintptr_t)&p1;
 	j2.in_sync_count = 1;
 	j2.out_syncs = (uintptr_t)&p2;
 	j2.out_sync_count = 1;
-	igt_metis_submit(fd, &j1, 1, 0);
+	igt_nsec_elapsed(&ts);
+	if (held)
+		started = slow_job_submit(fd, &j1);
+	else
+		igt_metis_submit(fd, &j1, 1, 0);
 	igt_metis_submit(fd, &j2, 1, 0);
 	igt_assert(igt_metis_syncobj_busy(fd, p1.handle, 2));
+	if (held) {
+		igt_assert(igt_metis_syncobj_busy(fd, p1.handle, 1));
+		slow_job_release(fd, &ts, 200, started);
+	}
 	igt_assert_eq(__igt_metis_syncobj_wait(fd, p1.handle, 2, 30 * NSEC_PER_SEC), 0);
 	igt_assert_eq(__igt_metis_syncobj_wait(fd, p1.handle, 1, 0), 0);
 	igt_metis_bo_wait(fd, r2, 0, 0);
+	if (held)
+		igt_metis_bo_close(fd, j1.src_handle);
 	igt_metis_bo_close(fd, r1);
 	igt_metis_bo_close(fd, r2);
 	igt_metis_syncobj_destroy(fd, p1.handle);
@@ -577,6 +706,7 @@ static void test_fw_ops(int fd)
 {
 	static const char *const names[] = { "nop", "crc32", "xor32", "fill32" };
 
+	igt_require_metis_fw(fd);
 	for (uint32_t op = 0; op < 4; op++)
 		for (uint32_t ctx = 0; ctx < 4; ctx++)
 			igt_dynamic_f("%s-context-%u", names[op], ctx)
@@ -588,6 +718,7 @@ static void test_fw_sizes(int fd)
 {
 	static const uint64_t sizes[] = { 4, 8, 1020, 4096, 65540, 1 << 20 };
 
+	igt_require_metis_fw(fd);
 	for (unsigned int i = 0; i < ARRAY_SIZE(sizes); i++)
 		igt_dynamic_f("size-%" PRIu64, sizes[i]) {
 			fw_check(fd, DRM_METIS_FW_CRC32, DRM_METIS_CHANNEL_ANY,
@@ -610,6 +741,7 @@ static void test_fw_contexts_parallel(int fd)
 	struct timespec ts = {};
 	uint64_t ns;
 
+	igt_require_metis_fw(fd);
 	for (int i = 0; i < 4; i++) {
 		r[i] = igt_metis_bo_create(fd, PAGE, DRM_METIS_BO_DEVICE, 0);
 		igt_metis_job_fw(&jobs[i], DRM_METIS_FW_NOP, r[i], 0, PAGE, 0, i);
@@ -628,12 +760,94 @@ static void test_fw_contexts_parallel(int fd)
 		igt_metis_bo_close(fd, r[i]);
 }
 
+/*
+ * The card as published has no firmware of ours: every firmware job is
+ * refused with EOPNOTSUPP at SUBMIT and loses nothing.  The region keeps
+ * its contents, the result buffer is not written, a submission stops at
+ * the firmware job (the copy before it runs, the one after it is not
+ * queued), no reset happens, and the next DMA jobs run.
+ */
+static void test_fw_refused(int fd)
+{
+	static const uint32_t ops[] = {
+		DRM_METIS_FW_NOP, DRM_METIS_FW_CRC32, DRM_METIS_FW_XOR32,
+		DRM_METIS_FW_FILL32,
+	};
+	const uint64_t sz = 64 * 1024;
+	uint64_t resets = igt_metis_get_param(fd, DRM_METIS_PARAM_RESET_COUNT);
+	uint32_t res = igt_metis_bo_create(fd, PAGE, DRM_METIS_BO_HOST, 0);
+	uint64_t *rm = igt_metis_bo_mmap(fd, res, PAGE);
+	uint32_t d2 = igt_metis_bo_create(fd, sz, DRM_METIS_BO_DEVICE, 0);
+	struct drm_metis_job jobs[3];
+	uint8_t *want = malloc(sz);
+	uint64_t state;
+	struct ctx c;
+
+	igt_require_f(!igt_metis_has_fw(fd),
+		      "the card runs our firmware: its jobs run (fw-commands)\n");
+	ctx_init(&c, fd, sz);
+	igt_metis_pattern(c.host_map, sz, 61);
+	memcpy(want, c.host_map, sz);
+	igt_metis_copy(fd, c.card, 0, c.host, 0, sz, DRM_METIS_CHANNEL_ANY);
+	rm[0] = 0xdeadbeefdeadbeefull;
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(ops); i++) {
+		for (uint32_t ctx = 0; ctx < 5; ctx++) {
+			igt_metis_job_fw(&jobs[0], ops[i], c.card, 0, sz, 0xffffffff,
+					 ctx < 4 ? ctx : DRM_METIS_CHANNEL_ANY);
+			jobs[0].result_handle = res;
+			jobs[0].duration_us = 1000;
+			igt_assert_f(__igt_metis_submit(fd, jobs, 1) == -EOPNOTSUPP,
+				     "firmware opcode %u on context %u not refused with EOPNOTSUPP\n",
+				     ops[i], ctx);
+		}
+	}
+
+	/* A copy, a firmware job, a copy: only the first runs. */
+	igt_metis_pattern(c.host_map, sz, 62);
+	igt_metis_job_copy(&jobs[0], d2, 0, c.host, 0, sz, DRM_METIS_CHANNEL_ANY);
+	igt_metis_job_fw(&jobs[1], DRM_METIS_FW_XOR32, c.card, 0, sz, 0xffffffff,
+			 DRM_METIS_CHANNEL_ANY);
+	igt_metis_job_copy(&jobs[2], c.card, 0, c.host, 0, sz, DRM_METIS_CHANNEL_ANY);
+	igt_assert_eq(__igt_metis_submit(fd, jobs, 3), -EOPNOTSUPP);
+	igt_metis_bo_wait(fd, d2, 30 * NSEC_PER_SEC, 0);
+	igt_metis_bo_wait(fd, c.card, 30 * NSEC_PER_SEC, 0);
+
+	/* Nothing lost: the region as uploaded, the copy before it done. */
+	memset(c.back_map, 0, sz);
+	igt_metis_copy(fd, c.back, 0, c.card, 0, sz, DRM_METIS_CHANNEL_ANY);
+	assert_same(want, c.back_map, sz, "region after refused firmware jobs");
+	memset(c.back_map, 0, sz);
+	igt_metis_copy(fd, c.back, 0, d2, 0, sz, DRM_METIS_CHANNEL_ANY);
+	assert_same(c.host_map, c.back_map, sz, "the copy submitted before the refused job");
+	igt_assert_eq_u64(rm[0], 0xdeadbeefdeadbeefull);
+	igt_assert_eq_u64(igt_metis_get_param(fd, DRM_METIS_PARAM_RESET_COUNT), resets);
+	state = igt_metis_get_param(fd, DRM_METIS_PARAM_DEVICE_STATE);
+	igt_assert(state == DRM_METIS_STATE_READY || state == DRM_METIS_STATE_SUSPENDED);
+
+	/* And DMA goes on: a new round trip on every channel. */
+	for (uint32_t ch = 0; ch < 4; ch++) {
+		igt_metis_pattern(c.host_map, sz, 70 + ch);
+		memset(c.back_map, 0, sz);
+		igt_metis_copy(fd, c.card, 0, c.host, 0, sz, ch);
+		igt_metis_copy(fd, c.back, 0, c.card, 0, sz, 3 - ch);
+		assert_same(c.host_map, c.back_map, sz, "round trip after the refusals");
+	}
+	free(want);
+	munmap(rm, PAGE);
+	igt_metis_bo_close(fd, res);
+	igt_metis_bo_close(fd, d2);
+	ctx_fini(&c);
+}
+
 igt_main
 {
 	int fd = -1;
 
-	igt_fixture
+	igt_fixture {
 		fd = igt_metis_open();
+		igt_install_exit_handler(igt_metis_clear_faults);
+	}
 
 	igt_describe("Every bad SUBMIT argument gives its errno and queues nothing.");
 	igt_subtest_with_dynamic("submit-bad")
@@ -703,6 +917,12 @@ igt_main
 	igt_describe("Commands on the four contexts run in parallel.");
 	igt_subtest("fw-contexts-parallel")
 		test_fw_contexts_parallel(fd);
+
+	igt_describe("On the card as published (no firmware of ours) every "
+		     "firmware job is refused with EOPNOTSUPP and loses nothing: "
+		     "buffers keep their contents, the next DMA jobs run.");
+	igt_subtest("fw-refused")
+		test_fw_refused(fd);
 
 	igt_fixture
 		close(fd);
