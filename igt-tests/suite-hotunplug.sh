@@ -1,10 +1,16 @@
 #!/bin/bash
 # Suite: the metis IGT tests metis_hotunplug under igt_runner in a guest of
-# each test-bed kernel (see suite-igt.sh).
+# each test-bed kernel (see suite-igt.sh); then every case on the card
+# exactly as published, on 7.2 (every kernel with TB_LONG=1), its load's
+# jobs held by the card instead of firmware work (igt-tests/faces.sh).
 #   make check:       every case 5 times in a row, module reload 10 times
 #   TB_LONG=1         (make check-long) every case 50 times, reload 50 times
-# METIS_HOTUNPLUG_REPEAT and METIS_RELOAD_COUNT override the counts.
+# METIS_HOTUNPLUG_REPEAT and METIS_RELOAD_COUNT override the counts;
+# METIS_FACES=full or published runs one face only.
+set -u
+. "$(dirname "$0")/faces.sh"
 export METIS_IGT_SUITE=hotunplug METIS_IGT_FILTER='metis_hotunplug' METIS_IGT_NO_LIB=1
+PUB_EXPECT=23
 if [ "${TB_LONG:-}" = 1 ]; then
 	export METIS_HOTUNPLUG_REPEAT=${METIS_HOTUNPLUG_REPEAT:-50}
 	export METIS_RELOAD_COUNT=${METIS_RELOAD_COUNT:-50}
@@ -15,4 +21,4 @@ else
 	export METIS_HOTUNPLUG_REPEAT=${METIS_HOTUNPLUG_REPEAT:-5}
 	export METIS_RELOAD_COUNT=${METIS_RELOAD_COUNT:-10}
 fi
-exec "$(dirname "$0")/suite-igt.sh" "$@"
+igt_faces "$@"

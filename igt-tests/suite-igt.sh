@@ -2,10 +2,22 @@
 # Suite: the metis IGT tests under Debian's igt_runner in test-bed guests,
 # one guest per kernel, plus the libdrm-metis tests and CLI in the same
 # guest.  Prints PASS/FAIL/SKIP lines named igt-<kernel>-<binary>-<subtest>
-# and lib-<kernel>-<test>.
+# and lib-<kernel>-<test>; on the card as published (below)
+# igt-<kernel>-published-... and lib-<kernel>-published-...
 #
 #   suite-igt.sh [KERNEL...]        default: every kernel of kernels.conf
 #   METIS_IGT_FILTER=REGEX          only matching tests (igt_runner -t)
+#   METIS_IGT_EXCLUDE=REGEX         not these (igt_runner -x)
+#   METIS_IGT_EXPECT=N              the run must report exactly N subtests
+#                                   (a filter that lost some fails)
+#   METIS_CARD_PROPS=P              more -device metis properties
+#                                   (run-in-guest.sh --card-props, after
+#                                   the test bed's METIS_DEVICE_PROPS; the
+#                                   guest sees both as TB_CARD_PROPS):
+#                                   with extensions=off in either, the card
+#                                   exactly as published, whose lines carry
+#                                   "published" and whose guest must see no
+#                                   firmware contexts
 #   METIS_IGT_SUITE=NAME            run directory tag (default "all")
 #   METIS_IGT_NO_LIB=1              skip the library tests and CLI checks
 #   METIS_IGT_DRIVER_REV=REV        build the driver of a git revision (e.g.
@@ -36,6 +48,14 @@ main() {
 		exit 1
 	fi
 
+	# The card's face: exactly as published (no extensions of ours) or full.
+	face=
+	case ",${METIS_DEVICE_PROPS:-},${METIS_CARD_PROPS:-}," in
+	*,extensions=off,*) face=published ;;
+	esac
+	props=()
+	[ -n "${METIS_CARD_PROPS:-}" ] && props=(--card-props "$METIS_CARD_PROPS")
+
 	status=0
 	for k in "${kernels[@]}"; do
 		read -r name abi kdir < <(tools/testbed/kernels.sh "$k" | tail -n1)
@@ -46,7 +66,8 @@ main() {
 			status=1
 			continue
 		fi
-		run=build/testbed/runs/igt-${METIS_IGT_SUITE:-all}-$name
+		tag=$name${face:+-$face}
+		run=build/testbed/runs/igt-${METIS_IGT_SUITE:-all}-$tag
 		rm -rf "$run"
 		disk=()
 		if [ -n "${METIS_IGT_SWAP:-}" ]; then
@@ -54,21 +75,33 @@ main() {
 			truncate -s 1G "$run/swap.img"
 			disk=(--disk "$run/swap.img")
 		fi
-		echo "TB: igt: running the tests in a $name guest"
+		echo "TB: igt: running the tests in a $name guest${face:+ (the card as $face)}"
 		tools/testbed/run-in-guest.sh --kernel "$k" --results "$run" --quiet "${disk[@]}" \
-			--timeout "${METIS_IGT_TIMEOUT:-3000}" -- \
+			"${props[@]}" --timeout "${METIS_IGT_TIMEOUT:-3000}" -- \
 			env METIS_KO="/metis/${ko#$top/}" METIS_IGT_NO_LIB="${METIS_IGT_NO_LIB:-}" \
-			METIS_IGT_SWAP="${METIS_IGT_SWAP:-}" \
+			METIS_IGT_SWAP="${METIS_IGT_SWAP:-}" METIS_FACE="${face:-full}" \
 			${METIS_S3_CYCLES:+METIS_S3_CYCLES=$METIS_S3_CYCLES} \
 			${METIS_RELOAD_COUNT:+METIS_RELOAD_COUNT=$METIS_RELOAD_COUNT} \
 			${METIS_HOTUNPLUG_REPEAT:+METIS_HOTUNPLUG_REPEAT=$METIS_HOTUNPLUG_REPEAT} \
 			${METIS_IGT_TEST_TIMEOUT:+METIS_IGT_TEST_TIMEOUT=$METIS_IGT_TEST_TIMEOUT} \
-			igt-tests/guest/run-all.sh ${METIS_IGT_FILTER:+-t "$METIS_IGT_FILTER"}
+			igt-tests/guest/run-all.sh ${METIS_IGT_FILTER:+-t "$METIS_IGT_FILTER"} \
+			${METIS_IGT_EXCLUDE:+-x "$METIS_IGT_EXCLUDE"}
 		rc=$?
-		sed -e "s/^\(PASS\|FAIL\|SKIP\) lib-/\1 lib-$name-/" "$run/libtest.txt" 2>/dev/null |
+		sed -e "s/^\(PASS\|FAIL\|SKIP\) lib-/\1 lib-$tag-/" "$run/libtest.txt" 2>/dev/null |
 			grep -E '^(PASS|FAIL|SKIP) '
 		if [ -f "$run/igt/results.json" ]; then
-			python3 igt-tests/tools/igt-results.py "$run/igt/results.json" "$name" || status=1
+			python3 igt-tests/tools/igt-results.py "$run/igt/results.json" "$tag" || status=1
+			if [ -n "${METIS_IGT_EXPECT:-}" ]; then
+				n=$(python3 -c 'import json, sys
+print(len({"@".join(t.split("@")[:3]) for t in json.load(open(sys.argv[1])).get("tests", {})}))' \
+					"$run/igt/results.json")
+				if [ "$n" = "$METIS_IGT_EXPECT" ]; then
+					echo "PASS igt-$tag-count ($n subtests, as expected)"
+				else
+					echo "FAIL igt-$tag-count: $n subtests ran, $METIS_IGT_EXPECT expected (filter '${METIS_IGT_FILTER:-}', exclude '${METIS_IGT_EXCLUDE:-}')"
+					status=1
+				fi
+			fi
 		else
 			echo "FAIL igt-$name: no IGT results (guest exit $rc; log: $run/output)"
 			tail -n 30 "$run/output" 2>/dev/null

@@ -11,15 +11,27 @@
 #                             kernel, s3-cycles with 20 cycles (the model
 #                             verified after each)
 #   suite-pm.sh KERNEL...     every subtest on those kernels
+# Then, on the card exactly as published (igt-tests/faces.sh: 7.2, every
+# kernel with TB_LONG=1, the given kernels if any), every subtest that
+# applies there: all but resume-fw-fail-s3 (firmware) and the S4 ones
+# (suite-s4.sh).  That card is slowed to 8 MB/s (bandwidth-mbps): its jobs
+# in flight at suspend are chains of DMA copies, which must still run when
+# the system suspends.
 # The S4 subtests skip here (9p root); igt-tests/suite-s4.sh runs them on
-# a real hibernation.  METIS_S3_CYCLES overrides the cycle count.
+# a real hibernation.  METIS_S3_CYCLES overrides the cycle count;
+# METIS_FACES=full or published runs one face only.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../tools/testbed/lib/common.sh"
 . "$here/../tools/testbed/lib/kernels.sh"
+. "$here/faces.sh"
 export METIS_IGT_NO_LIB=1 METIS_IGT_SWAP=1
 full='metis_pm'
 short='metis_pm@(model-s3|inflight-s3|runtime-suspend)$'
+PUB_FILTER='metis_pm@'
+PUB_EXCLUDE='metis_pm@(resume-fw-fail-s3|model-s4-devices|inflight-s4-devices|model-inflight-s4)$'
+PUB_EXPECT=9
+PUB_PROPS=extensions=off,bandwidth-mbps=8
 if [ "${TB_LONG:-}" = 1 ]; then
 	export METIS_S3_CYCLES=${METIS_S3_CYCLES:-20}
 	# 20 cycles of about 6 s each: more than the default per-test limit.
@@ -27,15 +39,22 @@ if [ "${TB_LONG:-}" = 1 ]; then
 else
 	export METIS_S3_CYCLES=${METIS_S3_CYCLES:-3}
 fi
-if [ $# -gt 0 ] || [ "${TB_LONG:-}" = 1 ]; then
-	METIS_IGT_SUITE=pm METIS_IGT_FILTER=$full exec "$here/suite-igt.sh" "$@"
+if [ $# -gt 0 ] || [ "${TB_LONG:-}" = 1 ] || [ -n "${METIS_CARD_PROPS:-}${METIS_DEVICE_PROPS:-}" ]; then
+	METIS_IGT_SUITE=pm METIS_IGT_FILTER=$full igt_faces "$@"
+	exit $?
 fi
 
 main_kernel=${METIS_PM_FULL:-7.2}
 mapfile -t others < <(tb_kernel_names | grep -vxF "$main_kernel")
 status=0
-METIS_IGT_SUITE=pm METIS_IGT_FILTER=$full "$here/suite-igt.sh" "$main_kernel" || status=1
-if [ ${#others[@]} -gt 0 ]; then
-	METIS_IGT_SUITE=pm-short METIS_IGT_FILTER=$short "$here/suite-igt.sh" "${others[@]}" || status=1
+if [ "${METIS_FACES:-both}" != published ]; then
+	METIS_IGT_SUITE=pm METIS_IGT_FILTER=$full METIS_FACES=full igt_faces "$main_kernel" || status=1
+	if [ ${#others[@]} -gt 0 ]; then
+		METIS_IGT_SUITE=pm-short METIS_IGT_FILTER=$short METIS_FACES=full \
+			igt_faces "${others[@]}" || status=1
+	fi
+fi
+if [ "${METIS_FACES:-both}" != full ]; then
+	METIS_IGT_SUITE=pm METIS_FACES=published igt_faces || status=1
 fi
 exit $status

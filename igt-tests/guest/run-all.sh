@@ -2,6 +2,10 @@
 # In a test-bed guest: load the driver, then run the libdrm-metis tests and
 # CLI checks (lines in /results/libtest.txt) and the IGT tests under
 # igt_runner (/results/igt).  Arguments go to igt_runner.
+#   METIS_FACE=full|published   the card the suite asked for (default full):
+#                               published = exactly as published, no
+#                               firmware of ours (0 contexts), where the
+#                               CLI's firmware commands must be refused
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 lib=$here/../../build/libdrm-metis
@@ -9,6 +13,14 @@ out=/results/libtest.txt
 : > "$out"
 if ! "$here/load-metis.sh"; then
 	echo "FAIL lib-load: the driver did not load or the card is not ready" >> "$out"
+	exit 1
+fi
+# The face the suite asked for, or nothing of what follows means anything.
+face=${METIS_FACE:-full}
+contexts=$("$lib/metis" info 2>/dev/null | sed -n 's/^contexts: *//p')
+if [ "$face" = published ] && [ "$contexts" != 0 ] ||
+	{ [ "$face" = full ] && { [ -z "$contexts" ] || [ "$contexts" = 0 ]; }; }; then
+	echo "FAIL lib-face: the suite asked for the $face card, the driver reports ${contexts:-no} contexts" >> "$out"
 	exit 1
 fi
 if [ -n "${METIS_IGT_SWAP:-}" ] && [ -b /dev/vda ]; then
@@ -54,14 +66,32 @@ cli() {
 		echo "FAIL lib-cli-$name: metis $* exited $rc ($(grep -v '^\[' "$log" | tail -n1))" >> "$out"
 	fi
 }
+# On the card as published a firmware command must fail as an error
+# (status 1: refused), not pass, hang or be taken for a usage error.
+cli_refused() {
+	local name=$1 log=/results/cli-$1.log rc
+	shift
+	timeout 120 "$lib/metis" "$@" > "$log" 2>&1
+	rc=$?
+	if [ $rc -eq 1 ]; then
+		echo "PASS lib-cli-$name ($(tail -n1 "$log"))" >> "$out"
+	else
+		echo "FAIL lib-cli-$name: metis $* exited $rc, want 1: refused ($(tail -n1 "$log"))" >> "$out"
+	fi
+}
 cli list list
 cli info info
 cli copy copy -s 3M -n 3
 cli copy-channel copy -s 100K -c 2
-cli fw-crc32 fw crc32 -s 64K
-cli fw-xor32 fw xor32 -s 64K -P 0xdeadbeef
-cli fw-fill32 fw fill32 -s 64K -P 0x12345678
-cli fw-nop fw nop -s 4K -D 1000
+if [ "$face" = published ]; then
+	cli_refused fw-refused-crc32 fw crc32 -s 64K
+	cli_refused fw-refused-nop fw nop -s 4K -D 1000
+else
+	cli fw-crc32 fw crc32 -s 64K
+	cli fw-xor32 fw xor32 -s 64K -P 0xdeadbeef
+	cli fw-fill32 fw fill32 -s 64K -P 0x12345678
+	cli fw-nop fw nop -s 4K -D 1000
+fi
 cli bench bench -s 1M -t 0.5
 cat /results/cli-bench.log
 "$here/run-igt.sh" "$@"

@@ -5,27 +5,39 @@
 # hibernation, model-inflight-s4.  That one powers QEMU off; the host boots
 # a second QEMU that restores the image, and the same test process goes on
 # there (igt-tests/suite-s4.sh).  Prints PASS/FAIL/SKIP lines named
-# igt-blk-<kernel>-metis_pm-<subtest> and "TB-S4I:" progress markers, on
-# stdout (ttyS1), because the 9p shares (/metis, /results) are dead after
-# the first freeze.
+# igt-blk-<kernel>-metis_pm-<subtest> (igt-blk-<kernel>-published-... on
+# the card as published) and "TB-S4I:" progress markers, on stdout (ttyS1),
+# because the 9p shares (/metis, /results) are dead after the first freeze.
 #   METIS_S4_TESTS   subtests to run (default: all three)
+#   METIS_FACE       full (default) or published: the card the suite asked
+#                    for (published: no firmware contexts)
 set -u
 if [ "$0" != /tmp/s4-igt.sh ]; then
 	# Everything needed after the first freeze goes to tmpfs now.
 	here=$(cd "$(dirname "$0")" && pwd)
 	igt=$here/../../build/igt
+	k=${TB_KERNEL:-}${METIS_FACE:+-$METIS_FACE}
+	k=${k%-full}
 	if ! "$here/load-metis.sh" > /tmp/load.log 2>&1; then
 		cat /tmp/load.log
-		echo "FAIL igt-blk-${TB_KERNEL:-}-load: the driver did not load or the card is not ready"
+		echo "FAIL igt-blk-$k-load: the driver did not load or the card is not ready"
+		exit 1
+	fi
+	contexts=$(sed -n 's/^contexts: *//p' /tmp/load.log)
+	if [ "${METIS_FACE:-full}" = published ] && [ "$contexts" != 0 ] ||
+		{ [ "${METIS_FACE:-full}" = full ] && { [ -z "$contexts" ] || [ "$contexts" = 0 ]; }; }; then
+		cat /tmp/load.log
+		echo "FAIL igt-blk-$k-face: the suite asked for the ${METIS_FACE:-full} card, the driver reports ${contexts:-no} contexts"
 		exit 1
 	fi
 	mkdir -p /tmp/igt
 	cp -a "$igt/lib" /tmp/igt/ && cp "$igt/tests/metis_pm" /tmp/igt/ &&
-		cp "$0" /tmp/s4-igt.sh || { echo "FAIL igt-blk-${TB_KERNEL:-}-copy: copy to tmpfs"; exit 1; }
+		cp "$0" /tmp/s4-igt.sh || { echo "FAIL igt-blk-$k-copy: copy to tmpfs"; exit 1; }
 	cd /tmp
 	exec bash /tmp/s4-igt.sh "$@"
 fi
-k=${TB_KERNEL:-unknown}
+k=${TB_KERNEL:-unknown}${METIS_FACE:+-$METIS_FACE}
+k=${k%-full}
 # No command lookup may reach a dead share: /metis/tools/testbed/guest
 # (tb-qmp) leaves PATH, so the tests see no QMP channel (their exit
 # handler would otherwise look for tb-qmp there and hang).
