@@ -6,9 +6,20 @@
 # (guest without IOMMU), unbind and bind with jobs running and a client
 # attached, S3 with jobs in flight; with the debug switches,
 # probe failures and the S3 and unbind tests shown able to fail.
-# Prints PASS/FAIL per (kernel, test).
-#   tools/driver-tests.sh [KERNEL...]   (default: every kernel of kernels.conf)
+# Prints PASS/FAIL per (kernel, test): driver-<test>-<kernel>.
+# Then, on the card exactly as published (-device metis,extensions=off: no
+# firmware of ours), the tests that apply there: smoke (firmware jobs
+# refused), unbind, s3 and rpm on 7.2; with TB_LONG=1 (make check-long)
+# also single, batchabort and hang, on every kernel.  Their lines are
+# driver-<test>-<kernel>-published.
+#   tools/driver-tests.sh [KERNEL...]   (default: every kernel of kernels.conf;
+#                                       the published tests on these too)
 # DRIVER_TESTS="smoke hang ..." runs a subset.
+# METIS_CARD_PROPS=P (or the test bed's METIS_DEVICE_PROPS=P): only the card
+# with these -device properties (added to each test's own), every test that
+# applies to its face.
+# METIS_PUBLISHED_KERNELS: the kernels of the published tests (default 7.2).
+# DRIVER_TESTS_PUBLISHED="smoke ...": those tests instead.
 set -u
 # The body is one function, read whole before it runs: editing this
 # file during a run cannot change the running instance.
@@ -43,16 +54,39 @@ badfw=$out/metis-fw-badcrc.bin
 	"$prefix/bin/metis-mkfw" -o "$out/metis-fw.bin"; } >/dev/null ||
 	{ echo "FAIL driver-tests: metis-mkfw failed"; exit 1; }
 
+# The card's face for the tests that follow: face_props (more -device
+# properties), face (empty for the full card, "published" for the card as
+# published) and sfx (the suffix of names and logs).
+set_face() {
+	face_props=$1 face= sfx=
+	case ,${METIS_DEVICE_PROPS:-},$face_props, in
+	*,extensions=off,*) face=published sfx=-published ;;
+	esac
+}
+
 run_guest() {
-	local k=$1 mode=$2 ko=$ko_normal
+	local k=$1 mode=$2 ko=$ko_normal props=$face_props
+	local opts=()
 	shift 2
 	# Tests of the debug switches use the module built with them.
 	case $mode in probefail|s3-noinit|noquiesce) ko=$ko_debug ;; esac
-	rm -rf "$out/$k/run-$mode"
+	# The face's properties join the test's own --card-props.
+	while [ $# -gt 0 ]; do
+		if [ "$1" = --card-props ]; then
+			props=$2${props:+,$props}
+			shift 2
+		else
+			opts+=("$1")
+			shift
+		fi
+	done
+	[ -n "$props" ] && opts+=(--card-props "$props")
+	rm -rf "$out/$k/run-$mode$sfx"
 	"$top/tools/testbed/run-in-guest.sh" --kernel "$k" --timeout 300 --quiet \
-		--results "$out/$k/run-$mode" "$@" -- \
+		--results "$out/$k/run-$mode$sfx" "${opts[@]}" -- \
+		env METIS_FACE="${face:-full}" \
 		bash /metis/tools/smoke/guest-test.sh "$mode" "/metis/${ko#"$top"/}" \
-		/metis/build/driver-tests/metis-smoke > "$out/$k/$mode.log" 2>&1
+		/metis/build/driver-tests/metis-smoke > "$out/$k/$mode$sfx.log" 2>&1
 }
 
 # guest_test KERNEL MODE [run-in-guest options...]
@@ -60,8 +94,8 @@ guest_test() {
 	local k=$1 mode=$2 log rc
 	shift 2
 	case " ${DRIVER_TESTS:-$mode} " in *" $mode "*) ;; *) return 0 ;; esac
-	log=$out/$k/$mode.log
-	tb_log "driver test $mode on $k"
+	log=$out/$k/$mode$sfx.log
+	tb_log "driver test $mode on $k${face:+ (the card as $face)}"
 	run_guest "$k" "$mode" "$@"
 	rc=$?
 	# Test-bed trouble, not the driver's: a guest that died before the
@@ -74,23 +108,49 @@ guest_test() {
 		rc=$?
 	fi
 	if [ $rc -eq 0 ]; then
-		echo "PASS driver-$mode-$k"
+		echo "PASS driver-$mode-$k$sfx"
 	else
-		cat "$out/$k/run-$mode/output" 2>/dev/null | tail -n 40
+		cat "$out/$k/run-$mode$sfx/output" 2>/dev/null | tail -n 40
 		tail -n 5 "$log"
-		echo "FAIL driver-$mode-$k: $(grep -h '^guest-test:' "$out/$k/run-$mode/output" 2>/dev/null | tail -n1) (log: $log)"
+		echo "FAIL driver-$mode-$k$sfx: $(grep -h '^guest-test:' "$out/$k/run-$mode$sfx/output" 2>/dev/null | tail -n1) (log: $log)"
 	fi
 }
 
-for k in "${kernels[@]}"; do
-	mkdir -p "$out/$k"
+# build_modules KERNEL: ko_normal and ko_debug for it, or a FAIL line.
+build_modules() {
+	mkdir -p "$out/$1"
 	# build-module.sh prints only the module's path on stdout.
-	if ! ko_normal=$("$top/tools/testbed/build-module.sh" "$k") ||
-		! ko_debug=$("$top/tools/testbed/build-module.sh" "$k" \
+	if ! ko_normal=$("$top/tools/testbed/build-module.sh" "$1") ||
+		! ko_debug=$("$top/tools/testbed/build-module.sh" "$1" \
 			CONFIG_DRM_ACCEL_METIS_DEBUG=y); then
-		echo "FAIL driver-tests-$k: module build failed (see above)"
-		continue
+		echo "FAIL driver-tests-$1$sfx: module build failed (see above)"
+		return 1
 	fi
+}
+
+# The card as published: what applies there (DMA, detach, PM).
+published_tests() {
+	local k=$1 t
+	for t in ${DRIVER_TESTS_PUBLISHED:-$published}; do
+		case $t in
+		batchabort|s3|rpm) guest_test "$k" "$t" --card-props bandwidth-mbps=200 ;;
+		single) guest_test "$k" single --no-iommu ;;
+		*) guest_test "$k" "$t" ;;
+		esac
+	done
+}
+
+published="smoke unbind s3 rpm"
+[ "${TB_LONG:-}" = 1 ] && published="smoke single batchabort unbind s3 rpm hang"
+set_face "${METIS_CARD_PROPS:-}"
+if [ -n "$face" ]; then
+	for k in "${kernels[@]}"; do
+		build_modules "$k" && published_tests "$k"
+	done
+	return 0
+fi
+for k in "${kernels[@]}"; do
+	build_modules "$k" || continue
 	guest_test "$k" smoke
 	guest_test "$k" hang
 	# Slow transfers, so that the small copies queue behind the long ones.
@@ -110,6 +170,22 @@ for k in "${kernels[@]}"; do
 	guest_test "$k" probefail
 	guest_test "$k" s3-noinit --card-props bandwidth-mbps=200
 	guest_test "$k" noquiesce
+done
+
+# The card as published, on 7.2 (every kernel with TB_LONG=1, the given
+# kernels if any).
+[ -z "${METIS_CARD_PROPS:-}${METIS_DEVICE_PROPS:-}" ] || return 0
+pub=("$@")
+if [ ${#pub[@]} -eq 0 ]; then
+	if [ "${TB_LONG:-}" = 1 ] && [ -z "${METIS_PUBLISHED_KERNELS:-}" ]; then
+		pub=("${kernels[@]}")
+	else
+		read -r -a pub <<< "${METIS_PUBLISHED_KERNELS:-7.2}"
+	fi
+fi
+set_face extensions=off
+for k in "${pub[@]}"; do
+	build_modules "$k" && published_tests "$k"
 done
 }
 main "$@"

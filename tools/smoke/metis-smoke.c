@@ -25,6 +25,13 @@
  *                                                jobs run, one waits for another,
  *                                                and the file, an mmap and an
  *                                                imported udmabuf are held
+ *
+ * On the card exactly as published (no firmware of ours: CONTEXTS = 0)
+ * every firmware job must be refused with EOPNOTSUPP and lose nothing;
+ * the firmware checks are replaced by that, data is verified by DMA
+ * readback, and in unplug mode the running job is a copy the card holds
+ * (-b before the jobs, -B after the detach).  METIS_FACE=full|published
+ * in the environment: the card the caller asked for (checked).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -44,6 +51,8 @@
 
 static int failures, checks;
 static int quiet;
+/* The card runs our firmware (CONTEXTS > 0); else it is the published card. */
+static int has_fw = 1;
 /* -b, -B: shell commands that hold and release the card's transfers. */
 static const char *hold_cmd, *release_cmd;
 
@@ -206,7 +215,15 @@ static void check_param(int fd, uint32_t param, const char *name,
 static void test_params(int fd)
 {
 	check_param(fd, DRM_METIS_PARAM_DEVICE_ID, "DEVICE_ID", 0x1f9d1100, 0x1f9d1100);
-	check_param(fd, DRM_METIS_PARAM_FW_VERSION, "FW_VERSION", 0x10000, 0x1ffff);
+	const char *face = getenv("METIS_FACE");
+
+	if (face && *face)
+		check(!strcmp(face, has_fw ? "full" : "published"),
+		      "the %s card, as asked for (%s)", has_fw ? "full" : "published", face);
+	if (has_fw)
+		check_param(fd, DRM_METIS_PARAM_FW_VERSION, "FW_VERSION", 0x10000, 0x1ffff);
+	else
+		check_param(fd, DRM_METIS_PARAM_FW_VERSION, "FW_VERSION", 0, 0);
 	check_param(fd, DRM_METIS_PARAM_FW_ERROR, "FW_ERROR", 0, 0);
 	/* A query never wakes the card: it may be runtime-suspended. */
 	check_param(fd, DRM_METIS_PARAM_DEVICE_STATE, "DEVICE_STATE",
@@ -216,7 +233,7 @@ static void test_params(int fd)
 	check_param(fd, DRM_METIS_PARAM_DEVICE_MEM_FREE, "DEVICE_MEM_FREE", 1, ~0ull);
 	check_param(fd, DRM_METIS_PARAM_READ_CHANNELS, "READ_CHANNELS", 4, 4);
 	check_param(fd, DRM_METIS_PARAM_WRITE_CHANNELS, "WRITE_CHANNELS", 4, 4);
-	check_param(fd, DRM_METIS_PARAM_CONTEXTS, "CONTEXTS", 4, 4);
+	check_param(fd, DRM_METIS_PARAM_CONTEXTS, "CONTEXTS", has_fw ? 4 : 0, has_fw ? 4 : 0);
 	check_param(fd, DRM_METIS_PARAM_MSI_VECTORS, "MSI_VECTORS", 1, 32);
 	check_param(fd, DRM_METIS_PARAM_MAX_JOBS, "MAX_JOBS", 1, 4096);
 	check_param(fd, DRM_METIS_PARAM_RESET_COUNT, "RESET_COUNT", 0, ~0ull);
@@ -229,9 +246,10 @@ static void test_bad_args(int fd)
 	struct drm_metis_bo_info bi = { .handle = 0xdead };
 	struct drm_metis_submit s = { 0 };
 	struct drm_metis_job j;
+	const char *fwname;
 	uint64_t mem, v;
 	uint32_t h, d;
-	int ret;
+	int ret, fwerr;
 
 	check(xioctl(fd, DRM_IOCTL_METIS_GET_PARAM, &gp) == -EINVAL,
 	      "GET_PARAM unknown param -> EINVAL");
@@ -297,10 +315,17 @@ static void test_bad_args(int fd)
 	j = copy_job(h, 0, d, 0, 4096, 0);
 	j.pad = 1;
 	check(submit(fd, &j, 1) == -EINVAL, "SUBMIT job pad -> EINVAL");
+	/*
+	 * On the card as published a malformed firmware job is EINVAL as
+	 * anywhere; a well-formed one is refused before its buffers are
+	 * looked at.
+	 */
+	fwerr = has_fw ? -EINVAL : -EOPNOTSUPP;
+	fwname = has_fw ? "EINVAL" : "EOPNOTSUPP";
 	j = fw_job(d, 0, 4096, 9, 0, DRM_METIS_CHANNEL_ANY, 0, 0);
 	check(submit(fd, &j, 1) == -EINVAL, "SUBMIT bad fw opcode -> EINVAL");
 	j = fw_job(h, 0, 4096, DRM_METIS_FW_CRC32, 0, DRM_METIS_CHANNEL_ANY, 0, 0);
-	check(submit(fd, &j, 1) == -EINVAL, "SUBMIT fw on host BO -> EINVAL");
+	check(submit(fd, &j, 1) == fwerr, "SUBMIT fw on host BO -> %s", fwname);
 	j = fw_job(d, 0, 4096, DRM_METIS_FW_CRC32, 0, DRM_METIS_CHANNEL_ANY, h, 4);
 	check(submit(fd, &j, 1) == -EINVAL, "SUBMIT misaligned result -> EINVAL");
 	j = fw_job(d, 0, 6, DRM_METIS_FW_FILL32, 0, DRM_METIS_CHANNEL_ANY, 0, 0);
@@ -493,6 +518,72 @@ static void test_fw(int fd)
 	free(ref);
 }
 
+/*
+ * The card as published: every firmware job is refused with EOPNOTSUPP at
+ * SUBMIT, a submission stops there (the copy before it runs, the one
+ * after it is not queued), the region keeps its contents, the result
+ * buffer is not written, and the next copies run.
+ */
+static void test_fw_refused(int fd)
+{
+	const size_t size = 64 * 1024;
+	uint32_t h = bo_create(fd, size, DRM_METIS_BO_HOST);
+	uint32_t b = bo_create(fd, size, DRM_METIS_BO_HOST);
+	uint32_t d = bo_create(fd, size, DRM_METIS_BO_DEVICE);
+	uint32_t d2 = bo_create(fd, size, DRM_METIS_BO_DEVICE);
+	uint32_t r = bo_create(fd, 4096, DRM_METIS_BO_HOST);
+	uint8_t *ph = bo_map(fd, h, size), *pb = bo_map(fd, b, size);
+	uint8_t *ref = malloc(size);
+	uint64_t *pr = bo_map(fd, r, 4096);
+	struct drm_metis_job j[3];
+	int ret;
+
+	if (!ph || !pb || !pr || !ref)
+		return;
+	fill(ph, size, 5);
+	memcpy(ref, ph, size);
+	j[0] = copy_job(h, 0, d, 0, size, DRM_METIS_CHANNEL_ANY);
+	ret = submit(fd, j, 1);
+	if (!ret)
+		ret = bo_wait(fd, d, 10000);
+	check(!ret, "region uploaded (%d)", ret);
+	pr[0] = 0xdeadbeef;
+	for (uint32_t op = DRM_METIS_FW_NOP; op <= DRM_METIS_FW_FILL32; op++) {
+		j[0] = fw_job(d, 0, size, op, 0x5a5a5a5a, DRM_METIS_CHANNEL_ANY, r, 0);
+		ret = submit(fd, j, 1);
+		check(ret == -EOPNOTSUPP, "firmware opcode %u refused: EOPNOTSUPP (%d)",
+		      op, ret);
+	}
+	/* A copy, a firmware job, a copy: the first runs, the last does not. */
+	fill(ph, size, 6);
+	j[0] = copy_job(h, 0, d2, 0, size, 0);
+	j[1] = fw_job(d, 0, size, DRM_METIS_FW_XOR32, 0x5a5a5a5a, 0, r, 0);
+	j[2] = copy_job(h, 0, d, 0, size, 1);
+	ret = submit(fd, j, 3);
+	check(ret == -EOPNOTSUPP, "copy, firmware job, copy: EOPNOTSUPP (%d)", ret);
+	ret = bo_wait(fd, d2, 10000);
+	check(!ret, "the copy before the firmware job ran (%d)", ret);
+	memset(pb, 0, size);
+	j[0] = copy_job(d2, 0, b, 0, size, 2);
+	ret = submit(fd, j, 1);
+	if (!ret)
+		ret = bo_wait(fd, b, 10000);
+	check(!ret && !memcmp(pb, ph, size), "its data on the card (%d)", ret);
+	memset(pb, 0, size);
+	j[0] = copy_job(d, 0, b, 0, size, 3);
+	ret = submit(fd, j, 1);
+	if (!ret)
+		ret = bo_wait(fd, b, 10000);
+	check(!ret && !memcmp(pb, ref, size),
+	      "the region intact after the refused jobs, read back by DMA (%d)", ret);
+	check(pr[0] == 0xdeadbeef, "the result buffer untouched (%#llx)",
+	      (unsigned long long)pr[0]);
+	free(ref);
+	munmap(ph, size);
+	munmap(pb, size);
+	munmap(pr, 4096);
+}
+
 /* Syncobj ioctls from drm.h, so the test needs no libdrm. */
 static uint32_t syncobj_create(int fd)
 {
@@ -602,9 +693,11 @@ static void test_hang(int fd, int timeout_ms, const char *inject)
 	j = copy_job(a, 0, d, 0, size, 0);
 	check(!submit(fd, &j, 1), "submit the job that hangs");
 	usleep(200000);
-	j = fw_job(d3, 0, 4, DRM_METIS_FW_NOP, 0, 1, r, 0);
-	j.duration_us = timeout_ms * 1000;
-	check(!submit(fd, &j, 1), "submit an innocent firmware command");
+	if (has_fw) {
+		j = fw_job(d3, 0, 4, DRM_METIS_FW_NOP, 0, 1, r, 0);
+		j.duration_us = timeout_ms * 1000;
+		check(!submit(fd, &j, 1), "submit an innocent firmware command");
+	}
 	j = copy_job(a, 0, d2, 0, size, 0);
 	check(!submit(fd, &j, 1), "queue a copy behind the hanging job");
 	fill(ps, (SLICES + 1) * 4096, 9);
@@ -621,10 +714,12 @@ static void test_hang(int fd, int timeout_ms, const char *inject)
 	tq = (now_ns() - t0) / 1000000;
 	check(!ret, "queued job completes (%d), %lld ms after the guilty one",
 	      ret, (long long)(tq - tg));
-	ret = bo_wait(fd, r, 20000);
-	ti = (now_ns() - t0) / 1000000;
-	check(!ret && pr[0] == 0, "innocent command replayed (%d, result %#llx) at %lld ms",
-	      ret, (unsigned long long)pr[0], (long long)ti);
+	if (has_fw) {
+		ret = bo_wait(fd, r, 20000);
+		ti = (now_ns() - t0) / 1000000;
+		check(!ret && pr[0] == 0, "innocent command replayed (%d, result %#llx) at %lld ms",
+		      ret, (unsigned long long)pr[0], (long long)ti);
+	}
 	ret = bo_wait(fd, d4, 10000);
 	check(!ret, "small copies queued behind the guilty job complete (%d)", ret);
 	small_copies_check(fd, d4, back, ps, pback, "replayed after the reset");
@@ -798,11 +893,14 @@ static void test_suspend(int fd, const char *cmd)
 		small_copies(j, &n, s, e[c], c);
 		j[n++] = copy_job(d[c], 0, b[c], 0, size, c);
 		pr[c] = 0xdeadbeef;
+		if (!has_fw)
+			continue;
 		j[n] = fw_job(model, 0, size, DRM_METIS_FW_CRC32, 0, c, r, c * 8);
 		j[n++].duration_us = 1000000;
 	}
 	ret = submit(fd, j, n);
-	check(!ret, "%u jobs in flight on every channel and context (%d)", n, ret);
+	check(!ret, "%u jobs in flight on every channel%s (%d)", n,
+	      has_fw ? " and context" : "", ret);
 
 	ret = cmd ? system(cmd) : -1;
 	check(ret == 0, "suspended and resumed (%s: %d)", cmd ? cmd : "no -x", ret);
@@ -816,8 +914,8 @@ static void test_suspend(int fd, const char *cmd)
 		snprintf(what, sizeof(what), "rd%d across the suspend", c);
 		small_copies_check(fd, e[c], back, ps, pback, what);
 	}
-	ret = bo_wait(fd, r, 30000);
-	for (int c = 0; c < 4; c++)
+	ret = has_fw ? bo_wait(fd, r, 30000) : 0;
+	for (int c = 0; c < 4 && has_fw; c++)
 		check(!ret && pr[c] == crc32_zlib(ref, size),
 		      "CRC32 of the model on ctx%d across the suspend: %#llx, expected %#x (%d)",
 		      c, (unsigned long long)pr[c], crc32_zlib(ref, size), ret);
@@ -889,8 +987,18 @@ static void test_unplug(int fd, const char *detach)
 	if (!ph || !s)
 		return;
 	fill(ph, size, 3);
-	j[0] = fw_job(d2, 0, 4, DRM_METIS_FW_NOP, 0, 0, 0, 0);
-	j[0].duration_us = 3000000;
+	if (has_fw) {
+		j[0] = fw_job(d2, 0, 4, DRM_METIS_FW_NOP, 0, 0, 0, 0);
+		j[0].duration_us = 3000000;
+	} else {
+		/* The card as published: a copy the card holds (-b, -B). */
+		check(hold_cmd != NULL, "a hold command (-b) for the running job");
+		if (!hold_cmd)
+			return;
+		ret = system(hold_cmd);
+		check(ret == 0, "transfers held (%s: %d)", hold_cmd, ret);
+		j[0] = copy_job(h, 0, d2, 0, 4096, 0);
+	}
 	j[0].out_syncs = (uintptr_t)&sync;
 	j[0].out_sync_count = 1;
 	j[1] = copy_job(h, 0, d, 0, size, DRM_METIS_CHANNEL_ANY);
@@ -903,6 +1011,11 @@ static void test_unplug(int fd, const char *detach)
 	check(!ret, "job waiting for the firmware command submitted (%d)", ret);
 	ret = detach ? system(detach) : -1;
 	check(ret == 0, "detached (%s: %d)", detach ? detach : "no -x", ret);
+	if (!has_fw) {
+		/* Let go: a transfer the teardown left running now completes. */
+		ret = system(release_cmd);
+		check(ret == 0, "transfers released (%s: %d)", release_cmd, ret);
+	}
 	ret = get_param(fd, DRM_METIS_PARAM_DEVICE_STATE, &v);
 	check(ret == -ENODEV, "GET_PARAM after the detach -> ENODEV (%d)", ret);
 	j[1] = copy_job(h, 0, d, 0, size, DRM_METIS_CHANNEL_ANY);
@@ -949,6 +1062,14 @@ int main(int argc, char **argv)
 		perror(dev);
 		return 1;
 	}
+	{
+		uint64_t contexts = 0;
+
+		if (!get_param(fd, DRM_METIS_PARAM_CONTEXTS, &contexts))
+			has_fw = contexts > 0;
+		if (!has_fw && !quiet)
+			printf("# the card as published: no firmware of ours\n");
+	}
 	if (!strcmp(mode, "hang")) {
 		test_hang(fd, timeout_ms, inject);
 	} else if (!strcmp(mode, "params")) {
@@ -967,7 +1088,10 @@ int main(int argc, char **argv)
 		test_copies(fd, 4096);
 		test_copies(fd, 3 << 20);
 		test_batches(fd);
-		test_fw(fd);
+		if (has_fw)
+			test_fw(fd);
+		else
+			test_fw_refused(fd);
 		test_syncobjs(fd);
 	}
 	close(fd);
