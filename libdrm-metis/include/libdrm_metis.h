@@ -208,6 +208,24 @@ int metis_syncobj_wait(struct metis_device *dev, const uint32_t *handles,
 int metis_syncobj_export(struct metis_device *dev, uint32_t handle, int *fdp);
 int metis_syncobj_import(struct metis_device *dev, int fd, uint32_t *handlep);
 
+/**
+ * metis_syncobj_export_sync_file() - the fence a binary syncobj holds now
+ * (a job's, when the syncobj is the job's out-sync) as a sync_file, for
+ * another driver or API (EGL/Vulkan, KMS IN_FENCE_FD, a dma-buf's
+ * DMA_BUF_IOCTL_IMPORT_SYNC_FILE); the caller closes *@fdp.  -EINVAL
+ * when the syncobj has no fence yet.  Since 1.1.
+ */
+int metis_syncobj_export_sync_file(struct metis_device *dev, uint32_t handle,
+				   int *fdp);
+
+/**
+ * metis_syncobj_import_sync_file() - put a sync_file's fence (another
+ * driver's work) into binary syncobj @handle, so that a job can wait for
+ * it as an in-sync.  The caller keeps @fd.  Since 1.1.
+ */
+int metis_syncobj_import_sync_file(struct metis_device *dev, uint32_t handle,
+				   int fd);
+
 /*
  * Jobs.  Fill struct drm_metis_job (metis_accel.h) directly or with these
  * helpers, then metis_submit().

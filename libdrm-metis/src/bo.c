@@ -240,3 +240,15 @@ METIS_EXPORT int metis_syncobj_import(struct metis_device *dev, int fd,
 {
 	return drmSyncobjFDToHandle(dev->fd, fd, handlep) ? -errno : 0;
 }
+
+METIS_EXPORT int metis_syncobj_export_sync_file(struct metis_device *dev,
+						uint32_t handle, int *fdp)
+{
+	return drmSyncobjExportSyncFile(dev->fd, handle, fdp) ? -errno : 0;
+}
+
+METIS_EXPORT int metis_syncobj_import_sync_file(struct metis_device *dev,
+						uint32_t handle, int fd)
+{
+	return drmSyncobjImportSyncFile(dev->fd, handle, fd) ? -errno : 0;
+}
