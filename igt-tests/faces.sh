@@ -11,15 +11,14 @@
 # $METIS_PUBLISHED_KERNELS (default 7.2; with TB_LONG=1, make check-long,
 # every kernel).
 #   METIS_FACES=full|published|both   which faces (default both)
-#   METIS_CARD_PROPS=P, METIS_DEVICE_PROPS=P
-#                                     one run on the card with these
+#   METIS_DEVICE_PROPS=P              one run on the card with these
 #                                     properties, on the given kernels
 #                                     (default every kernel); the published
 #                                     face's lists when P has extensions=off
 igt_faces() {
 	local here status=0 pub=()
 	here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-	case ,${METIS_DEVICE_PROPS:-}${METIS_CARD_PROPS:-}, in
+	case ,${METIS_DEVICE_PROPS:-}, in
 	,,) ;;
 	*,extensions=off,*)
 		METIS_IGT_FILTER=${PUB_FILTER:-${METIS_IGT_FILTER:-}} \
@@ -47,7 +46,7 @@ igt_faces() {
 	else
 		read -r -a pub <<< "${METIS_PUBLISHED_KERNELS:-7.2}"
 	fi
-	METIS_CARD_PROPS=${PUB_PROPS:-extensions=off} METIS_IGT_SUITE=${METIS_IGT_SUITE:-all} \
+	METIS_DEVICE_PROPS=${PUB_PROPS:-extensions=off} METIS_IGT_SUITE=${METIS_IGT_SUITE:-all} \
 		METIS_IGT_FILTER=${PUB_FILTER:-${METIS_IGT_FILTER:-}} \
 		METIS_IGT_EXCLUDE=${PUB_EXCLUDE:-} METIS_IGT_EXPECT=${PUB_EXPECT:-} \
 		"$here/suite-igt.sh" "${pub[@]}" || status=1

@@ -10,12 +10,11 @@
 #   METIS_IGT_EXCLUDE=REGEX         not these (igt_runner -x)
 #   METIS_IGT_EXPECT=N              the run must report exactly N subtests
 #                                   (a filter that lost some fails)
-#   METIS_CARD_PROPS=P              more -device metis properties
-#                                   (run-in-guest.sh --card-props, after
-#                                   the test bed's METIS_DEVICE_PROPS; the
-#                                   guest sees both as TB_CARD_PROPS):
-#                                   with extensions=off in either, the card
-#                                   exactly as published, whose lines carry
+#   METIS_DEVICE_PROPS=P            the test bed's -device metis
+#                                   properties for every guest (the guest
+#                                   sees them in TB_CARD_PROPS): with
+#                                   extensions=off the card exactly as
+#                                   published, whose lines carry
 #                                   "published" and whose guest must see no
 #                                   firmware contexts
 #   METIS_IGT_SUITE=NAME            run directory tag (default "all")
@@ -50,11 +49,7 @@ main() {
 
 	# The card's face: exactly as published (no extensions of ours) or full.
 	face=
-	case ",${METIS_DEVICE_PROPS:-},${METIS_CARD_PROPS:-}," in
-	*,extensions=off,*) face=published ;;
-	esac
-	props=()
-	[ -n "${METIS_CARD_PROPS:-}" ] && props=(--card-props "$METIS_CARD_PROPS")
+	case ",${METIS_DEVICE_PROPS:-}," in *,extensions=off,*) face=published ;; esac
 
 	status=0
 	for k in "${kernels[@]}"; do
@@ -77,7 +72,7 @@ main() {
 		fi
 		echo "TB: igt: running the tests in a $name guest${face:+ (the card as $face)}"
 		tools/testbed/run-in-guest.sh --kernel "$k" --results "$run" --quiet "${disk[@]}" \
-			"${props[@]}" --timeout "${METIS_IGT_TIMEOUT:-3000}" -- \
+			--timeout "${METIS_IGT_TIMEOUT:-3000}" -- \
 			env METIS_KO="/metis/${ko#$top/}" METIS_IGT_NO_LIB="${METIS_IGT_NO_LIB:-}" \
 			METIS_IGT_SWAP="${METIS_IGT_SWAP:-}" METIS_FACE="${face:-full}" \
 			${METIS_S3_CYCLES:+METIS_S3_CYCLES=$METIS_S3_CYCLES} \

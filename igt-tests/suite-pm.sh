@@ -39,7 +39,7 @@ if [ "${TB_LONG:-}" = 1 ]; then
 else
 	export METIS_S3_CYCLES=${METIS_S3_CYCLES:-3}
 fi
-if [ $# -gt 0 ] || [ "${TB_LONG:-}" = 1 ] || [ -n "${METIS_CARD_PROPS:-}${METIS_DEVICE_PROPS:-}" ]; then
+if [ $# -gt 0 ] || [ "${TB_LONG:-}" = 1 ] || [ -n "${METIS_DEVICE_PROPS:-}" ]; then
 	METIS_IGT_SUITE=pm METIS_IGT_FILTER=$full igt_faces "$@"
 	exit $?
 fi

@@ -18,8 +18,7 @@
 #                             (make check-long) every kernel of kernels.conf
 #   METIS_S4_TESTS            subtests (default: all of s4-igt.sh)
 #   METIS_FACES=full|published|both   which faces (default both)
-#   METIS_CARD_PROPS=P, METIS_DEVICE_PROPS=P
-#                             one face only, the card with these properties
+#   METIS_DEVICE_PROPS=P      one face only, the card with these properties
 set -u
 main() {
 	top=$(cd "$(dirname "$0")/.." && pwd)
@@ -43,14 +42,14 @@ main() {
 		exit 1
 	fi
 	status=0
-	case ,${METIS_DEVICE_PROPS:-}${METIS_CARD_PROPS:-}, in
+	case ,${METIS_DEVICE_PROPS:-}, in
 	,,)
 		case ${METIS_FACES:-both} in full|both) s4_kernels "" "${kernels[@]}" ;; esac
 		case ${METIS_FACES:-both} in
 		published|both) s4_kernels extensions=off,bandwidth-mbps=8 "${pub[@]}" ;;
 		esac
 		;;
-	*) s4_kernels "${METIS_CARD_PROPS:-}" "${kernels[@]}" ;;
+	*) s4_kernels "$METIS_DEVICE_PROPS" "${kernels[@]}" ;;
 	esac
 	exit $status
 }
@@ -60,7 +59,7 @@ main() {
 s4_kernels() {
 	local props=$1 face= tag k name abi r opts rc1 rc2 t1 t2 start ko
 	shift
-	case ,${METIS_DEVICE_PROPS:-},$props, in *,extensions=off,*) face=published ;; esac
+	case ,$props, in *,extensions=off,*) face=published ;; esac
 	for k in "$@"; do
 		read -r name abi _ < <(tools/testbed/kernels.sh "$k" | tail -n1)
 		tag=$name${face:+-$face}
@@ -75,10 +74,10 @@ s4_kernels() {
 		truncate -s 1G "$r/swap.img"
 		opts=(--kernel "$k" --block-root --disk "$r/swap.img" --append tb.resume
 			--results "$r" --timeout "${METIS_S4_TIMEOUT:-600}")
-		[ -n "$props" ] && opts+=(--card-props "$props")
 		echo "TB: igt-s4: $tag: first boot (devices test points, then hibernate)"
 		start=$SECONDS
-		tools/testbed/run-in-guest.sh "${opts[@]}" -- env METIS_KO="/metis/${ko#$top/}" \
+		METIS_DEVICE_PROPS=$props tools/testbed/run-in-guest.sh "${opts[@]}" -- \
+			env METIS_KO="/metis/${ko#$top/}" \
 			${METIS_S4_TESTS:+METIS_S4_TESTS="$METIS_S4_TESTS"} METIS_FACE="${face:-full}" \
 			igt-tests/guest/s4-igt.sh > "$r/boot1.out" 2>&1
 		rc1=$?
@@ -93,7 +92,8 @@ s4_kernels() {
 		fi
 		echo "TB: igt-s4: $tag: second boot (restore)"
 		start=$SECONDS
-		tools/testbed/run-in-guest.sh "${opts[@]}" --stop-on 'TB-GUEST: command exited' \
+		METIS_DEVICE_PROPS=$props tools/testbed/run-in-guest.sh "${opts[@]}" \
+			--stop-on 'TB-GUEST: command exited' \
 			-- sh -c 'echo "TB-S4I: no image restored"; exit 1' > "$r/boot2.out" 2>&1
 		rc2=$?
 		t2=$((SECONDS - start))

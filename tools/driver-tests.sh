@@ -15,8 +15,8 @@
 #   tools/driver-tests.sh [KERNEL...]   (default: every kernel of kernels.conf;
 #                                       the published tests on these too)
 # DRIVER_TESTS="smoke hang ..." runs a subset.
-# METIS_CARD_PROPS=P (or the test bed's METIS_DEVICE_PROPS=P): only the card
-# with these -device properties (added to each test's own), every test that
+# METIS_DEVICE_PROPS=P (the test bed's, for every guest): only the card with
+# these -device properties (before each test's own), every test that
 # applies to its face.
 # METIS_PUBLISHED_KERNELS: the kernels of the published tests (default 7.2).
 # DRIVER_TESTS_PUBLISHED="smoke ...": those tests instead.
@@ -54,36 +54,23 @@ badfw=$out/metis-fw-badcrc.bin
 	"$prefix/bin/metis-mkfw" -o "$out/metis-fw.bin"; } >/dev/null ||
 	{ echo "FAIL driver-tests: metis-mkfw failed"; exit 1; }
 
-# The card's face for the tests that follow: face_props (more -device
-# properties), face (empty for the full card, "published" for the card as
-# published) and sfx (the suffix of names and logs).
+# The card's face for the tests that follow: face_props (the test bed's
+# METIS_DEVICE_PROPS for their guests), face (empty for the full card,
+# "published" for the card as published) and sfx (the suffix of names and
+# logs).
 set_face() {
 	face_props=$1 face= sfx=
-	case ,${METIS_DEVICE_PROPS:-},$face_props, in
-	*,extensions=off,*) face=published sfx=-published ;;
-	esac
+	case ,$face_props, in *,extensions=off,*) face=published sfx=-published ;; esac
 }
 
 run_guest() {
-	local k=$1 mode=$2 ko=$ko_normal props=$face_props
-	local opts=()
+	local k=$1 mode=$2 ko=$ko_normal
 	shift 2
 	# Tests of the debug switches use the module built with them.
 	case $mode in probefail|s3-noinit|noquiesce) ko=$ko_debug ;; esac
-	# The face's properties join the test's own --card-props.
-	while [ $# -gt 0 ]; do
-		if [ "$1" = --card-props ]; then
-			props=$2${props:+,$props}
-			shift 2
-		else
-			opts+=("$1")
-			shift
-		fi
-	done
-	[ -n "$props" ] && opts+=(--card-props "$props")
 	rm -rf "$out/$k/run-$mode$sfx"
-	"$top/tools/testbed/run-in-guest.sh" --kernel "$k" --timeout 300 --quiet \
-		--results "$out/$k/run-$mode$sfx" "${opts[@]}" -- \
+	METIS_DEVICE_PROPS=$face_props "$top/tools/testbed/run-in-guest.sh" --kernel "$k" \
+		--timeout 300 --quiet --results "$out/$k/run-$mode$sfx" "$@" -- \
 		env METIS_FACE="${face:-full}" \
 		bash /metis/tools/smoke/guest-test.sh "$mode" "/metis/${ko#"$top"/}" \
 		/metis/build/driver-tests/metis-smoke > "$out/$k/$mode$sfx.log" 2>&1
@@ -142,7 +129,7 @@ published_tests() {
 
 published="smoke unbind s3 rpm"
 [ "${TB_LONG:-}" = 1 ] && published="smoke single batchabort unbind s3 rpm hang"
-set_face "${METIS_CARD_PROPS:-}"
+set_face "${METIS_DEVICE_PROPS:-}"
 if [ -n "$face" ]; then
 	for k in "${kernels[@]}"; do
 		build_modules "$k" && published_tests "$k"
@@ -174,7 +161,7 @@ done
 
 # The card as published, on 7.2 (every kernel with TB_LONG=1, the given
 # kernels if any).
-[ -z "${METIS_CARD_PROPS:-}${METIS_DEVICE_PROPS:-}" ] || return 0
+[ -z "${METIS_DEVICE_PROPS:-}" ] || return 0
 pub=("$@")
 if [ ${#pub[@]} -eq 0 ]; then
 	if [ "${TB_LONG:-}" = 1 ] && [ -z "${METIS_PUBLISHED_KERNELS:-}" ]; then

@@ -138,7 +138,7 @@ static void bus_rescan(struct hotunplug *p)
 	igt_reset_timeout();
 }
 
-/* The QMP device_add of the same card (METIS_CARD_PROPS: the same face). */
+/* The QMP device_add of the same card (TB_CARD_PROPS: the same face). */
 static const char *card_add_json(void)
 {
 	static char json[768];
