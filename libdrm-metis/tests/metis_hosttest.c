@@ -38,6 +38,14 @@
 
 #ifndef LIBDRM_METIS_VERSION
 #define LIBDRM_METIS_VERSION 0x010000
+/*
+ * What a program linked against the 1.0 library carries: references to
+ * the 1.0 versions (linking against a later library would pick the
+ * default, later, versions).
+ */
+__asm__(".symver metis_get_info,metis_get_info@LIBDRM_METIS_1");
+__asm__(".symver metis_submit,metis_submit@LIBDRM_METIS_1");
+__asm__(".symver metis_run,metis_run@LIBDRM_METIS_1");
 #endif
 
 static char reason[512];
@@ -246,6 +254,53 @@ static int t_submit_stride(void)
 	ret = metis_submit(dev, &jobs[0].job, 1, sizeof(struct drm_metis_job));
 	CHECK(!ret && fake.submit_stride == sizeof(struct drm_metis_job),
 	      "stride %u", fake.submit_stride);
+	metis_device_close(dev);
+	return 0;
+}
+
+#else
+/*
+ * Built against release 1.0's header: its metis_get_info() and
+ * metis_submit() must reach the 1.0 versions, still in the library as
+ * name@LIBDRM_METIS_1.
+ */
+static int t_info_1_0(void)
+{
+	struct metis_info info;
+	struct metis_device *dev;
+	int fd = fake_node("metis", 0x1f9d1100), ret;
+
+	CHECK(fd >= 0, "memfd: %s", strerror(errno));
+	ret = metis_device_open_fd(fd, &dev);
+	close(fd);
+	CHECK(!ret, "open: %s", metis_strerror(ret));
+	memset(&info, 0xaa, sizeof(info));
+	ret = metis_get_info(dev, &info);
+	CHECK(!ret, "metis_get_info: %s", metis_strerror(ret));
+	CHECK(info.device_id == 0x1f9d1100 && info.fw_version ==
+	      100 + DRM_METIS_PARAM_FW_VERSION && info.max_jobs ==
+	      100 + DRM_METIS_PARAM_MAX_JOBS && info.mem_size ==
+	      100 + DRM_METIS_PARAM_DEVICE_MEM_SIZE,
+	      "1.0 layout not filled: device id %#x, max jobs %u", info.device_id,
+	      info.max_jobs);
+	metis_device_close(dev);
+	return 0;
+}
+
+static int t_submit_1_0(void)
+{
+	struct drm_metis_job jobs[2];
+	struct metis_device *dev;
+	int fd = fake_node("metis", 0x1f9d1100), ret;
+
+	CHECK(fd >= 0, "memfd: %s", strerror(errno));
+	ret = metis_device_open_fd(fd, &dev);
+	close(fd);
+	CHECK(!ret, "open: %s", metis_strerror(ret));
+	memset(jobs, 0, sizeof(jobs));
+	ret = metis_submit(dev, jobs, 2);
+	CHECK(!ret && fake.submit_stride == 96 && fake.submit_count == 2,
+	      "1.0 submit: %d, stride %u", ret, fake.submit_stride);
 	metis_device_close(dev);
 	return 0;
 }
@@ -467,6 +522,9 @@ static const struct {
 #if LIBDRM_METIS_VERSION >= 0x010100
 	{ "info-size", t_info_size },
 	{ "submit-stride", t_submit_stride },
+#else
+	{ "info-1.0", t_info_1_0 },
+	{ "submit-1.0", t_submit_1_0 },
 #endif
 };
 
