@@ -79,7 +79,7 @@ static void usage(FILE *f)
 "                         FILL32 pattern PARAM and download them into FILE\n"
 "\n"
 "Command options:\n"
-"  -s, --size=SIZE        bytes, with an optional K, M or G suffix (powers of\n"
+"  -s, --size=SIZE        bytes, with an optional K, M, G or T suffix (powers of\n"
 "                         1024), between 1 and 1T; default 1M (fw: at least 4,\n"
 "                         rounded down to a multiple of 4)\n"
 "  -c, --channel=N        DMA channel or firmware context (default: any)\n"
