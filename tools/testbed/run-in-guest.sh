@@ -85,7 +85,10 @@ if [ -z "$firmware" ] && [ -x "$prefix/bin/metis-mkfw" ]; then
 	firmware=$TB_CACHE/firmware/$(tb_hash "$prefix/bin/metis-mkfw")/metis-fw.bin
 	if [ ! -f "$firmware" ]; then
 		mkdir -p "$(dirname "$firmware")"
-		"$prefix/bin/metis-mkfw" -o "$firmware.tmp" >/dev/null && mv "$firmware.tmp" "$firmware"
+		# A private temporary name: guests of two suites may start at once.
+		tmp=$(mktemp "$firmware.XXXXXX")
+		"$prefix/bin/metis-mkfw" -o "$tmp" >/dev/null && mv -f "$tmp" "$firmware"
+		rm -f "$tmp"
 	fi
 fi
 [ "$firmware" = none ] && firmware=""
