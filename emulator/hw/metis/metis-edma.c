@@ -2,10 +2,11 @@
  * Emulated Axelera Metis M.2 AIPU: DesignWare-style eDMA (BAR0).
  *
  * Four write channels (card -> host) and four read channels (host -> card).
- * A doorbell captures the transfer (single block or linked list, whose
- * elements live in host memory); a timer completes it after latency-us plus
+ * A doorbell captures the transfer (single block, or a linked list fetched
+ * from card memory at LLP); a timer completes it after latency-us plus
  * size / bandwidth-mbps.  Every host access goes through pci_dma_*() so the
- * IOMMU sees it; interrupts are IMWR memory writes (section 3.3).
+ * IOMMU sees it; interrupts are IMWR memory writes (section 4.3), or MSIs
+ * sent by the card itself with dma-vm=on.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -36,10 +37,20 @@ static void metis_edma_set_cs(MetisEdmaChan *ch, uint32_t cs)
                    (cs << EDMA_CTL_CS_SHIFT);
 }
 
-static void metis_edma_imwr(MetisState *s, uint64_t addr, uint16_t data)
+/*
+ * The channel's host interrupt: the IMWR to @addr, or with dma-vm=on the
+ * channel's MSI vector, sent by the card where the IMWR would have gone.
+ */
+static void metis_edma_irq(MetisEdmaChan *ch, uint64_t addr)
 {
-    if (addr) {
-        metis_dma_write_u32(s, addr, data);
+    MetisState *s = ch->s;
+    MetisEdmaDir *d = metis_dir(s, ch->wr);
+
+    if (s->dma_vm) {
+        metis_msi_notify(s, ch->wr ? METIS_VEC_EDMA_WR(ch->idx) :
+                                     METIS_VEC_EDMA_RD(ch->idx));
+    } else if (addr) {
+        metis_dma_write_u32(s, addr, d->imwr_data[ch->idx]);
     }
 }
 
@@ -58,19 +69,25 @@ static void metis_edma_finish(MetisEdmaChan *ch, uint32_t err)
     ch->running = false;
     ch->hung = false;
     ch->held = false;
-    ch->error = err;
     g_array_set_size(ch->elems, 0);
-    trace_metis_edma_finish(metis_dir_name(ch->wr), n, err, ch->elements);
+    trace_metis_edma_finish(metis_dir_name(ch->wr), n, err, ch->irq_ctl);
 
+    /*
+     * Done: status when a completed element asked for LIE or RIE; the
+     * host interrupt only for RIE (LIE is for the card's own CPU).
+     */
     if (!err) {
         s->stat_transfers++;
         metis_edma_set_cs(ch, EDMA_CS_STOPPED);
         if (!(ch->control1 & EDMA_CTL_LLE)) {
             ch->transfer_size = 0;
         }
-        d->int_status |= EDMA_INT_DONE(n);
-        if (ch->irq_done && !(d->int_mask & EDMA_INT_DONE(n))) {
-            metis_edma_imwr(s, d->done_imwr, d->imwr_data[n]);
+        if (ch->irq_ctl & (EDMA_CTL_LIE | EDMA_CTL_RIE)) {
+            d->int_status |= EDMA_INT_DONE(n);
+        }
+        if ((ch->irq_ctl & EDMA_CTL_RIE) &&
+            !(d->int_mask & EDMA_INT_DONE(n))) {
+            metis_edma_irq(ch, d->done_imwr);
         }
         return;
     }
@@ -83,17 +100,18 @@ static void metis_edma_finish(MetisEdmaChan *ch, uint32_t err)
         d->app_err |= 1u << n;
     }
     if (!(d->int_mask & EDMA_INT_ABORT(n))) {
-        metis_edma_imwr(s, d->abort_imwr, d->imwr_data[n]);
+        metis_edma_irq(ch, d->abort_imwr);
     }
 }
 
 /*
- * Walk the linked list at LLP (host memory) and capture its data elements.
- * Returns a DMA_ERR_* code, 0 when the list ended normally.
+ * Walk the linked list at LLP (card memory: L2 or DDR) and capture its
+ * data elements.  Returns a DMA_ERR_* code, 0 when the list ended
+ * normally.
  */
 static uint32_t metis_edma_walk(MetisEdmaChan *ch)
 {
-    PCIDevice *pdev = PCI_DEVICE(ch->s);
+    MetisState *s = ch->s;
     uint64_t p = ch->llp;
     bool cycle = ch->control1 & EDMA_CTL_CCS;
     uint8_t raw[METIS_EDMA_ELEM_SIZE];
@@ -103,12 +121,13 @@ static uint32_t metis_edma_walk(MetisEdmaChan *ch)
         MetisEdmaElem e;
         uint32_t ctl;
 
-        if (pci_dma_read(pdev, p, raw, sizeof(raw)) != MEMTX_OK) {
+        if (!metis_card_range_ok(s, p, sizeof(raw))) {
             qemu_log_mask(LOG_GUEST_ERROR, "metis: %s ch%u: cannot fetch "
-                          "element at 0x%" PRIx64 "\n",
+                          "element at 0x%" PRIx64 " (not card memory)\n",
                           metis_dir_name(ch->wr), ch->idx, p);
             return DMA_ERR_DESC;
         }
+        metis_card_read(s, p, raw, sizeof(raw));
         ctl = ldl_le_p(raw);
         if (!!(ctl & EDMA_CTL_CB) != cycle) {
             return DMA_ERR_NONE;
@@ -123,13 +142,11 @@ static uint32_t metis_edma_walk(MetisEdmaChan *ch)
         e.size = ldl_le_p(raw + 4);
         e.sar = ldq_le_p(raw + 8);
         e.dar = ldq_le_p(raw + 16);
+        e.ctl = ctl & (EDMA_CTL_LIE | EDMA_CTL_RIE);
         g_array_append_val(ch->elems, e);
         ch->total += e.size;
         if (ch->total > METIS_EDMA_MAX_BYTES) {
             return DMA_ERR_SIZE;
-        }
-        if (ctl & (EDMA_CTL_LIE | EDMA_CTL_RIE)) {
-            ch->irq_done = true;
         }
         p += METIS_EDMA_ELEM_SIZE;
     }
@@ -157,12 +174,10 @@ static void metis_edma_start(MetisEdmaChan *ch)
     MetisState *s = ch->s;
     int64_t now = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
 
-    ch->error = DMA_ERR_NONE;
-    ch->elements = 0;
     ch->total = 0;
     ch->running = true;
     ch->start_ns = now;
-    ch->irq_done = ch->control1 & (EDMA_CTL_LIE | EDMA_CTL_RIE);
+    ch->irq_ctl = 0;
     g_array_set_size(ch->elems, 0);
     metis_edma_set_cs(ch, EDMA_CS_RUNNING);
 
@@ -171,6 +186,7 @@ static void metis_edma_start(MetisEdmaChan *ch)
     } else {
         MetisEdmaElem e = {
             .sar = ch->sar, .dar = ch->dar, .size = ch->transfer_size,
+            .ctl = ch->control1 & (EDMA_CTL_LIE | EDMA_CTL_RIE),
         };
 
         g_array_append_val(ch->elems, e);
@@ -213,20 +229,20 @@ void metis_edma_release(MetisState *s)
     }
 }
 
-/* Check every element's device-side address before moving anything. */
+/* Check every element's card-side address before moving anything. */
 static uint32_t metis_edma_check(MetisEdmaChan *ch)
 {
     unsigned int i;
 
     for (i = 0; i < ch->elems->len; i++) {
         MetisEdmaElem *e = &g_array_index(ch->elems, MetisEdmaElem, i);
-        uint64_t dev = ch->wr ? e->sar : e->dar;
+        uint64_t card = ch->wr ? e->sar : e->dar;
 
-        if (!metis_mem_range_ok(ch->s, dev, e->size)) {
-            qemu_log_mask(LOG_GUEST_ERROR, "metis: %s ch%u: device address "
-                          "0x%" PRIx64 "+0x%x outside on-card memory\n",
-                          metis_dir_name(ch->wr), ch->idx, dev, e->size);
-            return DMA_ERR_DEV_ADDR;
+        if (!metis_card_range_ok(ch->s, card, e->size)) {
+            qemu_log_mask(LOG_GUEST_ERROR, "metis: %s ch%u: card address "
+                          "0x%" PRIx64 "+0x%x outside L2 and DDR\n",
+                          metis_dir_name(ch->wr), ch->idx, card, e->size);
+            return DMA_ERR_CARD_ADDR;
         }
     }
     return DMA_ERR_NONE;
@@ -245,8 +261,8 @@ static uint32_t metis_edma_copy(MetisEdmaChan *ch)
 
         /*
          * fault-abort-size: this element's host side cannot be reached.
-         * The walk stops here: the elements before it moved (CH_ELEMENTS),
-         * the rest do not.
+         * The walk stops here: the elements before it moved, the rest do
+         * not.
          */
         if (s->fault_abort_size && e->size == s->fault_abort_size) {
             trace_metis_fault("abort-size");
@@ -257,12 +273,12 @@ static uint32_t metis_edma_copy(MetisEdmaChan *ch)
             MemTxResult res;
 
             if (ch->wr) {
-                metis_mem_read(s, e->sar + off, buf, n);
+                metis_card_read(s, e->sar + off, buf, n);
                 res = pci_dma_write(pdev, e->dar + off, buf, n);
             } else {
                 res = pci_dma_read(pdev, e->sar + off, buf, n);
                 if (res == MEMTX_OK) {
-                    metis_mem_write(s, e->dar + off, buf, n);
+                    metis_card_write(s, e->dar + off, buf, n);
                 }
             }
             if (res != MEMTX_OK) {
@@ -274,7 +290,7 @@ static uint32_t metis_edma_copy(MetisEdmaChan *ch)
             }
             s->stat_bytes += n;
         }
-        ch->elements++;
+        ch->irq_ctl |= e->ctl;
     }
     return DMA_ERR_NONE;
 }
@@ -302,9 +318,9 @@ static void metis_edma_corrupt(MetisEdmaChan *ch)
                 pci_dma_write(PCI_DEVICE(s), e->dar, &b, 1);
             }
         } else {
-            metis_mem_read(s, e->dar, &b, 1);
+            metis_card_read(s, e->dar, &b, 1);
             b ^= 1;
-            metis_mem_write(s, e->dar, &b, 1);
+            metis_card_write(s, e->dar, &b, 1);
         }
         return;
     }
@@ -355,8 +371,7 @@ static void metis_edma_doorbell(MetisState *s, bool wr, uint32_t val)
     }
     if (ch->running) {
         qemu_log_mask(LOG_GUEST_ERROR, "metis: %s ch%u: doorbell while "
-                      "running\n", metis_dir_name(wr), n);
-        ch->error = DMA_ERR_BUSY;
+                      "running (ignored)\n", metis_dir_name(wr), n);
         return;
     }
     metis_edma_start(ch);
@@ -407,10 +422,6 @@ static uint64_t metis_edma_chan_read(MetisEdmaChan *ch, hwaddr off)
         return (uint32_t)ch->llp;
     case EDMA_CH_LLP_HI:
         return ch->llp >> 32;
-    case EDMA_CH_ERROR:
-        return ch->error;
-    case EDMA_CH_ELEMENTS:
-        return ch->elements;
     }
     qemu_log_mask(LOG_GUEST_ERROR, "metis: read of unknown %s ch%u register "
                   "0x%" HWADDR_PRIx "\n", metis_dir_name(ch->wr), ch->idx, off);
@@ -683,7 +694,7 @@ static void metis_edma_dir_reset(MetisEdmaDir *d)
     d->arb_weight_lo = 0;
     d->arb_weight_hi = 0;
     d->int_status = 0;
-    d->int_mask = EDMA_INT_ALL;
+    d->int_mask = 0;            /* open (section 4.1) */
     d->app_err = 0;
     d->ll_err = 0;
     d->done_imwr = 0;
@@ -703,8 +714,7 @@ static void metis_edma_dir_reset(MetisEdmaDir *d)
         ch->sar = 0;
         ch->dar = 0;
         ch->llp = 0;
-        ch->error = 0;
-        ch->elements = 0;
+        ch->irq_ctl = 0;
         ch->running = false;
         ch->hung = false;
         ch->held = false;

@@ -1,6 +1,6 @@
 /*
  * Emulated Axelera Metis M.2 AIPU: fault injection and statistics
- * (section 8).  All of these are QOM properties settable at run time with
+ * (section 7).  All of these are QOM properties settable at run time with
  * qom-set, unlike qdev properties which are fixed once realized.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -156,7 +156,12 @@ static void metis_set_link_down(Object *obj, bool down, Error **errp)
 
     trace_metis_fault_set("link-down", down);
     s->link_down = down;
-    if (was && !down && DEVICE(s)->realized) {
+    if (!DEVICE(s)->realized) {
+        return;
+    }
+    /* BAR2 is RAM: an all-ones window covers it while the link is down. */
+    memory_region_set_enabled(&s->link_down_mr, down);
+    if (was && !down) {
         metis_card_reset(s, METIS_RESET_LINK_UP);
     }
 }

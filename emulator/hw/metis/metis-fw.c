@@ -1,6 +1,7 @@
 /*
- * Emulated Axelera Metis M.2 AIPU: boot ROM, firmware, mailbox, contexts
- * and the host interface registers (BAR2 + 0x800, sections 4-6).
+ * Emulated Axelera Metis M.2 AIPU: our runtime firmware (section 5): the
+ * boot ROM's BOOT command and image check, the mailbox, contexts,
+ * heartbeats and the extension area's registers.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -15,21 +16,21 @@
 
 #define METIS_MB_CHUNK          (64 * KiB)
 
-/* Interrupt sources (section 5) */
+/* Interrupt sources (section 5.1) */
 
-void metis_hif_raise(MetisState *s, uint32_t bits)
+void metis_ext_raise(MetisState *s, uint32_t bits)
 {
     uint32_t unmasked = bits & ~s->irq_mask;
     unsigned int n;
 
     s->irq_status |= bits;
-    trace_metis_hif_raise(bits, s->irq_status, s->irq_mask);
-    if (unmasked & (HIF_IRQ_MB | HIF_IRQ_HB | HIF_IRQ_FW)) {
-        metis_msi_notify(s, METIS_VEC_MSG);
+    trace_metis_ext_raise(bits, s->irq_status, s->irq_mask);
+    if (unmasked & (EXT_IRQ_MB | EXT_IRQ_HB | EXT_IRQ_FW)) {
+        metis_fw_irq(s, METIS_VEC_MSG);
     }
     for (n = 0; n < METIS_CTX_COUNT; n++) {
-        if (unmasked & HIF_IRQ_CTX(n)) {
-            metis_msi_notify(s, METIS_VEC_CTX(n));
+        if (unmasked & EXT_IRQ_CTX(n)) {
+            metis_fw_irq(s, METIS_VEC_CTX(n));
         }
     }
 }
@@ -44,7 +45,7 @@ static uint32_t metis_crc_region(MetisState *s, uint64_t addr, uint64_t len)
     while (len) {
         uint64_t n = MIN(len, METIS_MB_CHUNK);
 
-        metis_mem_read(s, addr, buf, n);
+        metis_card_read(s, addr, buf, n);
         crc = crc32(crc, buf, n);
         addr += n;
         len -= n;
@@ -59,10 +60,10 @@ static uint32_t metis_fw_validate(MetisState *s, uint64_t addr, uint32_t size,
     uint32_t hcrc, plen;
 
     *boot_us = FW_DEFAULT_BOOT_US;
-    if (size < FW_HDR_SIZE || !metis_mem_range_ok(s, addr, size)) {
+    if (size < FW_HDR_SIZE || !metis_card_range_ok(s, addr, size)) {
         return FW_ERR_ADDR;
     }
-    metis_mem_read(s, addr, hdr, sizeof(hdr));
+    metis_card_read(s, addr, hdr, sizeof(hdr));
     if (ldl_le_p(hdr + 28)) {
         *boot_us = ldl_le_p(hdr + 28);
     }
@@ -98,7 +99,7 @@ static void metis_mb_complete(MetisState *s, bool ok, uint32_t result,
     s->mb_status = ok ? MB_DONE : MB_ERROR;
     s->mb_result = result;
     trace_metis_mb_complete(ok, result);
-    metis_hif_raise(s, HIF_IRQ_MB | irq);
+    metis_ext_raise(s, EXT_IRQ_MB | irq);
 }
 
 static void metis_hb_arm(MetisState *s)
@@ -117,7 +118,7 @@ static void metis_hb_tick(void *opaque)
         return;
     }
     s->hb_count++;
-    metis_hif_raise(s, HIF_IRQ_HB);
+    metis_ext_raise(s, EXT_IRQ_HB);
     metis_hb_arm(s);
 }
 
@@ -132,22 +133,22 @@ static void metis_boot_done(void *opaque)
     if (s->boot_err) {
         s->fw_state = FW_STATE_FAILED;
         s->fw_error = s->boot_err;
-        metis_mb_complete(s, false, s->boot_err, HIF_IRQ_FW);
+        metis_mb_complete(s, false, s->boot_err, EXT_IRQ_FW);
         return;
     }
     s->fw_state = FW_STATE_READY;
     s->fw_error = 0;
     s->fw_version = s->boot_version;
-    s->sysctl[SYSCTL_MASTER_VERSION] = s->fw_version >> 16;
-    s->sysctl[SYSCTL_MASTER_VERSION + 1] = s->fw_version >> 8;
+    s->l2_ptr[SYSCTL_MASTER_VERSION] = s->fw_version >> 16;
+    s->l2_ptr[SYSCTL_MASTER_VERSION + 1] = s->fw_version >> 8;
     s->hb_count = 0;
-    metis_mb_complete(s, true, s->fw_version, HIF_IRQ_FW);
+    metis_mb_complete(s, true, s->fw_version, EXT_IRQ_FW);
     metis_hb_arm(s);
 }
 
 static void metis_mb_boot(MetisState *s, uint32_t size)
 {
-    const uint8_t *msg = s->sysctl + SYSCTL_CMD_MSG;
+    const uint8_t *msg = s->l2_ptr + SYSCTL_CMD_MSG;
     uint32_t boot_us = FW_DEFAULT_BOOT_US;
 
     if (s->fw_state != FW_STATE_BOOTROM && s->fw_state != FW_STATE_FAILED) {
@@ -176,9 +177,9 @@ static void metis_mb_boot(MetisState *s, uint32_t size)
 
 static void metis_mb_doorbell(MetisState *s)
 {
-    uint32_t op = ldl_le_p(s->sysctl + SYSCTL_CMD_OPCODE);
-    uint32_t size = ldl_le_p(s->sysctl + SYSCTL_CMD_SIZE);
-    uint8_t *msg = s->sysctl + SYSCTL_CMD_MSG;
+    uint32_t op = ldl_le_p(s->l2_ptr + SYSCTL_CMD_OPCODE);
+    uint32_t size = ldl_le_p(s->l2_ptr + SYSCTL_CMD_SIZE);
+    uint8_t *msg = s->l2_ptr + SYSCTL_CMD_MSG;
 
     trace_metis_mb_doorbell(op, size);
     if (s->mb_status == MB_BUSY) {
@@ -205,7 +206,7 @@ static void metis_mb_doorbell(MetisState *s)
     metis_mb_complete(s, false, MB_ERR_OPCODE, 0);
 }
 
-/* Contexts (section 6) */
+/* Contexts (section 5.4) */
 
 static uint64_t metis_ctx_run(MetisState *s, MetisCtx *c)
 {
@@ -222,22 +223,22 @@ static uint64_t metis_ctx_run(MetisState *s, MetisCtx *c)
 
         switch (c->run_opcode) {
         case CTX_OP_CRC32:
-            metis_mem_read(s, addr, buf, n);
+            metis_card_read(s, addr, buf, n);
             crc = crc32(crc, buf, n);
             break;
         case CTX_OP_XOR32:
-            metis_mem_read(s, addr, buf, n);
+            metis_card_read(s, addr, buf, n);
             for (i = 0; i < n; i += 4) {
                 stl_le_p(buf + i, ldl_le_p(buf + i) ^ c->run_param);
             }
-            metis_mem_write(s, addr, buf, n);
+            metis_card_write(s, addr, buf, n);
             crc = crc32(crc, buf, n);
             break;
         case CTX_OP_FILL32:
             for (i = 0; i < n; i += 4) {
                 stl_le_p(buf + i, c->run_param);
             }
-            metis_mem_write(s, addr, buf, n);
+            metis_card_write(s, addr, buf, n);
             break;
         }
         addr += n;
@@ -258,7 +259,7 @@ static void metis_ctx_done(void *opaque)
     c->status = CTX_DONE;
     c->error = CTX_ERR_NONE;
     trace_metis_ctx_done(c->idx, c->result);
-    metis_hif_raise(s, HIF_IRQ_CTX(c->idx));
+    metis_ext_raise(s, EXT_IRQ_CTX(c->idx));
 }
 
 static uint32_t metis_ctx_check(MetisState *s, MetisCtx *c)
@@ -275,7 +276,7 @@ static uint32_t metis_ctx_check(MetisState *s, MetisCtx *c)
     if (c->opcode == CTX_OP_NOP) {
         return CTX_ERR_NONE;
     }
-    if (c->len > CTX_MAX_LEN || !metis_mem_range_ok(s, c->addr, c->len)) {
+    if (c->len > CTX_MAX_LEN || !metis_card_range_ok(s, c->addr, c->len)) {
         return CTX_ERR_RANGE;
     }
     if (c->opcode != CTX_OP_CRC32 && (c->len & 3)) {
@@ -303,7 +304,7 @@ static void metis_ctx_doorbell(MetisState *s, MetisCtx *c)
         c->status = CTX_FAILED;
         c->error = err;
         c->result = 0;
-        metis_hif_raise(s, HIF_IRQ_CTX(c->idx));
+        metis_ext_raise(s, EXT_IRQ_CTX(c->idx));
         return;
     }
     c->run_opcode = c->opcode;
@@ -392,92 +393,84 @@ static void metis_ctx_write(MetisState *s, MetisCtx *c, hwaddr off,
                   "register 0x%" HWADDR_PRIx "\n", val, c->idx, off);
 }
 
-/* Host interface registers */
+/* Extension area registers (section 5.1), offsets within the area */
 
-uint64_t metis_fw_read(MetisState *s, hwaddr addr, unsigned size)
+uint64_t metis_fw_read(MetisState *s, hwaddr addr)
 {
-    if (addr >= CTX_BASE && addr < CTX_BASE + METIS_CTX_COUNT * CTX_STRIDE) {
-        return metis_ctx_read(&s->ctx[(addr - CTX_BASE) / CTX_STRIDE],
-                              (addr - CTX_BASE) % CTX_STRIDE);
+    if (addr >= EXT_CTX_BASE &&
+        addr < EXT_CTX_BASE + METIS_CTX_COUNT * CTX_STRIDE) {
+        return metis_ctx_read(&s->ctx[(addr - EXT_CTX_BASE) / CTX_STRIDE],
+                              (addr - EXT_CTX_BASE) % CTX_STRIDE);
     }
     switch (addr) {
-    case HIF_ID:
-        return HIF_ID_VALUE;
-    case HIF_VERSION:
-        return 1;
-    case HIF_FW_STATE:
+    case EXT_ID:
+        return EXT_ID_VALUE;
+    case EXT_VERSION:
+        return EXT_VERSION_VALUE;
+    case EXT_FW_STATE:
         return s->fw_state;
-    case HIF_FW_ERROR:
+    case EXT_FW_ERROR:
         return s->fw_error;
-    case HIF_FW_VERSION:
+    case EXT_FW_VERSION:
         return s->fw_state == FW_STATE_READY ? s->fw_version : 0;
-    case HIF_MB_DOORBELL:
-    case HIF_SOFT_RESET:
+    case EXT_MB_DOORBELL:
+    case EXT_SOFT_RESET:
         return 0;
-    case HIF_MB_STATUS:
+    case EXT_MB_STATUS:
         return s->mb_status;
-    case HIF_MB_RESULT:
+    case EXT_MB_RESULT:
         return s->mb_result;
-    case HIF_IRQ_STATUS:
+    case EXT_IRQ_STATUS:
         return s->irq_status;
-    case HIF_IRQ_MASK:
+    case EXT_IRQ_MASK:
         return s->irq_mask;
-    case HIF_HB_PERIOD_MS:
+    case EXT_HB_PERIOD_MS:
         return s->heartbeat_ms;
-    case HIF_HB_COUNT:
+    case EXT_HB_COUNT:
         return s->hb_count;
-    case HIF_MEM_BASE_LO:
-        return (uint32_t)METIS_MEM_BASE;
-    case HIF_MEM_BASE_HI:
-        return METIS_MEM_BASE >> 32;
-    case HIF_MEM_SIZE_LO:
-        return (uint32_t)s->mem_size;
-    case HIF_MEM_SIZE_HI:
-        return s->mem_size >> 32;
-    case HIF_SCRATCH:
+    case EXT_SCRATCH:
         return s->scratch;
-    case HIF_CTX_COUNT:
+    case EXT_CTX_COUNT:
         return METIS_CTX_COUNT;
     }
-    qemu_log_mask(LOG_GUEST_ERROR, "metis: read of unknown BAR2 register "
-                  "0x%" HWADDR_PRIx "\n", addr);
+    qemu_log_mask(LOG_GUEST_ERROR, "metis: read of unknown extension "
+                  "register 0x%" HWADDR_PRIx "\n", addr);
     return 0;
 }
 
-void metis_fw_write(MetisState *s, hwaddr addr, uint64_t val64, unsigned size)
+void metis_fw_write(MetisState *s, hwaddr addr, uint32_t val)
 {
-    uint32_t val = val64;
-
-    if (addr >= CTX_BASE && addr < CTX_BASE + METIS_CTX_COUNT * CTX_STRIDE) {
-        metis_ctx_write(s, &s->ctx[(addr - CTX_BASE) / CTX_STRIDE],
-                        (addr - CTX_BASE) % CTX_STRIDE, val);
+    if (addr >= EXT_CTX_BASE &&
+        addr < EXT_CTX_BASE + METIS_CTX_COUNT * CTX_STRIDE) {
+        metis_ctx_write(s, &s->ctx[(addr - EXT_CTX_BASE) / CTX_STRIDE],
+                        (addr - EXT_CTX_BASE) % CTX_STRIDE, val);
         return;
     }
     switch (addr) {
-    case HIF_MB_DOORBELL:
+    case EXT_MB_DOORBELL:
         if (val == 1) {
             metis_mb_doorbell(s);
             return;
         }
         break;
-    case HIF_IRQ_STATUS:
+    case EXT_IRQ_STATUS:
         s->irq_status &= ~val;
         return;
-    case HIF_IRQ_MASK:
-        s->irq_mask = val & HIF_IRQ_ALL;
+    case EXT_IRQ_MASK:
+        s->irq_mask = val & EXT_IRQ_ALL;
         return;
-    case HIF_SOFT_RESET:
-        if (val == HIF_SOFT_RESET_MAGIC) {
+    case EXT_SOFT_RESET:
+        if (val == EXT_SOFT_RESET_MAGIC) {
             metis_card_reset(s, METIS_RESET_SOFT);
             return;
         }
         break;
-    case HIF_SCRATCH:
+    case EXT_SCRATCH:
         s->scratch = val;
         return;
     }
-    qemu_log_mask(LOG_GUEST_ERROR, "metis: bad write 0x%x to BAR2 register "
-                  "0x%" HWADDR_PRIx "\n", val, addr);
+    qemu_log_mask(LOG_GUEST_ERROR, "metis: bad write 0x%x to extension "
+                  "register 0x%" HWADDR_PRIx "\n", val, addr);
 }
 
 /* Reset and life cycle */
@@ -499,15 +492,6 @@ void metis_fw_reset(MetisState *s)
     s->scratch = 0;
     s->boot_err = 0;
     s->boot_version = 0;
-
-    memset(s->sysctl, 0, sizeof(s->sysctl));
-    stw_le_p(s->sysctl + SYSCTL_HDIF_MAGIC, METIS_HDIF_MAGIC);
-    stq_le_p(s->sysctl + SYSCTL_HDIF_BASE, METIS_HDIF_BASE);
-    stq_le_p(s->sysctl + SYSCTL_HDIF_SIZE, METIS_BAR2_SIZE);
-    stq_le_p(s->sysctl + SYSCTL_MEMORY_MAP0, METIS_HDIF_BASE);
-    stq_le_p(s->sysctl + SYSCTL_MEMORY_MAP1, METIS_MEM_BASE);
-    stl_le_p(s->sysctl + SYSCTL_DMA_VM, 0);
-    stq_le_p(s->sysctl + SYSCTL_FW_LOAD_ADDR, METIS_MEM_BASE);
 
     for (n = 0; n < METIS_CTX_COUNT; n++) {
         MetisCtx *c = &s->ctx[n];

@@ -1,5 +1,5 @@
 /*
- * Emulated Axelera Metis M.2 AIPU: PCI function, resets, on-card memory.
+ * Emulated Axelera Metis M.2 AIPU: PCI function, resets, card memory.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -23,7 +23,9 @@
 #define METIS_MSI_CAP_OFF       0x50
 #define METIS_EXP_CAP_OFF       0x80
 
+#define METIS_MIN_MEM_SIZE      (64 * MiB)
 #define METIS_MAX_MEM_SIZE      (64 * GiB)
+#define METIS_MEM_CHUNK         (64 * KiB)
 
 static const char *const metis_reset_names[] = {
     [METIS_RESET_DEVICE] = "device",
@@ -33,22 +35,21 @@ static const char *const metis_reset_names[] = {
     [METIS_RESET_REALIZE] = "realize",
 };
 
-/* On-card memory */
+/* Card memory: L2 (RAM behind BAR2) and DDR (section 2) */
 
-bool metis_mem_range_ok(MetisState *s, uint64_t addr, uint64_t len)
+static bool metis_in_l2(uint64_t addr)
 {
-    return addr >= METIS_MEM_BASE && len <= s->mem_size &&
-           addr - METIS_MEM_BASE <= s->mem_size - len;
+    return addr >= METIS_L2_BASE && addr - METIS_L2_BASE < METIS_L2_SIZE;
 }
 
-void metis_mem_poison(MetisState *s)
+/* [addr, addr + len) lies wholly in L2 or wholly in DDR. */
+bool metis_card_range_ok(MetisState *s, uint64_t addr, uint64_t len)
 {
-    uint64_t i;
-
-    for (i = 0; i < s->mem_chunks; i++) {
-        g_free(s->mem[i]);
-        s->mem[i] = NULL;
+    if (metis_in_l2(addr)) {
+        return len <= METIS_L2_SIZE - (addr - METIS_L2_BASE);
     }
+    return addr >= METIS_DDR_BASE && len <= s->mem_size &&
+           addr - METIS_DDR_BASE <= s->mem_size - len;
 }
 
 static void metis_fill_poison(uint8_t *buf, uint64_t off, uint64_t len)
@@ -62,7 +63,25 @@ static void metis_fill_poison(uint8_t *buf, uint64_t off, uint64_t len)
     }
 }
 
-/* The chunk holding device offset @off, allocated (as poison) on demand. */
+/* After a reset L2 and DDR read the poison pattern (section 6). */
+void metis_mem_poison(MetisState *s)
+{
+    uint64_t i, done;
+
+    for (i = 0; i < s->mem_chunks; i++) {
+        g_free(s->mem[i]);
+        s->mem[i] = NULL;
+    }
+    if (!s->l2_ptr) {
+        return;
+    }
+    metis_fill_poison(s->l2_ptr, 0, 64);
+    for (done = 64; done < METIS_L2_SIZE; done *= 2) {
+        memcpy(s->l2_ptr + done, s->l2_ptr, MIN(done, METIS_L2_SIZE - done));
+    }
+}
+
+/* The DDR chunk holding DDR offset @off, allocated (as poison) on demand. */
 static uint8_t *metis_mem_chunk(MetisState *s, uint64_t off, bool alloc)
 {
     uint64_t n = off / METIS_MEM_CHUNK;
@@ -74,12 +93,22 @@ static uint8_t *metis_mem_chunk(MetisState *s, uint64_t off, bool alloc)
     return s->mem[n];
 }
 
-/* Callers check the range with metis_mem_range_ok() first. */
-void metis_mem_read(MetisState *s, uint64_t addr, void *buf, uint64_t len)
+/*
+ * Card-side accesses of the eDMA and the firmware.  Callers check the
+ * range with metis_card_range_ok() first.  L2 is reached directly, under
+ * the extension area's registers too: a driver never points the card
+ * there (the area lies in the HDIF region, outside every context's L2).
+ */
+void metis_card_read(MetisState *s, uint64_t addr, void *buf, uint64_t len)
 {
-    uint64_t off = addr - METIS_MEM_BASE;
+    uint64_t off;
     uint8_t *out = buf;
 
+    if (metis_in_l2(addr)) {
+        memcpy(buf, s->l2_ptr + (addr - METIS_L2_BASE), len);
+        return;
+    }
+    off = addr - METIS_DDR_BASE;
     while (len) {
         uint64_t in_chunk = off % METIS_MEM_CHUNK;
         uint64_t n = MIN(len, METIS_MEM_CHUNK - in_chunk);
@@ -96,12 +125,17 @@ void metis_mem_read(MetisState *s, uint64_t addr, void *buf, uint64_t len)
     }
 }
 
-void metis_mem_write(MetisState *s, uint64_t addr, const void *buf,
-                     uint64_t len)
+void metis_card_write(MetisState *s, uint64_t addr, const void *buf,
+                      uint64_t len)
 {
-    uint64_t off = addr - METIS_MEM_BASE;
+    uint64_t off;
     const uint8_t *in = buf;
 
+    if (metis_in_l2(addr)) {
+        memcpy(s->l2_ptr + (addr - METIS_L2_BASE), buf, len);
+        return;
+    }
+    off = addr - METIS_DDR_BASE;
     while (len) {
         uint64_t in_chunk = off % METIS_MEM_CHUNK;
         uint64_t n = MIN(len, METIS_MEM_CHUNK - in_chunk);
@@ -176,7 +210,7 @@ void metis_dma_write_u32(MetisState *s, uint64_t addr, uint32_t val)
     }
 }
 
-/* Resets (section 7): every kind ends up here. */
+/* Resets (section 6): every kind ends up here. */
 
 void metis_card_reset(MetisState *s, MetisResetKind kind)
 {
@@ -188,6 +222,7 @@ void metis_card_reset(MetisState *s, MetisResetKind kind)
     metis_edma_reset(s);
     metis_fw_reset(s);
     metis_mem_poison(s);
+    metis_bootrom_reset(s);
 }
 
 static void metis_reset_hold(Object *obj, ResetType type)
@@ -279,8 +314,27 @@ static bool metis_init_pci(MetisState *s, Error **errp)
     memory_region_init_io(&s->bar0, OBJECT(s), &metis_bar0_ops, s,
                           "metis-edma", METIS_BAR0_SIZE);
     pci_register_bar(pdev, 0, PCI_BASE_ADDRESS_SPACE_MEMORY, &s->bar0);
-    memory_region_init_io(&s->bar2, OBJECT(s), &metis_bar2_ops, s,
-                          "metis-hif", METIS_BAR2_SIZE);
+
+    /*
+     * BAR2 is L2 RAM; the extension area's registers and, while the link
+     * is down, an all-ones window are overlays enabled when needed.
+     */
+    memory_region_init(&s->bar2, OBJECT(s), "metis-bar2", METIS_BAR2_SIZE);
+    if (!memory_region_init_ram_nomigrate(&s->l2, OBJECT(s), "metis-l2",
+                                          METIS_L2_SIZE, errp)) {
+        return false;
+    }
+    s->l2_ptr = memory_region_get_ram_ptr(&s->l2);
+    memory_region_add_subregion(&s->bar2, 0, &s->l2);
+    memory_region_init_io(&s->ext, OBJECT(s), &metis_ext_ops, s, "metis-ext",
+                          EXT_AREA_SIZE);
+    memory_region_set_enabled(&s->ext, false);
+    memory_region_add_subregion_overlap(&s->bar2, metis_ext_offset(s),
+                                        &s->ext, 1);
+    memory_region_init_io(&s->link_down_mr, OBJECT(s), &metis_link_down_ops,
+                          s, "metis-link-down", METIS_BAR2_SIZE);
+    memory_region_set_enabled(&s->link_down_mr, s->link_down);
+    memory_region_add_subregion_overlap(&s->bar2, 0, &s->link_down_mr, 2);
     pci_register_bar(pdev, 2, PCI_BASE_ADDRESS_SPACE_MEMORY |
                      PCI_BASE_ADDRESS_MEM_TYPE_64, &s->bar2);
     return true;
@@ -290,12 +344,26 @@ static void metis_realize(PCIDevice *pdev, Error **errp)
 {
     MetisState *s = METIS(pdev);
 
-    if (s->mem_size < METIS_MEM_CHUNK || s->mem_size > METIS_MAX_MEM_SIZE ||
-        s->mem_size % METIS_MEM_CHUNK) {
-        error_setg(errp, "metis: mem-size must be a multiple of 64 KiB "
-                   "between 64 KiB and 64 GiB");
+    if (s->device_id != METIS_DEVICE_ID &&
+        s->device_id != METIS_DEVICE_ID_ALPHA) {
+        error_setg(errp, "metis: device-id must be 0x%x or 0x%x",
+                   METIS_DEVICE_ID, METIS_DEVICE_ID_ALPHA);
         return;
     }
+    if (s->mem_size < METIS_MIN_MEM_SIZE || s->mem_size > METIS_MAX_MEM_SIZE ||
+        s->mem_size % MiB) {
+        error_setg(errp, "metis: mem-size must be a multiple of 1 MiB "
+                   "between 64 MiB and 64 GiB");
+        return;
+    }
+    if (s->areas_base < 4 * KiB || s->areas_base % (4 * KiB) ||
+        s->areas_base > METIS_L2_SIZE / 2 - LAYOUT_END) {
+        error_setg(errp, "metis: areas-base must be a multiple of 4 KiB "
+                   "between 0x1000 and 0x%" PRIx64,
+                   (uint64_t)(METIS_L2_SIZE / 2 - LAYOUT_END));
+        return;
+    }
+    pci_config_set_device_id(pdev->config, s->device_id);
     if (!metis_init_pci(s, errp)) {
         return;
     }
@@ -304,6 +372,7 @@ static void metis_realize(PCIDevice *pdev, Error **errp)
 
     metis_edma_init(s);
     metis_fw_init(s);
+    metis_loader_init(s);
     metis_fault_init(s);
     s->next_reset_kind = METIS_RESET_DEVICE;
     metis_card_reset(s, METIS_RESET_REALIZE);
@@ -314,9 +383,15 @@ static void metis_exit(PCIDevice *pdev)
     MetisState *s = METIS(pdev);
 
     metis_fault_exit(s);
+    metis_loader_exit(s);
     metis_fw_exit(s);
     metis_edma_exit(s);
-    metis_mem_poison(s);
+    /* Subregions hold references to their owner: drop them, or it leaks. */
+    memory_region_del_subregion(&s->bar2, &s->link_down_mr);
+    memory_region_del_subregion(&s->bar2, &s->ext);
+    memory_region_del_subregion(&s->bar2, &s->l2);
+    s->l2_ptr = NULL;
+    metis_mem_poison(s);        /* frees DDR */
     g_free(s->mem);
     s->mem = NULL;
     msi_uninit(pdev);
@@ -328,6 +403,11 @@ static void metis_instance_init(Object *obj)
 }
 
 static const Property metis_props[] = {
+    DEFINE_PROP_BOOL("extensions", MetisState, extensions, true),
+    DEFINE_PROP_UINT32("device-id", MetisState, device_id, METIS_DEVICE_ID),
+    DEFINE_PROP_UINT32("loader-ms", MetisState, loader_ms, 20),
+    DEFINE_PROP_UINT32("areas-base", MetisState, areas_base, 0x1000),
+    DEFINE_PROP_BOOL("dma-vm", MetisState, dma_vm, false),
     DEFINE_PROP_SIZE("mem-size", MetisState, mem_size, 256 * MiB),
     DEFINE_PROP_UINT32("latency-us", MetisState, latency_us, 20),
     DEFINE_PROP_UINT32("bandwidth-mbps", MetisState, bandwidth_mbps, 0),

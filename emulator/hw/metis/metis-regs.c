@@ -1,5 +1,6 @@
 /*
- * Emulated Axelera Metis M.2 AIPU: BAR0/BAR2 MMIO dispatch.
+ * Emulated Axelera Metis M.2 AIPU: BAR0 and BAR2 MMIO dispatch (BAR2 is
+ * L2 RAM; only the extension area and the link-down window are MMIO).
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -56,15 +57,12 @@ const MemoryRegionOps metis_bar0_ops = {
     },
 };
 
-/* BAR2: sysctl block (byte-addressable), host interface, contexts. */
+/*
+ * Extension area (section 5.1): 32-bit registers over 4 KiB of L2 while
+ * the loader has it published.  Other access sizes are guest errors.
+ */
 
-static bool metis_sysctl_writable(hwaddr addr)
-{
-    return addr >= SYSCTL_RW_START &&
-           (addr < SYSCTL_RO2_START || addr >= SYSCTL_RO2_END);
-}
-
-static uint64_t metis_bar2_read(void *opaque, hwaddr addr, unsigned size)
+static uint64_t metis_ext_read(void *opaque, hwaddr addr, unsigned size)
 {
     MetisState *s = opaque;
     uint64_t val = 0;
@@ -72,51 +70,64 @@ static uint64_t metis_bar2_read(void *opaque, hwaddr addr, unsigned size)
     if (s->link_down) {
         return metis_all_ones(size);
     }
-    if (addr < SYSCTL_SIZE) {
-        val = ldn_le_p(s->sysctl + addr, size);
-    } else if (size != 4) {
+    if (size != 4) {
         qemu_log_mask(LOG_GUEST_ERROR,
-                      "metis: %u-byte read of BAR2 register 0x%" HWADDR_PRIx
-                      "\n", size, addr);
+                      "metis: %u-byte read of extension register 0x%"
+                      HWADDR_PRIx "\n", size, addr);
     } else {
-        val = metis_fw_read(s, addr, size);
+        val = metis_fw_read(s, addr);
     }
-    trace_metis_bar2_read(addr, size, val);
+    trace_metis_ext_read(addr, size, val);
     return val;
 }
 
-static void metis_bar2_write(void *opaque, hwaddr addr, uint64_t val,
-                             unsigned size)
+static void metis_ext_write(void *opaque, hwaddr addr, uint64_t val,
+                            unsigned size)
 {
     MetisState *s = opaque;
-    unsigned int i;
 
     if (s->link_down) {
         return;
     }
-    trace_metis_bar2_write(addr, size, val);
-    if (addr < SYSCTL_SIZE) {
-        for (i = 0; i < size; i++) {
-            if (metis_sysctl_writable(addr + i)) {
-                s->sysctl[addr + i] = val >> (i * 8);
-            } else {
-                qemu_log_mask(LOG_GUEST_ERROR,
-                              "metis: write to read-only sysctl byte 0x%"
-                              HWADDR_PRIx "\n", addr + i);
-            }
-        }
-    } else if (size != 4) {
+    trace_metis_ext_write(addr, size, val);
+    if (size != 4) {
         qemu_log_mask(LOG_GUEST_ERROR,
-                      "metis: %u-byte write of BAR2 register 0x%" HWADDR_PRIx
-                      "\n", size, addr);
-    } else {
-        metis_fw_write(s, addr, val, size);
+                      "metis: %u-byte write of extension register 0x%"
+                      HWADDR_PRIx "\n", size, addr);
+        return;
     }
+    metis_fw_write(s, addr, val);
 }
 
-const MemoryRegionOps metis_bar2_ops = {
-    .read = metis_bar2_read,
-    .write = metis_bar2_write,
+const MemoryRegionOps metis_ext_ops = {
+    .read = metis_ext_read,
+    .write = metis_ext_write,
+    .endianness = DEVICE_LITTLE_ENDIAN,
+    .valid = {
+        .min_access_size = 1,
+        .max_access_size = 8,
+    },
+    .impl = {
+        .min_access_size = 1,
+        .max_access_size = 8,
+    },
+};
+
+/* Over all of BAR2 while the link is down: all-ones, writes dropped. */
+
+static uint64_t metis_link_down_read(void *opaque, hwaddr addr, unsigned size)
+{
+    return metis_all_ones(size);
+}
+
+static void metis_link_down_write(void *opaque, hwaddr addr, uint64_t val,
+                                  unsigned size)
+{
+}
+
+const MemoryRegionOps metis_link_down_ops = {
+    .read = metis_link_down_read,
+    .write = metis_link_down_write,
     .endianness = DEVICE_LITTLE_ENDIAN,
     .valid = {
         .min_access_size = 1,

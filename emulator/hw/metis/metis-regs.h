@@ -14,7 +14,8 @@
 
 /* Section 1: PCI function */
 #define METIS_VENDOR_ID         0x1f9d
-#define METIS_DEVICE_ID         0x1100
+#define METIS_DEVICE_ID         0x1100  /* Omega */
+#define METIS_DEVICE_ID_ALPHA   0x11aa
 #define METIS_REVISION          0x02
 #define METIS_CLASS_ID          0x1200
 #define METIS_MSI_VECTORS       32
@@ -22,15 +23,109 @@
 #define METIS_BAR2_SIZE         (32 * MiB)
 
 #define METIS_VEC_CTX(n)        (n)
+#define METIS_VEC_EDMA_RD(n)    (4 + (n))
+#define METIS_VEC_EDMA_WR(n)    (8 + (n))
 #define METIS_VEC_MSG           12
+#define METIS_VEC_DEV_MSG       24
 
-/* Section 2: device address space */
-#define METIS_HDIF_BASE         0x08000000ULL
-#define METIS_MEM_BASE          0x100000000ULL
-#define METIS_MEM_CHUNK         (64 * KiB)
+/* Section 2: card address space */
+#define METIS_L2_BASE           0x08000000ULL
+#define METIS_L2_SIZE           METIS_BAR2_SIZE
+#define METIS_DDR_BASE          0x100000000ULL
 #define METIS_POISON            0x5A5AA5A5u
 
-/* Section 3: eDMA (BAR0) */
+/* Section 3.1: static sysctl block (L2 + 0) */
+#define SYSCTL_SIZE             0x800
+#define SYSCTL_HDIF_MAGIC       0x000
+#define SYSCTL_HDIF_BASE        0x008
+#define SYSCTL_HDIF_SIZE        0x010
+#define SYSCTL_CMD_OPCODE       0x0B0
+#define SYSCTL_CMD_SIZE         0x0B4
+#define SYSCTL_CMD_MSG          0x0B8
+#define SYSCTL_CMD_MSG_SIZE     256
+#define SYSCTL_MASTER_VERSION   0x200
+#define SYSCTL_MEMORY_MAP0      0x208
+#define SYSCTL_MEMORY_MAP1      0x210
+#define SYSCTL_DMA_VM           0x218
+#define SYSCTL_FW_LOAD_ADDR     0x238
+#define SYSCTL_DATASTREAM_REF   0x240
+#define SYSCTL_BOARDINFO_REF    0x258
+#define SYSCTL_AXEMSG_REF       0x270   /* our extension area */
+#define SYSCTL_CTX_REF          0x288
+#define SYSCTL_VIRT_REF         0x2A0
+#define SYSCTL_HDRV_REF         0x2B8
+#define SYSCTL_DMASGDESC_REF    0x2D0
+#define SYSCTL_VMSI_REF         0x2E8
+#define SYSCTL_MCUBOOT          0x400
+#define METIS_HDIF_MAGIC        0xFD1F
+#define METIS_HDIF_ALIGN        (64 * KiB)
+#define METIS_DMA_VM_MAGIC      0xC1A0C1A0u
+
+/* Section 3.2: memory reference */
+#define MEMREF_SIZE             24
+#define MEMREF_MAGIC            0
+#define MEMREF_VER_MAJOR        2
+#define MEMREF_VER_MINOR        3
+#define MEMREF_AREA_SIZE        4
+#define MEMREF_OFFSET           8
+#define MEMREF_MEMORY_AREA      16
+
+#define AREA_MAGIC_DATASTREAM   0xF0F0
+#define AREA_MAGIC_CTX          0xC7C7  /* ours: none in the vendor source */
+#define AREA_MAGIC_HDRV         0xBAC1
+#define AREA_MAGIC_DMASGDESC    0xD4D4
+#define AREA_MAGIC_VMSI         0xB5B5
+#define AREA_MAGIC_EXT          0xE7A5
+
+/* Section 3.4: context array */
+#define CTXA_ENTRY_SIZE         80
+#define CTXA_AICORE             0x00
+#define CTXA_L2_BASE            0x08
+#define CTXA_L2_SIZE            0x10
+#define CTXA_DDR_BASE           0x18
+#define CTXA_DDR_SIZE           0x20
+#define CTXA_MSI                0x28
+#define CTXA_CMD                0x30
+#define CTXA_STS                0x38
+#define CTXA_ARG                0x40
+#define CTXA_ELF_BASE           0x48
+
+/* Section 3.5: host-driver area and VMSI */
+#define HDRV_SIZE               24
+#define HDRV_CTRL               0
+#define HDRV_BASE               4
+#define HDRV_TARGET             8
+#define HDRV_DMA_SIZE           16
+#define VMSI_NUM_VMSI           0
+#define VMSI_NUM_PMSI           2
+#define VMSI_ENTRIES            4
+#define VMSI_ENTRY_SIZE         8
+#define VMSI_TO_PMSI            0x104
+#define VMSI_SIZE               (VMSI_TO_PMSI + METIS_MSI_VECTORS)
+
+/* Section 3.6: eDMA descriptor area */
+#define DMASGDESC_SIZE          16      /* {addr u64, size u64} */
+#define DMASG_REGION_SIZE       0x7F80
+#define DMASG_CHAN_SIZE         0x1FE0
+#define DMASG_FALLBACK          0x09FF8080ULL
+
+/* Section 3.7: datastream area */
+#define DATASTREAM_SIZE         264     /* num_streams, 256-byte table */
+
+/*
+ * Where the model's loader puts its areas, relative to areas-base.  Only
+ * the model uses these: a driver (and the qtest) go by the references.
+ */
+#define LAYOUT_DATASTREAM       0x0000
+#define LAYOUT_CTX              0x0200
+#define LAYOUT_HDRV             0x0380
+#define LAYOUT_DMASGDESC        0x03C0
+#define LAYOUT_VMSI             0x0400
+#define LAYOUT_DMASG_REGION     0x1000
+#define LAYOUT_EXT              0x9000
+#define LAYOUT_END              0xA000
+
+/* Section 4: eDMA (BAR0) */
 #define METIS_EDMA_CHANNELS     4
 #define METIS_EDMA_MAX_ELEMS    65536
 #define METIS_EDMA_MAX_BYTES    (1 * GiB)
@@ -84,8 +179,6 @@
 #define EDMA_CH_DAR_HI          0x18
 #define EDMA_CH_LLP_LO          0x1C
 #define EDMA_CH_LLP_HI          0x20
-#define EDMA_CH_ERROR           0x24
-#define EDMA_CH_ELEMENTS        0x28
 
 #define EDMA_DOORBELL_CH_MASK   0x7
 #define EDMA_DOORBELL_STOP      (1u << 31)
@@ -111,66 +204,35 @@ enum MetisEdmaCs {
     EDMA_CS_STOPPED = 3,
 };
 
-/* Section 3.5: channel error codes */
-enum MetisDmaErr {
-    DMA_ERR_NONE = 0,
-    DMA_ERR_HOST = 1,
-    DMA_ERR_DEV_ADDR = 2,
-    DMA_ERR_DESC = 3,
-    DMA_ERR_SIZE = 4,
-    DMA_ERR_STOPPED = 5,
-    DMA_ERR_BUSY = 6,
-};
+/* Section 5: extension area (area offset), ours */
+#define EXT_AREA_SIZE           0x1000
+#define EXT_AREA_VER_MAJOR      1
+#define EXT_AREA_VER_MINOR      0
+#define EXT_ID                  0x000
+#define EXT_VERSION             0x004
+#define EXT_FW_STATE            0x008
+#define EXT_FW_ERROR            0x00C
+#define EXT_FW_VERSION          0x010
+#define EXT_MB_DOORBELL         0x014
+#define EXT_MB_STATUS           0x018
+#define EXT_MB_RESULT           0x01C
+#define EXT_IRQ_STATUS          0x020
+#define EXT_IRQ_MASK            0x024
+#define EXT_HB_PERIOD_MS        0x028
+#define EXT_HB_COUNT            0x02C
+#define EXT_SOFT_RESET          0x030
+#define EXT_SCRATCH             0x048
+#define EXT_CTX_COUNT           0x04C
 
-/* Section 4: sysctl block (BAR2 + 0) */
-#define SYSCTL_SIZE             0x800
-#define SYSCTL_HDIF_MAGIC       0x000
-#define SYSCTL_HDIF_BASE        0x008
-#define SYSCTL_HDIF_SIZE        0x010
-#define SYSCTL_CMD_OPCODE       0x0B0
-#define SYSCTL_CMD_SIZE         0x0B4
-#define SYSCTL_CMD_MSG          0x0B8
-#define SYSCTL_CMD_MSG_SIZE     256
-#define SYSCTL_MASTER_VERSION   0x200
-#define SYSCTL_MEMORY_MAP0      0x208
-#define SYSCTL_MEMORY_MAP1      0x210
-#define SYSCTL_DMA_VM           0x218
-#define SYSCTL_FW_LOAD_ADDR     0x238
-#define SYSCTL_RW_START         0x0B0   /* RW: 0x0B0-0x1FF and 0x240-0x7FF */
-#define SYSCTL_RO2_START        0x200
-#define SYSCTL_RO2_END          0x240
-#define METIS_HDIF_MAGIC        0xFD1F
+#define EXT_ID_VALUE            0x5354454Du     /* "METS" */
+#define EXT_VERSION_VALUE       2
+#define EXT_SOFT_RESET_MAGIC    0x52535421u     /* "RST!" */
 
-/* Section 5: host interface registers (BAR2 + 0x800) */
-#define HIF_ID                  0x800
-#define HIF_VERSION             0x804
-#define HIF_FW_STATE            0x808
-#define HIF_FW_ERROR            0x80C
-#define HIF_FW_VERSION          0x810
-#define HIF_MB_DOORBELL         0x814
-#define HIF_MB_STATUS           0x818
-#define HIF_MB_RESULT           0x81C
-#define HIF_IRQ_STATUS          0x820
-#define HIF_IRQ_MASK            0x824
-#define HIF_HB_PERIOD_MS        0x828
-#define HIF_HB_COUNT            0x82C
-#define HIF_SOFT_RESET          0x830
-#define HIF_MEM_BASE_LO         0x838
-#define HIF_MEM_BASE_HI         0x83C
-#define HIF_MEM_SIZE_LO         0x840
-#define HIF_MEM_SIZE_HI         0x844
-#define HIF_SCRATCH             0x848
-#define HIF_CTX_COUNT           0x84C
-#define HIF_END                 0x850
-
-#define HIF_ID_VALUE            0x5354454Du
-#define HIF_SOFT_RESET_MAGIC    0x52535421u
-
-#define HIF_IRQ_MB              (1u << 0)
-#define HIF_IRQ_HB              (1u << 1)
-#define HIF_IRQ_FW              (1u << 2)
-#define HIF_IRQ_CTX(n)          (1u << (8 + (n)))
-#define HIF_IRQ_ALL             0x00000F07u
+#define EXT_IRQ_MB              (1u << 0)
+#define EXT_IRQ_HB              (1u << 1)
+#define EXT_IRQ_FW              (1u << 2)
+#define EXT_IRQ_CTX(n)          (1u << (8 + (n)))
+#define EXT_IRQ_ALL             0x00000F07u
 
 enum MetisFwState {
     FW_STATE_BOOTROM = 0,
@@ -210,9 +272,9 @@ enum MetisFwErr {
     FW_ERR_INJECTED = 7,
 };
 
-/* Section 6: firmware contexts (BAR2 + 0x1000) */
+/* Section 5.4: contexts (extension area + 0x100) */
 #define METIS_CTX_COUNT         4
-#define CTX_BASE                0x1000
+#define EXT_CTX_BASE            0x100
 #define CTX_STRIDE              0x40
 #define CTX_OPCODE              0x00
 #define CTX_STATUS              0x04

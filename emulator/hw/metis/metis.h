@@ -28,11 +28,26 @@ typedef enum MetisResetKind {
     METIS_RESET_REALIZE,
 } MetisResetKind;
 
+/*
+ * Why a transfer ended (internal: the host sees CS, INT_STATUS and
+ * ERR_STATUS only, section 4.5).  DMA_ERR_DESC is the linked-list error,
+ * every other code the application error.
+ */
+enum MetisDmaErr {
+    DMA_ERR_NONE = 0,
+    DMA_ERR_HOST,               /* host access failed */
+    DMA_ERR_CARD_ADDR,          /* card address outside L2 and DDR */
+    DMA_ERR_DESC,               /* list element cannot be fetched, too long */
+    DMA_ERR_SIZE,               /* over 1 GiB */
+    DMA_ERR_STOPPED,            /* STOP doorbell, engine disabled */
+};
+
 /* One data element of a transfer, captured when the doorbell rings. */
 typedef struct MetisEdmaElem {
     uint64_t sar;
     uint64_t dar;
     uint32_t size;
+    uint32_t ctl;               /* LIE, RIE */
 } MetisEdmaElem;
 
 typedef struct MetisEdmaChan {
@@ -46,14 +61,12 @@ typedef struct MetisEdmaChan {
     uint64_t sar;
     uint64_t dar;
     uint64_t llp;
-    uint32_t error;
-    uint32_t elements;
 
     /* The transfer in flight. */
     bool running;
     bool hung;                  /* fault-drop-completions: never completes */
     bool held;                  /* fault-hold: completes once released */
-    bool irq_done;              /* LIE/RIE requested */
+    uint32_t irq_ctl;           /* LIE/RIE of the completed elements */
     uint32_t pending_err;       /* found while walking the list */
     GArray *elems;              /* of MetisEdmaElem */
     uint64_t total;
@@ -102,25 +115,38 @@ struct MetisState {
     PCIDevice parent_obj;
 
     MemoryRegion bar0;
-    MemoryRegion bar2;
+    MemoryRegion bar2;          /* container: l2, ext, link_down_mr */
+    MemoryRegion l2;            /* RAM, the card's L2 (section 2) */
+    MemoryRegion ext;           /* extension area registers (section 5) */
+    MemoryRegion link_down_mr;  /* all-ones over BAR2 while the link is down */
+    uint8_t *l2_ptr;
 
     /* Properties */
+    bool extensions;
+    bool dma_vm;
+    uint32_t device_id;
+    uint32_t loader_ms;
+    uint32_t areas_base;
     uint64_t mem_size;
     uint32_t latency_us;
     uint32_t bandwidth_mbps;
     uint32_t heartbeat_ms;
 
-    /* On-card memory: chunks allocated on first write; NULL reads poison. */
+    /* Card DDR: chunks allocated on first write; NULL reads poison. */
     uint8_t **mem;
     uint64_t mem_chunks;
+
+    /* The loader (section 3.3) */
+    bool areas_published;
+    uint64_t hdif_size;
+    QEMUTimer loader_timer;
 
     /* eDMA */
     uint32_t arb_prio;
     MetisEdmaDir wr;
     MetisEdmaDir rd;
 
-    /* sysctl block and host interface */
-    uint8_t sysctl[SYSCTL_SIZE];
+    /* Our runtime firmware and the extension area (section 5) */
     uint32_t fw_state;
     uint32_t fw_error;
     uint32_t fw_version;
@@ -170,15 +196,23 @@ struct MetisClass {
 void metis_card_reset(MetisState *s, MetisResetKind kind);
 void metis_msi_notify(MetisState *s, unsigned int vector);
 void metis_dma_write_u32(MetisState *s, uint64_t addr, uint32_t val);
-bool metis_mem_range_ok(MetisState *s, uint64_t addr, uint64_t len);
-void metis_mem_read(MetisState *s, uint64_t addr, void *buf, uint64_t len);
-void metis_mem_write(MetisState *s, uint64_t addr, const void *buf,
-                     uint64_t len);
+bool metis_card_range_ok(MetisState *s, uint64_t addr, uint64_t len);
+void metis_card_read(MetisState *s, uint64_t addr, void *buf, uint64_t len);
+void metis_card_write(MetisState *s, uint64_t addr, const void *buf,
+                      uint64_t len);
 void metis_mem_poison(MetisState *s);
+
+/* metis-loader.c */
+void metis_loader_init(MetisState *s);
+void metis_loader_exit(MetisState *s);
+void metis_bootrom_reset(MetisState *s);
+uint64_t metis_ext_offset(MetisState *s);
+void metis_fw_irq(MetisState *s, unsigned int vector);
 
 /* metis-regs.c */
 extern const MemoryRegionOps metis_bar0_ops;
-extern const MemoryRegionOps metis_bar2_ops;
+extern const MemoryRegionOps metis_ext_ops;
+extern const MemoryRegionOps metis_link_down_ops;
 
 /* metis-edma.c */
 void metis_edma_init(MetisState *s);
@@ -192,9 +226,9 @@ void metis_edma_write(MetisState *s, hwaddr addr, uint64_t val);
 void metis_fw_init(MetisState *s);
 void metis_fw_exit(MetisState *s);
 void metis_fw_reset(MetisState *s);
-uint64_t metis_fw_read(MetisState *s, hwaddr addr, unsigned size);
-void metis_fw_write(MetisState *s, hwaddr addr, uint64_t val, unsigned size);
-void metis_hif_raise(MetisState *s, uint32_t bits);
+uint64_t metis_fw_read(MetisState *s, hwaddr addr);
+void metis_fw_write(MetisState *s, hwaddr addr, uint32_t val);
+void metis_ext_raise(MetisState *s, uint32_t bits);
 
 /* metis-fault.c */
 void metis_fault_class_init(ObjectClass *oc);
