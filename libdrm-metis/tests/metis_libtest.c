@@ -18,7 +18,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
+
+#include <linux/dma-buf.h>
 
 #include "libdrm_metis.h"
 
@@ -567,6 +570,94 @@ static int t_sync_file(void)
 	metis_bo_free(d);
 	return 0;
 }
+/*
+ * Implicit fences through a metis buffer's dma-buf, as another DRM device
+ * or API sees them (the worked example of Documentation/userspace.md):
+ *  1. a job writing the buffer is the dma-buf's pending writer: dma-buf
+ *     poll() and DMA_BUF_IOCTL_EXPORT_SYNC_FILE(READ) wait for it;
+ *  2. a fence another device put in with DMA_BUF_IOCTL_IMPORT_SYNC_FILE
+ *     (WRITE) orders a later metis job reading the buffer;
+ *  3. CPU access between DMA_BUF_IOCTL_SYNC START and END sees the data.
+ * The "other device" is a second metis client whose job's fence is
+ * exported as a sync_file.
+ */
+static int t_dmabuf_fences(void)
+{
+	struct drm_metis_sync out = { 0 }, cout = { 0 };
+	struct dma_buf_export_sync_file ex = { .flags = DMA_BUF_SYNC_READ };
+	struct dma_buf_import_sync_file im = { .flags = DMA_BUF_SYNC_WRITE };
+	struct dma_buf_sync cpu;
+	struct metis_bo *h, *d, *d3, *d2bo;
+	struct drm_metis_job a[2], b, c;
+	struct metis_device *d2;
+	struct pollfd pfd;
+	uint64_t contexts;
+	uint8_t *hm;
+	void *map;
+	int buf, cfd;
+
+	CHECK_OK(metis_get_param(dev, DRM_METIS_PARAM_CONTEXTS, &contexts));
+	if (!contexts)
+		SKIP("no firmware contexts on this card");
+	CHECK_OK(metis_bo_create(dev, 4096, DRM_METIS_BO_HOST, &h));
+	CHECK_OK(metis_bo_create(dev, 4096, DRM_METIS_BO_DEVICE, &d));
+	CHECK_OK(metis_bo_create(dev, 4096, DRM_METIS_BO_DEVICE, &d3));
+	CHECK_OK(metis_bo_map(h, &map));
+	hm = map;
+	CHECK_OK(metis_bo_export(h, &buf));
+
+	/* 1. FILL32 on d for 300 ms, then d -> h: h's writer is pending. */
+	metis_job_fw(&a[0], DRM_METIS_FW_FILL32, d, 0, 4096, 0xa5a5a5a5);
+	a[0].duration_us = 300000;
+	metis_job_copy(&a[1], h, 0, d, 0, 4096);
+	CHECK_OK(metis_submit(dev, a, 2, sizeof(a[0])));
+	pfd = (struct pollfd){ .fd = buf, .events = POLLIN };
+	CHECK(poll(&pfd, 1, 0) == 0, "dma-buf readable while its writer runs");
+	CHECK(!ioctl(buf, DMA_BUF_IOCTL_EXPORT_SYNC_FILE, &ex),
+	      "EXPORT_SYNC_FILE: %s", strerror(errno));
+	pfd = (struct pollfd){ .fd = ex.fd, .events = POLLIN };
+	CHECK(poll(&pfd, 1, 0) == 0, "the writer's sync_file signalled at once");
+	CHECK(poll(&pfd, 1, 10000) == 1, "the writer's sync_file never signalled");
+	close(ex.fd);
+	cpu = (struct dma_buf_sync){ .flags = DMA_BUF_SYNC_START | DMA_BUF_SYNC_READ };
+	CHECK(!ioctl(buf, DMA_BUF_IOCTL_SYNC, &cpu), "SYNC START: %s", strerror(errno));
+	CHECK(hm[0] == 0xa5 && hm[4095] == 0xa5, "CPU read %#x after the writer's fence",
+	      hm[0]);
+	cpu.flags = DMA_BUF_SYNC_END | DMA_BUF_SYNC_READ;
+	CHECK(!ioctl(buf, DMA_BUF_IOCTL_SYNC, &cpu), "SYNC END: %s", strerror(errno));
+
+	/* 2. Another device's pending write, put into the dma-buf. */
+	CHECK_OK(metis_device_open_pci(metis_device_pci_address(dev), &d2));
+	CHECK_OK(metis_syncobj_create(d2, &cout.handle));
+	CHECK_OK(metis_bo_create(d2, 4096, DRM_METIS_BO_DEVICE, &d2bo));
+	metis_job_fw(&c, DRM_METIS_FW_NOP, d2bo, 0, 4, 0);
+	c.duration_us = 300000;
+	metis_job_syncs(&c, NULL, 0, &cout, 1);
+	CHECK_OK(metis_submit(d2, &c, 1, sizeof(c)));
+	CHECK_OK(metis_syncobj_export_sync_file(d2, cout.handle, &cfd));
+	im.fd = cfd;
+	CHECK(!ioctl(buf, DMA_BUF_IOCTL_IMPORT_SYNC_FILE, &im),
+	      "IMPORT_SYNC_FILE: %s", strerror(errno));
+	/* A metis job reading h waits for it. */
+	CHECK_OK(metis_syncobj_create(dev, &out.handle));
+	metis_job_copy(&b, d3, 0, h, 0, 4096);
+	metis_job_syncs(&b, NULL, 0, &out, 1);
+	CHECK_OK(metis_submit(dev, &b, 1, sizeof(b)));
+	CHECK_OK(metis_syncobj_wait(dev, &out.handle, NULL, 1, METIS_TIMEOUT_DEFAULT));
+	pfd = (struct pollfd){ .fd = cfd, .events = POLLIN };
+	CHECK(poll(&pfd, 1, 0) == 1,
+	      "the metis job reading the buffer ended before the imported writer's fence");
+	close(cfd);
+	close(buf);
+	metis_syncobj_destroy(dev, out.handle);
+	metis_syncobj_destroy(d2, cout.handle);
+	metis_bo_free(d2bo);
+	metis_device_close(d2);
+	metis_bo_free(d3);
+	metis_bo_free(d);
+	metis_bo_free(h);
+	return 0;
+}
 #endif
 
 static int t_strerror(void)
@@ -601,6 +692,7 @@ static const struct {
 	{ "run-timeout", t_run_timeout, 1 },
 #if LIBDRM_METIS_VERSION >= 0x010100
 	{ "sync-file", t_sync_file, 1 },
+	{ "dmabuf-fences", t_dmabuf_fences, 1 },
 #endif
 };
 
