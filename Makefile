@@ -18,6 +18,9 @@
 #   make demo           set up the test bed and run the demo on the emulated card
 #   make bench          measure the driver on the emulated card, as ratios, with
 #                       plots under build/bench (Documentation/performance.md)
+#   make conformance VENDOR_SRC=<vendor driver checkout>
+#                       the vendor driver on the emulated card, and ours beside
+#                       it (Documentation/conformance.md; SKIP without a checkout)
 #   make clean
 #
 # Out-of-tree module builds go through Kbuild; see Documentation/install.md.
@@ -41,7 +44,7 @@ PKG_FILES := dkms.conf Makefile Kbuild packaging/70-metis.rules \
 	packaging/dkms-post-install packaging/dkms-post-remove
 
 .PHONY: all modules install firmware dkms-src dkms-install dkms-uninstall \
-	intree clean check check-long check-debug check-debug-long demo bench
+	intree clean check check-long check-debug check-debug-long demo bench conformance
 
 all: modules
 
@@ -119,3 +122,6 @@ demo:
 
 bench:
 	tools/bench/bench.sh
+
+conformance:
+	tools/conformance/vendor-dma.sh $(VENDOR_SRC)

@@ -26,8 +26,9 @@
 #   VENDOR_SRC               the checkout (when not given as the argument)
 #   CONFORMANCE_KERNEL       test-bed kernel (default 7.2: the vendor's
 #                            1.6.2 needs one build fix there, see the patch)
-#   CONFORMANCE_CARD_PROPS   -device metis properties (default "extensions=off":
-#                            the card exactly as published; "" for the default card)
+#   METIS_DEVICE_PROPS       the test bed's -device metis properties (default
+#                            here "extensions=off": the card exactly as
+#                            published; set it empty for the full card)
 #   ROUNDTRIP_SIZE           bytes per round trip (default 4096)
 #   CONFORMANCE_ONLY         vendor|ours: run one half only
 set -u
@@ -53,7 +54,8 @@ main() {
 		exit 1
 	fi
 	src=$(cd "$src" && pwd)
-	props=${CONFORMANCE_CARD_PROPS-extensions=off}
+	export METIS_DEVICE_PROPS=${METIS_DEVICE_PROPS-extensions=off}
+	props=$METIS_DEVICE_PROPS
 	size=${ROUNDTRIP_SIZE:-4096}
 	only=${CONFORMANCE_ONLY:-}
 
@@ -117,7 +119,7 @@ main() {
 		rm -rf "$run"
 		tb_log "conformance: $who driver in a $kernel guest"
 		tools/testbed/run-in-guest.sh --kernel "$kernel" --results "$run" --quiet \
-			--timeout 400 ${props:+--card-props "$props"} -- \
+			--timeout 400 -- \
 			env ROUNDTRIP_SIZE="$size" "$@" \
 			tools/conformance/guest/vendor-dma-guest.sh "$who" > /dev/null 2>&1
 		echo "guest exit $?" >> "$run/output"

@@ -18,6 +18,7 @@
  * published; -a overrides it (Documentation/hw-interface.md, sections 2, 3).
  *
  *   vendor-roundtrip [-s SIZE] [-a CARD_ADDR] [-x SEED] DEVICE
+ *   vendor-roundtrip -S DEVICE    print the sysctl block's published areas
  *
  * Writes a pattern that depends on SEED (default: time and pid, so stale
  * card memory from an earlier run cannot pass), reads it back into a second
@@ -88,6 +89,35 @@ static int pick_card_addr(int fd, uint64_t *addr)
 	return 0;
 }
 
+/* -S: the header, dma_vm and each area reference's magic and BAR2 offset. */
+static int show_sysctl(int fd)
+{
+	static const struct { const char *name; size_t off; } refs[] = {
+		{ "datastream", 0x240 }, { "boardinfo", 0x258 }, { "axemsg", 0x270 },
+		{ "ctx", 0x288 }, { "virt", 0x2a0 }, { "hdrv", 0x2b8 },
+		{ "dmasgdesc", 0x2d0 }, { "vmsi", 0x2e8 },
+	};
+	volatile uint8_t *sc;
+	size_t i;
+
+	sc = mmap(NULL, SYSCTL_MAP_LEN, PROT_READ, MAP_SHARED, fd, 0);
+	if (sc == MAP_FAILED) {
+		fprintf(stderr, "vendor-roundtrip: mmap of the sysctl block: %s\n",
+			strerror(errno));
+		return 1;
+	}
+	printf("SYSCTL magic=0x%04x map0=0x%" PRIx64 " map1=0x%" PRIx64 " dma_vm=0x%08x",
+	       *(const volatile uint16_t *)sc, rd64(sc, SYSCTL_MEMMAP0_OFF),
+	       rd64(sc, SYSCTL_MEMMAP1_OFF), *(const volatile uint32_t *)(sc + 0x218));
+	for (i = 0; i < sizeof(refs) / sizeof(refs[0]); i++)
+		printf(" %s=0x%04x@0x%" PRIx64, refs[i].name,
+		       *(const volatile uint16_t *)(sc + refs[i].off),
+		       rd64(sc, refs[i].off + 8));
+	printf("\n");
+	munmap((void *)sc, SYSCTL_MAP_LEN);
+	return 0;
+}
+
 static int xfer(int fd, int flags, uint64_t card, void *buf, size_t size)
 {
 	struct dma_xfer x;
@@ -112,11 +142,12 @@ int main(int argc, char **argv)
 	uint64_t card = 0, seed = 0, x;
 	size_t size = 4096, i, bad = 0, first = 0;
 	uint8_t *src, *dst;
-	int opt, fd, err, have_card = 0, have_seed = 0;
+	int opt, fd, err, have_card = 0, have_seed = 0, sysctl = 0;
 	struct timespec t0, t1;
 
-	while ((opt = getopt(argc, argv, "s:a:x:")) != -1) {
+	while ((opt = getopt(argc, argv, "s:a:x:S")) != -1) {
 		switch (opt) {
+		case 'S': sysctl = 1; break;
 		case 's': size = strtoull(optarg, NULL, 0); break;
 		case 'a': card = strtoull(optarg, NULL, 0); have_card = 1; break;
 		case 'x': seed = strtoull(optarg, NULL, 0); have_seed = 1; break;
@@ -131,6 +162,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "vendor-roundtrip: %s: %s\n", argv[optind], strerror(errno));
 		return 1;
 	}
+	if (sysctl)
+		return show_sysctl(fd);
 	if (!have_card && pick_card_addr(fd, &card))
 		return 1;
 	if (!have_seed)
@@ -176,6 +209,7 @@ int main(int argc, char **argv)
 	return 0;
 
 usage:
-	fprintf(stderr, "usage: vendor-roundtrip [-s SIZE] [-a CARD_ADDR] [-x SEED] DEVICE\n");
+	fprintf(stderr, "usage: vendor-roundtrip [-s SIZE] [-a CARD_ADDR] [-x SEED] DEVICE\n"
+		"       vendor-roundtrip -S DEVICE\n");
 	return 1;
 }

@@ -42,6 +42,22 @@ qom_get() {
 		sed -n 's/.*"return": *"\{0,1\}\([^"}]*\)"\{0,1\}.*/\1/p'
 }
 
+# card_state LABEL: for the log, what the card looked like: the eDMA's
+# registers as the vendor driver's own debugfs shows them (BAR0 cannot be
+# mapped from user space while a driver holds it) and the sysctl block's
+# published areas (through the vendor node's map of BAR2).
+card_state() {
+	local dbg
+	dbg=$(ls -d /sys/kernel/debug/metis/metis-* 2>/dev/null | head -n1)
+	if [ -n "$dbg" ]; then
+		echo "  $1 eDMA: $(grep -E 'ENGINE_EN|INT_STATUS|INT_MASK|ERR_STATUS|DONE_IMWR_LOW|CH01_IMWR' "$dbg/dma-regs" |
+			awk '{ sub(/^DMA_/, "", $1); sub(/_OFF$/, "", $1); printf "%s=%s ", tolower($1), $3 }')"
+		echo "  $1 ch0: $(grep -E '(CH_CONTROL1|LLP_LOW)_OFF_(WR|RD)CH_0' "$dbg/dma-ch-regs" |
+			awk '{ sub(/^DMA_/, "", $1); sub(/_OFF_/, "_", $1); printf "%s=%s ", tolower($1), $3 }')"
+	fi
+	echo "  $1 $("$ROUNDTRIP" -S "$node" 2>&1)"
+}
+
 # One real S3 cycle woken by the RTC alarm, checked by QEMU's SUSPEND and
 # WAKEUP events.  Prints why it was not one; status 0 when it was.
 s3_cycle() {
@@ -95,9 +111,11 @@ vendor)
 		exit 1
 	fi
 	dmesg | grep -E 'metis|axl|Axelera|vmsi|fwtrace' | sed 's/^/  dmesg: /'
+	card_state "after probe"
 
 	out=$("$ROUNDTRIP" -s "$size" "$node" 2>&1); rc=$?
 	echo "$out" | sed 's/^/  cold: /'
+	card_state "after the cold round trip"
 	if [ $rc = 0 ]; then
 		result "vendor-cold PASS: $(echo "$out" | tail -n1)"
 	else
@@ -116,7 +134,9 @@ vendor)
 	log "S3 done; card stat-resets ${resets0:-?} -> $(qom_get stat-resets), stat-last-reset ${last:-?}"
 	out=$("$ROUNDTRIP" -s "$size" "$node" 2>&1); rc=$?
 	echo "$out" | sed 's/^/  after S3: /'
-	tmo=$(dmesg | tail -n +$((mark + 1)) | grep -E 'DMA (RD|WR) CH[0-9]+ (queue )?timeout' | head -n1 | sed 's/^\[[^]]*\] //')
+	card_state "after the S3 round trip"
+	tmo=$(dmesg | tail -n +$((mark + 1)) | grep -E 'DMA (RD|WR) CH[0-9]+ timeout' | head -n1 | sed 's/^\[[^]]*\] //')
+	[ -n "$tmo" ] || tmo=$(dmesg | tail -n +$((mark + 1)) | grep -E 'DMA (RD|WR) CH[0-9]+ queue timeout' | head -n1 | sed 's/^\[[^]]*\] //')
 	dmesg | tail -n +$((mark + 1)) | grep -v -E 'PM:|ACPI|printk|Freezing|Restarting|OOM|Disabling non-boot|Enabling non-boot|smpboot|CPU|done\.$' |
 		tail -n 15 | sed 's/^/  dmesg: /'
 	case $rc in
