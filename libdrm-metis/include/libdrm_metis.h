@@ -3,7 +3,7 @@
  * Copyright (C) 2026 The metis authors
  *
  * libdrm_metis: client library for the metis DRM accel driver (Axelera
- * Metis M.2 AIPU, PCI 1f9d:1100).
+ * Metis M.2 AIPU, PCI 1f9d:1100 and 1f9d:11aa).
  *
  * Conventions:
  * - Every function that can fail returns 0 (or a non-negative count) on
@@ -33,7 +33,8 @@ extern "C" {
 #endif
 
 #define METIS_PCI_VENDOR_ID	0x1f9d
-#define METIS_PCI_DEVICE_ID	0x1100
+#define METIS_PCI_DEVICE_ID	0x1100		/* "Omega" */
+#define METIS_PCI_DEVICE_ID_ALPHA 0x11aa	/* "Alpha" (since 1.1) */
 
 /** Wait without limit. */
 #define METIS_TIMEOUT_INFINITE	INT64_MAX
@@ -49,7 +50,7 @@ struct metis_bo;
 
 /*
  * Devices.  A device is found through sysfs: every /sys/class/accel/accelN
- * whose PCI function is 1f9d:1100, ordered by N; its node is the DEVNAME
+ * whose PCI function is 1f9d:1100 or 1f9d:11aa, ordered by N; its node is the DEVNAME
  * of its uevent (normally /dev/accel/accelN).  Opening checks that the
  * node's driver is "metis" (drmGetVersion()).
  */

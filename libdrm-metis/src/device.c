@@ -97,7 +97,7 @@ static int adopt(struct metis_device *dev, struct metis_device **devp)
 	ret = check_driver(dev->fd);
 	if (!ret)
 		ret = metis_get_param(dev, DRM_METIS_PARAM_DEVICE_ID, &id);
-	if (!ret && id != ((uint32_t)METIS_PCI_VENDOR_ID << 16 | METIS_PCI_DEVICE_ID))
+	if (!ret && id >> 16 != METIS_PCI_VENDOR_ID)
 		ret = -ENOTTY;
 	if (ret) {
 		close(dev->fd);

@@ -16,7 +16,8 @@
 
 #define ACCEL_CLASS "/sys/class/accel"
 #define METIS_VENDOR 0x1f9d
-#define METIS_DEVICE 0x1100
+#define METIS_DEVICE 0x1100		/* "Omega" */
+#define METIS_DEVICE_ALPHA 0x11aa	/* "Alpha" */
 
 static int read_line(const char *path, char *buf, size_t len)
 {
@@ -49,7 +50,8 @@ static int probe_card(const char *name, struct metis_card *card)
 	if (read_line(path, buf, sizeof(buf)))
 		return -ENODEV;
 	device = strtoul(buf, NULL, 0);
-	if (vendor != METIS_VENDOR || device != METIS_DEVICE)
+	if (vendor != METIS_VENDOR ||
+	    (device != METIS_DEVICE && device != METIS_DEVICE_ALPHA))
 		return -ENODEV;
 
 	memset(card, 0, sizeof(*card));

@@ -4,7 +4,8 @@
  *
  * The one enumeration of metis cards, shared by libdrm_metis and the IGT
  * helpers (igt-tests/lib builds this file too): every
- * /sys/class/accel/accelN whose PCI function is 1f9d:1100, ordered by N.
+ * /sys/class/accel/accelN whose PCI function is 1f9d:1100 ("Omega") or
+ * 1f9d:11aa ("Alpha"), ordered by N.
  * Not part of the library's ABI.
  */
 #ifndef METIS_ENUM_H

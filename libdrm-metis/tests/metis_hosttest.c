@@ -390,14 +390,15 @@ static int t_crc(void)
 /*
  * The card enumeration (src/metis_enum.c, which the IGT helpers build
  * too) on a sysfs of its own: a private mount namespace with a tmpfs over
- * /sys/class holding accel10 (metis, 0000:0a:00.0), accel1 (another
- * vendor), accel2 (metis, 0000:02:00.0, node renamed by its uevent).
+ * /sys/class holding accel10 (metis "Alpha" 1f9d:11aa, 0000:0a:00.0),
+ * accel1 (another vendor), accel3 (1f9d, another device), accel2 (metis
+ * "Omega" 1f9d:1100, 0000:02:00.0, node renamed by its uevent).
  * Index 0 must be accel2, index 1 accel10: the order of the minors, not
  * of names or of readdir.  Runs in a child (the namespace stays there);
  * needs root, else it says so and fails.
  */
 static int mkcard(const char *name, const char *pci, const char *vendor,
-		  const char *devname)
+		  const char *device, const char *devname)
 {
 	char path[256], link[256];
 	FILE *f;
@@ -415,7 +416,7 @@ static int mkcard(const char *name, const char *pci, const char *vendor,
 	f = fopen(path, "w");
 	if (!f)
 		return -1;
-	fprintf(f, "0x1100\n");
+	fprintf(f, "%s\n", device);
 	fclose(f);
 	snprintf(path, sizeof(path), "/sys/class/accel/%s", name);
 	if (mkdir(path, 0755))
@@ -453,9 +454,10 @@ static int enum_child(void)
 		return 3;
 	}
 	if (mkdir("/sys/class/accel", 0755) || mkdir("/sys/class/pcidev", 0755) ||
-	    mkcard("accel10", "0000:0a:00.0", "0x1f9d", "accel/accel10") ||
-	    mkcard("accel1", "0000:01:00.0", "0x8086", "accel/accel1") ||
-	    mkcard("accel2", "0000:02:00.0", "0x1f9d", "accel/metis-b"))
+	    mkcard("accel10", "0000:0a:00.0", "0x1f9d", "0x11aa", "accel/accel10") ||
+	    mkcard("accel1", "0000:01:00.0", "0x8086", "0x1100", "accel/accel1") ||
+	    mkcard("accel3", "0000:03:00.0", "0x1f9d", "0x1234", "accel/accel3") ||
+	    mkcard("accel2", "0000:02:00.0", "0x1f9d", "0x1100", "accel/metis-b"))
 		return 4;
 	n = metis_enum_cards(NULL, NULL, NULL);
 	if (n != 2) {

@@ -105,7 +105,8 @@ static int t_info(void)
 	uint64_t v;
 
 	CHECK_OK(metis_get_info(dev, &in));
-	CHECK(in.device_id == 0x1f9d1100, "device id %#x", in.device_id);
+	CHECK(in.device_id == 0x1f9d1100 || in.device_id == 0x1f9d11aa,
+	      "device id %#x", in.device_id);
 	CHECK(in.state == DRM_METIS_STATE_READY ||
 	      in.state == DRM_METIS_STATE_SUSPENDED, "state %s",
 	      metis_state_name(in.state));

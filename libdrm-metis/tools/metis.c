@@ -105,7 +105,7 @@ static void usage(FILE *f)
 "  metis fw crc32 -s 64K\n"
 "  metis upload model.bin -o model.back\n"
 "\n"
-"Cards are found through sysfs (vendor 1f9d, device 1100); the node must\n"
+"Cards are found through sysfs (PCI 1f9d:1100 or 1f9d:11aa); the node must\n"
 "belong to the metis driver.  See Documentation/userspace.md.\n");
 }
 
