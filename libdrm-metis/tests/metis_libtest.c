@@ -19,9 +19,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <linux/dma-buf.h>
+
+#include <xf86drm.h>
 
 #include "libdrm_metis.h"
 
@@ -661,6 +664,116 @@ static int t_dmabuf_fences(void)
 }
 #endif
 
+/* vgem's UAPI (include/uapi/drm/vgem_drm.h; libdrm-dev does not ship it). */
+struct vgem_fence_attach {
+	uint32_t handle;
+	uint32_t flags;		/* VGEM_FENCE_WRITE */
+	uint32_t out_fence;
+	uint32_t pad;
+};
+
+struct vgem_fence_signal {
+	uint32_t fence;
+	uint32_t flags;
+};
+
+#define VGEM_FENCE_WRITE 0x1
+#define VGEM_IOCTL_FENCE_ATTACH \
+	DRM_IOWR(DRM_COMMAND_BASE + 0x1, struct vgem_fence_attach)
+#define VGEM_IOCTL_FENCE_SIGNAL \
+	DRM_IOW(DRM_COMMAND_BASE + 0x2, struct vgem_fence_signal)
+
+static int vgem_open(void)
+{
+	char path[64];
+
+	for (int pass = 0; pass < 2; pass++) {
+		for (int i = 0; i < 64; i++) {
+			drmVersionPtr v;
+			int fd;
+
+			snprintf(path, sizeof(path), "/dev/dri/card%d", i);
+			fd = open(path, O_RDWR | O_CLOEXEC);
+			if (fd < 0)
+				continue;
+			v = drmGetVersion(fd);
+			if (v && !strcmp(v->name, "vgem")) {
+				drmFreeVersion(v);
+				return fd;
+			}
+			drmFreeVersion(v);
+			close(fd);
+		}
+		if (!pass && system("modprobe vgem > /dev/null 2>&1"))
+			break;
+		usleep(200000);
+	}
+	return -1;
+}
+
+/*
+ * A fence another DRM device attached to a shared buffer orders a metis
+ * job using it (prime_vgem's fence checks, with metis as the consumer): a
+ * vgem buffer imported into metis gets a vgem write fence; a metis copy
+ * reading it must wait until vgem signals, and then copies what the CPU
+ * wrote through vgem before the signal.
+ */
+static int t_vgem_fence(void)
+{
+	struct drm_mode_create_dumb c = { .width = 1024, .height = 16, .bpp = 32 };
+	struct drm_mode_map_dumb m = { 0 };
+	struct vgem_fence_attach at = { .flags = VGEM_FENCE_WRITE };
+	struct vgem_fence_signal sig = { 0 };
+	struct drm_metis_sync out = { 0 };
+	struct metis_bo *imp, *d;
+	struct drm_metis_job j;
+	uint8_t *cpu, *back;
+	int vfd, buf, r;
+
+	vfd = vgem_open();
+	if (vfd < 0)
+		SKIP("no vgem device (modprobe vgem)");
+	CHECK(!drmIoctl(vfd, DRM_IOCTL_MODE_CREATE_DUMB, &c) && c.size >= 65536,
+	      "vgem dumb buffer: %s", strerror(errno));
+	m.handle = c.handle;
+	CHECK(!drmIoctl(vfd, DRM_IOCTL_MODE_MAP_DUMB, &m), "map dumb: %s",
+	      strerror(errno));
+	cpu = mmap(NULL, 65536, PROT_READ | PROT_WRITE, MAP_SHARED, vfd, m.offset);
+	CHECK(cpu != MAP_FAILED, "mmap: %s", strerror(errno));
+	memset(cpu, 0x11, 65536);
+	CHECK(!drmPrimeHandleToFD(vfd, c.handle, DRM_CLOEXEC | DRM_RDWR, &buf),
+	      "vgem export: %s", strerror(errno));
+	CHECK_OK(metis_bo_import(dev, buf, &imp));
+	CHECK_OK(metis_bo_create(dev, 65536, DRM_METIS_BO_DEVICE, &d));
+
+	at.handle = c.handle;
+	CHECK(!drmIoctl(vfd, VGEM_IOCTL_FENCE_ATTACH, &at), "fence attach: %s",
+	      strerror(errno));
+	CHECK_OK(metis_syncobj_create(dev, &out.handle));
+	metis_job_copy(&j, d, 0, imp, 0, 65536);
+	metis_job_syncs(&j, NULL, 0, &out, 1);
+	CHECK_OK(SUBMIT(dev, &j, 1));
+	usleep(300000);
+	r = metis_syncobj_wait(dev, &out.handle, NULL, 1, 0);
+	CHECK(r == -ETIME, "the metis job did not wait for vgem's write fence (%d)", r);
+	pattern(cpu, 65536, 77);	/* vgem's "GPU" writes, then signals */
+	sig.fence = at.out_fence;
+	CHECK(!drmIoctl(vfd, VGEM_IOCTL_FENCE_SIGNAL, &sig), "fence signal: %s",
+	      strerror(errno));
+	CHECK_OK(metis_syncobj_wait(dev, &out.handle, NULL, 1, METIS_TIMEOUT_DEFAULT));
+	back = malloc(65536);
+	CHECK_OK(metis_download(dev, d, 0, back, 65536));
+	CHECK(!memcmp(back, cpu, 65536), "the copy did not see what was written before the signal");
+	free(back);
+	metis_syncobj_destroy(dev, out.handle);
+	metis_bo_free(d);
+	metis_bo_free(imp);
+	close(buf);
+	munmap(cpu, 65536);
+	close(vfd);
+	return 0;
+}
+
 static int t_strerror(void)
 {
 	CHECK(strstr(metis_strerror(-ENOSPC), "on-card memory"), "ENOSPC");
@@ -687,6 +800,7 @@ static const struct {
 	{ "dmabuf", t_dmabuf, 1 },
 	{ "fw", t_fw, 1 },
 	{ "import-twice", t_import_twice, 1 },
+	{ "vgem-fence", t_vgem_fence, 1 },
 	{ "bo-map-threads", t_bo_map_threads, 1 },
 	{ "run-own-result", t_run_own_result, 1 },
 	{ "run-submit-partial", t_run_submit_partial, 1 },
