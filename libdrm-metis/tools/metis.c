@@ -74,9 +74,11 @@ static void usage(FILE *f)
 "                         its result and the buffer against the host's own\n"
 "  bench                  DMA throughput of each direction, all channels busy\n"
 "  upload FILE            copy FILE into on-card memory and check the card's\n"
-"                         CRC-32 of it; with -o, download it again into OUTPUT\n"
-"  download FILE          fill SIZE bytes of on-card memory with the firmware's\n"
-"                         FILL32 pattern PARAM and download them into FILE\n"
+"                         CRC-32 of it (a card without firmware commands: read\n"
+"                         it back); with -o, download it again into OUTPUT\n"
+"  download FILE          fill SIZE bytes of on-card memory with the 32-bit\n"
+"                         pattern PARAM (the firmware's FILL32, or DMA) and\n"
+"                         download them into FILE\n"
 "\n"
 "Command options:\n"
 "  -s, --size=SIZE        bytes, with an optional K, M, G or T suffix (powers of\n"
@@ -600,6 +602,15 @@ static int write_file(const char *path, const void *buf, uint64_t size)
 	return 0;
 }
 
+/* Does the card run firmware commands?  Not the card exactly as published. */
+static int has_fw(struct metis_device *dev)
+{
+	uint64_t contexts = 0;
+
+	return !metis_get_param(dev, DRM_METIS_PARAM_CONTEXTS, &contexts) &&
+	       contexts;
+}
+
 /* The card's CRC-32 of @size bytes of @bo (the firmware's command). */
 static int card_crc(struct metis_device *dev, struct metis_bo *bo,
 		    uint64_t size, uint32_t *crc)
@@ -619,7 +630,7 @@ static int cmd_upload(struct metis_device *dev, const char *path,
 	struct metis_bo *bo;
 	void *buf, *back;
 	uint64_t size;
-	int ret;
+	int ret, fw = has_fw(dev);
 
 	if (read_file(path, &buf, &size))
 		return 1;
@@ -630,17 +641,20 @@ static int cmd_upload(struct metis_device *dev, const char *path,
 	if (ret)
 		return fail("upload", ret);
 	host_crc = metis_crc32(0, buf, size);
-	ret = card_crc(dev, bo, size, &crc);
-	if (ret)
-		return fail("the card's CRC-32", ret);
-	if (crc != host_crc) {
-		fprintf(stderr, "%s: %s: the card holds CRC-32 %08x, the file has %08x\n",
-			prog, path, crc, host_crc);
-		return 1;
+	if (fw) {
+		ret = card_crc(dev, bo, size, &crc);
+		if (ret)
+			return fail("the card's CRC-32", ret);
+		if (crc != host_crc) {
+			fprintf(stderr, "%s: %s: the card holds CRC-32 %08x, the file has %08x\n",
+				prog, path, crc, host_crc);
+			return 1;
+		}
+		printf("upload %s: %" PRIu64 " bytes in on-card memory, CRC-32 %08x verified by the card\n",
+		       path, size, crc);
 	}
-	printf("upload %s: %" PRIu64 " bytes in on-card memory, CRC-32 %08x verified by the card\n",
-	       path, size, crc);
-	if (o->output) {
+	/* A card without firmware commands is checked by reading back. */
+	if (!fw || o->output) {
 		back = malloc(size);
 		if (!back)
 			return fail("allocating", -ENOMEM);
@@ -649,14 +663,19 @@ static int cmd_upload(struct metis_device *dev, const char *path,
 			return fail("download", ret);
 		if (metis_crc32(0, back, size) != host_crc ||
 		    memcmp(buf, back, size)) {
-			fprintf(stderr, "%s: the downloaded copy differs from %s\n",
+			fprintf(stderr, "%s: the card's copy differs from %s\n",
 				prog, path);
 			return 1;
 		}
-		if (write_file(o->output, back, size))
-			return 1;
-		printf("download %s: %" PRIu64 " bytes, identical to %s\n",
-		       o->output, size, path);
+		if (!fw)
+			printf("upload %s: %" PRIu64 " bytes in on-card memory, CRC-32 %08x, verified by reading back (the card has no firmware commands)\n",
+			       path, size, host_crc);
+		if (o->output) {
+			if (write_file(o->output, back, size))
+				return 1;
+			printf("download %s: %" PRIu64 " bytes, identical to %s\n",
+			       o->output, size, path);
+		}
 		free(back);
 	}
 	metis_bo_free(bo);
@@ -678,10 +697,20 @@ static int cmd_download(struct metis_device *dev, const char *path,
 	ret = metis_bo_create(dev, size, DRM_METIS_BO_DEVICE, &bo);
 	if (ret)
 		return fail("allocating on-card memory", ret);
-	ret = metis_fw_command(dev, DRM_METIS_FW_FILL32, bo, 0, size, o->param,
-			       0, &res);
-	if (ret)
-		return fail("fill32", ret);
+	if (has_fw(dev)) {
+		ret = metis_fw_command(dev, DRM_METIS_FW_FILL32, bo, 0, size,
+				       o->param, 0, &res);
+		if (ret)
+			return fail("fill32", ret);
+	} else {
+		/* No firmware commands: the pattern goes up by DMA. */
+		for (uint64_t i = 0; i < size / 4; i++)
+			buf[i] = htole32(o->param);
+		ret = metis_upload(dev, bo, 0, buf, size);
+		if (ret)
+			return fail("filling on-card memory", ret);
+		memset(buf, 0, size);
+	}
 	ret = transfer(dev, bo, buf, size, 0, o);
 	if (ret)
 		return fail("download", ret);
@@ -694,8 +723,8 @@ static int cmd_download(struct metis_device *dev, const char *path,
 	}
 	if (write_file(path, buf, size))
 		return 1;
-	printf("download %s: %" PRIu64 " bytes of on-card memory (fill32 %#x) verified\n",
-	       path, size, o->param);
+	printf("download %s: %" PRIu64 " bytes of on-card memory (%s %#x) verified\n",
+	       path, size, has_fw(dev) ? "fill32" : "filled by DMA with", o->param);
 	metis_bo_free(bo);
 	free(buf);
 	return 0;
