@@ -164,7 +164,7 @@ struct MetisState {
 
     MetisCtx ctx[METIS_CTX_COUNT];
 
-    /* Fault injection (section 8) */
+    /* Fault injection (section 7) */
     uint32_t fault_drop_completions;
     uint32_t fault_fw_boot_fail;
     uint32_t fault_corrupt;
