@@ -29,8 +29,11 @@
 #   METIS_DEVICE_PROPS       the test bed's -device metis properties (default
 #                            here "extensions=off": the card exactly as
 #                            published; set it empty for the full card)
-#   ROUNDTRIP_SIZE           bytes per round trip (default 4096)
+#   ROUNDTRIP_SIZES          round-trip sizes in bytes (default "4096 1048576");
+#                            after S3 the vendor driver gets the first only
 #   CONFORMANCE_ONLY         vendor|ours: run one half only
+#   CONFORMANCE_VENDOR_ARGS  vendor module parameters (e.g. single_msi=1, dma_poll=1)
+#   CONFORMANCE_GUEST_ARGS   more run-in-guest.sh options (e.g. --no-iommu)
 set -u
 # The body is one function, read whole before it runs.
 main() {
@@ -56,7 +59,7 @@ main() {
 	src=$(cd "$src" && pwd)
 	export METIS_DEVICE_PROPS=${METIS_DEVICE_PROPS-extensions=off}
 	props=$METIS_DEVICE_PROPS
-	size=${ROUNDTRIP_SIZE:-4096}
+	sizes=${ROUNDTRIP_SIZES:-4096 1048576}
 	only=${CONFORMANCE_ONLY:-}
 
 	version=$(sed -n 's/.*DRIVER_VERSION *"\([^"]*\)".*/\1/p' "$src/axl-aipu-version.h")
@@ -118,9 +121,10 @@ main() {
 		shift
 		rm -rf "$run"
 		tb_log "conformance: $who driver in a $kernel guest"
+		# shellcheck disable=SC2086
 		tools/testbed/run-in-guest.sh --kernel "$kernel" --results "$run" --quiet \
-			--timeout 400 -- \
-			env ROUNDTRIP_SIZE="$size" "$@" \
+			--timeout 400 ${CONFORMANCE_GUEST_ARGS:-} -- \
+			env ROUNDTRIP_SIZES="$sizes" "$@" \
 			tools/conformance/guest/vendor-dma-guest.sh "$who" > /dev/null 2>&1
 		echo "guest exit $?" >> "$run/output"
 		grep '^RESULT ' "$run/output" 2>/dev/null | sed 's/^RESULT //' > "$run/results"
@@ -139,6 +143,7 @@ main() {
 	if [ "$only" != ours ]; then
 		if [ $vbuild = ok ]; then
 			guest vendor VENDOR_KO="/metis/${stage#$top/}/metis.ko" \
+				VENDOR_KO_ARGS="${CONFORMANCE_VENDOR_ARGS:-}" \
 				ROUNDTRIP="/metis/${stage#$top/}/vendor-roundtrip"
 			vrun=build/testbed/runs/conformance-vendor
 			if [ "$(outcome vendor vendor-probe)" = PASS ] && [ "$(outcome vendor vendor-cold)" = PASS ]; then
