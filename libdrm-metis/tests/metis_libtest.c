@@ -225,10 +225,10 @@ static int t_channels(void)
 	return 0;
 }
 
-/* Job B (download) waits for job A (upload, slow FW command first). */
 /*
  * B waits for A's out-sync and for nothing else: A is a 200 ms firmware
- * NOP on a buffer of its own, B a copy between two others. No buffer is
+ * NOP on a buffer of its own, B a copy between two others (host h to
+ * device y; checked by downloading y afterwards). No buffer is
  * shared, so implicit fencing cannot order them: if the driver ignored
  * B's in-sync, B would be done long before A.
  */
@@ -238,7 +238,7 @@ static int t_syncobj(int timeline)
 				     .point = timeline ? 5 : 0 };
 	struct drm_metis_sync sb = { .flags = 0 };
 	struct drm_metis_job ja, jb;
-	struct metis_bo *h, *x, *back;
+	struct metis_bo *h, *x, *y, *back;
 	uint64_t point = timeline ? 5 : 0;
 	void *hm, *bm;
 	int ret;
@@ -248,6 +248,7 @@ static int t_syncobj(int timeline)
 	CHECK_OK(metis_bo_create(dev, 65536, DRM_METIS_BO_HOST, &h));
 	CHECK_OK(metis_bo_create(dev, 65536, DRM_METIS_BO_HOST, &back));
 	CHECK_OK(metis_bo_create(dev, 4096, DRM_METIS_BO_DEVICE, &x));
+	CHECK_OK(metis_bo_create(dev, 65536, DRM_METIS_BO_DEVICE, &y));
 	CHECK_OK(metis_bo_map(h, &hm));
 	CHECK_OK(metis_bo_map(back, &bm));
 	pattern(hm, 65536, 7);
@@ -257,16 +258,19 @@ static int t_syncobj(int timeline)
 	ja.duration_us = 200000;
 	metis_job_syncs(&ja, NULL, 0, &sa, 1);
 	CHECK_OK(SUBMIT(dev, &ja, 1));
-	metis_job_copy(&jb, back, 0, h, 0, 65536);
+	/* Host to device: a copy has exactly one device side. */
+	metis_job_copy(&jb, y, 0, h, 0, 65536);
 	metis_job_syncs(&jb, &sa, 1, &sb, 1);
 	CHECK_OK(SUBMIT(dev, &jb, 1));
 	CHECK_OK(metis_syncobj_wait(dev, &sb.handle, NULL, 1, METIS_TIMEOUT_DEFAULT));
 	/* B is done: A must be, with no wait at all. */
 	ret = metis_syncobj_wait(dev, &sa.handle, timeline ? &point : NULL, 1, 0);
 	CHECK(ret == 0, "B done before A (%d): its in-sync was ignored", ret);
+	CHECK_OK(metis_download(dev, y, 0, bm, 65536));
 	CHECK(!memcmp(hm, bm, 65536), "B's copy is wrong");
 	metis_syncobj_destroy(dev, sa.handle);
 	metis_syncobj_destroy(dev, sb.handle);
+	metis_bo_free(y);
 	metis_bo_free(x);
 	metis_bo_free(back);
 	metis_bo_free(h);
