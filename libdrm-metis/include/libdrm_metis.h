@@ -277,7 +277,9 @@ int metis_submit(struct metis_device *dev, const struct drm_metis_job *jobs,
  *
  * Returns 0 when every job succeeded; else the SUBMIT's error, -ETIME, or
  * the first failed job's error, in that order.  After -ETIME jobs may
- * still run: wait for their buffers before freeing them.
+ * still run: wait for their buffers before freeing them.  metis_run()
+ * adds one out-sync to each job, so a job may carry at most 63 of its own
+ * (the UAPI's limit is 64).
  */
 int metis_run(struct metis_device *dev, struct drm_metis_job *jobs,
 	      unsigned int count, size_t job_size, int64_t timeout_ns,
