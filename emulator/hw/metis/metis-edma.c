@@ -107,7 +107,9 @@ static void metis_edma_finish(MetisEdmaChan *ch, uint32_t err)
 /*
  * Walk the linked list at LLP (card memory: L2 or DDR) and capture its
  * data elements.  Returns a DMA_ERR_* code, 0 when the list ended
- * normally.
+ * normally.  Where the walk stopped and the cycle state then become LLP
+ * and CCS when the transfer ends (metis_edma_complete): a doorbell alone
+ * goes on from there, as mainline dw-edma's later chunks do.
  */
 static uint32_t metis_edma_walk(MetisEdmaChan *ch)
 {
@@ -121,6 +123,8 @@ static uint32_t metis_edma_walk(MetisEdmaChan *ch)
         MetisEdmaElem e;
         uint32_t ctl;
 
+        ch->walk_llp = p;
+        ch->walk_ccs = cycle;
         if (!metis_card_range_ok(s, p, sizeof(raw))) {
             qemu_log_mask(LOG_GUEST_ERROR, "metis: %s ch%u: cannot fetch "
                           "element at 0x%" PRIx64 " (not card memory)\n",
@@ -333,6 +337,11 @@ static void metis_edma_complete(void *opaque)
 
     if (ch->s->link_down || !ch->running) {
         return;
+    }
+    if (ch->control1 & EDMA_CTL_LLE) {
+        ch->llp = ch->walk_llp;
+        ch->control1 = (ch->control1 & ~EDMA_CTL_CCS) |
+                       (ch->walk_ccs ? EDMA_CTL_CCS : 0);
     }
     err = ch->pending_err;
     if (!err) {
@@ -719,6 +728,8 @@ static void metis_edma_dir_reset(MetisEdmaDir *d)
         ch->hung = false;
         ch->held = false;
         ch->pending_err = 0;
+        ch->walk_llp = 0;
+        ch->walk_ccs = false;
         ch->total = 0;
     }
 }

@@ -68,6 +68,8 @@ typedef struct MetisEdmaChan {
     bool held;                  /* fault-hold: completes once released */
     uint32_t irq_ctl;           /* LIE/RIE of the completed elements */
     uint32_t pending_err;       /* found while walking the list */
+    uint64_t walk_llp;          /* where the walk stopped: LLP after it */
+    bool walk_ccs;              /* the cycle state then: CCS after it */
     GArray *elems;              /* of MetisEdmaElem */
     uint64_t total;
     int64_t start_ns;

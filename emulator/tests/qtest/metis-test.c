@@ -1314,6 +1314,56 @@ static void test_edma_ll_ddr(void)
 }
 
 /*
+ * Mainline dw-edma's use of a list (dw-edma-v0-core.c): CCS and LLP are
+ * written for the first chunk only; each chunk ends with a link element
+ * back to the start whose CB is the other cycle, and the next chunk, with
+ * the cycle bits flipped, runs on a doorbell alone.  The engine keeps its
+ * place: LLP then holds the element that ended the list, CCS the cycle.
+ */
+static void test_edma_ll_continue(void)
+{
+    T *t = start_published(NULL);
+    uint8_t src[2048], back[1024];
+    uint64_t d = t->desc;
+
+    edma_setup(t);
+    fill_pattern(src, sizeof(src), 12);
+    qtest_memwrite(t->qts, RAM_SRC, src, sizeof(src));
+    put_elem(t, d, EDMA_CTL_CB | EDMA_CTL_LIE | EDMA_CTL_RIE, 1024, RAM_SRC,
+             t->ddr);
+    put_elem(t, d + 24, EDMA_CTL_LLP | EDMA_CTL_TCB, 0, d, 0);
+    dma_ll(t, false, 2, d, true);
+    step_us(t, 100);
+    g_assert_cmpuint(ch_cs(t, false, 2), ==, EDMA_CS_STOPPED);
+    g_assert_cmphex(ram_l(t, RAM_DONE + 4), ==, imwr_data(false, 2));
+    g_assert_cmphex(r0(t, ch_reg(false, 2, EDMA_CH_LLP_LO)), ==,
+                    (uint32_t)(d + 24));
+    g_assert_cmphex(r0(t, ch_reg(false, 2, EDMA_CH_LLP_HI)), ==, d >> 32);
+    g_assert_cmphex(r0(t, ch_reg(false, 2, EDMA_CH_CONTROL1)) &
+                    EDMA_CTL_CCS, ==, EDMA_CTL_CCS);
+    w0(t, EDMA_RD_INT_CLEAR, EDMA_INT_ALL);
+    ram_set(t, RAM_DONE + 4, NO_MSG);
+
+    /* Second chunk: cycle 0, the link's CB is now 1; doorbell only. */
+    put_elem(t, d, EDMA_CTL_LIE | EDMA_CTL_RIE, 1024, RAM_SRC + 1024,
+             t->ddr + 1024);
+    put_elem(t, d + 24, EDMA_CTL_CB | EDMA_CTL_LLP | EDMA_CTL_TCB, 0, d, 0);
+    w0(t, EDMA_RD_DOORBELL, 2);
+    step_us(t, 100);
+    g_assert_cmpuint(ch_cs(t, false, 2), ==, EDMA_CS_STOPPED);
+    g_assert_cmphex(ram_l(t, RAM_DONE + 4), ==, imwr_data(false, 2));
+    g_assert_cmphex(r0(t, ch_reg(false, 2, EDMA_CH_LLP_LO)), ==,
+                    (uint32_t)(d + 24));
+    g_assert_cmphex(r0(t, ch_reg(false, 2, EDMA_CH_CONTROL1)) &
+                    EDMA_CTL_CCS, ==, 0);
+    card_to_host(t, t->ddr + 1024, back, sizeof(back));
+    g_assert(memcmp(src + 1024, back, sizeof(back)) == 0);
+    card_to_host(t, t->ddr, back, sizeof(back));
+    g_assert(memcmp(src, back, sizeof(back)) == 0);
+    stop(t);
+}
+
+/*
  * Interrupts (4.3): RIE sets the done bit and sends the IMWR; LIE only sets
  * the done bit; neither: the channel stops without either.  In a list the
  * elements' bits count, not CH_CONTROL1's.
@@ -2862,6 +2912,7 @@ int main(int argc, char **argv)
         { "metis/edma/bandwidth", test_edma_bandwidth },
         { "metis/edma/ll-l2", test_edma_ll_l2 },
         { "metis/edma/ll-ddr", test_edma_ll_ddr },
+        { "metis/edma/ll-continue", test_edma_ll_continue },
         { "metis/edma/rie-lie", test_edma_rie_lie },
         { "metis/edma/all-channels", test_edma_all_channels },
         { "metis/edma/irq-mask-clear", test_edma_irq_mask_clear },
