@@ -38,7 +38,7 @@ set -u
 # The body is one function, read whole before it runs.
 main() {
 	top=$(cd "$(dirname "$0")/../.." && pwd)
-	cd "$top"
+	cd "$top" || exit 1
 	. tools/testbed/lib/common.sh
 
 	kernel=${CONFORMANCE_KERNEL:-7.2}
@@ -95,7 +95,7 @@ main() {
 		tb_log "conformance: building the vendor module for $abi"
 		if ! tools/testbed/chroot.sh -- make -C "$kdir" M="$stage" -j2 modules \
 			> "$stage/build.log" 2>&1 || [ ! -f "$stage/metis.ko" ]; then
-			vbuild=fail vwhy="the vendor module did not build for $abi: $(grep -m1 -E 'error' "$stage/build.log") (log: ${stage#$top/}/build.log)"
+			vbuild=fail vwhy="the vendor module did not build for $abi: $(grep -m1 -E 'error' "$stage/build.log") (log: ${stage#"$top"/}/build.log)"
 		elif ! tools/testbed/chroot.sh -- gcc -O2 -Wall -Wextra -Werror -I "$stage" \
 			-o "$stage/vendor-roundtrip" tools/conformance/vendor-roundtrip.c \
 			> "$stage/roundtrip-build.log" 2>&1; then
@@ -111,7 +111,7 @@ main() {
 			obuild=fail owhy="our driver did not build for $abi"
 		elif ! { mkdir -p "$lib" && tools/testbed/chroot.sh -- make -C libdrm-metis OUT="$lib" \
 			> "$lib/build.log" 2>&1; }; then
-			obuild=fail owhy="libdrm-metis did not build (log: ${lib#$top/}/build.log)"
+			obuild=fail owhy="libdrm-metis did not build (log: ${lib#"$top"/}/build.log)"
 		fi
 	fi
 
@@ -142,9 +142,9 @@ main() {
 	status=0
 	if [ "$only" != ours ]; then
 		if [ $vbuild = ok ]; then
-			guest vendor VENDOR_KO="/metis/${stage#$top/}/metis.ko" \
+			guest vendor VENDOR_KO="/metis/${stage#"$top"/}/metis.ko" \
 				VENDOR_KO_ARGS="${CONFORMANCE_VENDOR_ARGS:-}" \
-				ROUNDTRIP="/metis/${stage#$top/}/vendor-roundtrip"
+				ROUNDTRIP="/metis/${stage#"$top"/}/vendor-roundtrip"
 			vrun=build/testbed/runs/conformance-vendor
 			if [ "$(outcome vendor vendor-probe)" = PASS ] && [ "$(outcome vendor vendor-cold)" = PASS ]; then
 				echo "PASS conformance-1-vendor-cold ($(detail vendor vendor-probe); $(detail vendor vendor-cold))"
@@ -179,7 +179,7 @@ main() {
 	fi
 	if [ "$only" != vendor ]; then
 		if [ $obuild = ok ]; then
-			guest ours OURS_KO="/metis/${ko#$top/}" METIS_TOOL="/metis/${lib#$top/}/metis"
+			guest ours OURS_KO="/metis/${ko#"$top"/}" METIS_TOOL="/metis/${lib#"$top"/}/metis"
 			orun=build/testbed/runs/conformance-ours
 			if [ "$(outcome ours ours-probe)" = PASS ] && [ "$(outcome ours ours-cold)" = PASS ] &&
 				[ "$(outcome ours ours-s3)" = PASS ]; then

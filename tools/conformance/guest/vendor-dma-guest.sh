@@ -33,8 +33,8 @@ card_bdf() {
 }
 events() { grep -c " $1 " /results/events.log 2>/dev/null || true; }
 wait_count() {
-	local i
-	for i in $(seq 100); do
+	local _
+	for _ in $(seq 100); do
 		[ "$(events "$1")" -ge "$2" ] && return 0
 		sleep 0.1
 	done
