@@ -334,10 +334,12 @@ static void metis_edma_complete(void *opaque)
 {
     MetisEdmaChan *ch = opaque;
     uint32_t err;
+    bool was;
 
     if (ch->s->link_down || !ch->running) {
         return;
     }
+    was = metis_io_enter(ch->s);
     if (ch->control1 & EDMA_CTL_LLE) {
         ch->llp = ch->walk_llp;
         ch->control1 = (ch->control1 & ~EDMA_CTL_CCS) |
@@ -354,6 +356,7 @@ static void metis_edma_complete(void *opaque)
         metis_edma_corrupt(ch);
     }
     metis_edma_finish(ch, err);
+    metis_io_leave(ch->s, was);
 }
 
 static void metis_edma_doorbell(MetisState *s, bool wr, uint32_t val)

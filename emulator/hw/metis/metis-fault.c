@@ -39,9 +39,11 @@ static void metis_storm_arm(MetisState *s)
 static void metis_storm_tick(void *opaque)
 {
     MetisState *s = opaque;
+    bool was = metis_io_enter(s);
 
     metis_msi_notify(s, s->fault_spurious_vector);
     metis_storm_arm(s);
+    metis_io_leave(s, was);
 }
 
 /* Property accessors: the opaque is the offset of a field in MetisState. */

@@ -113,37 +113,43 @@ static void metis_hb_arm(MetisState *s)
 static void metis_hb_tick(void *opaque)
 {
     MetisState *s = opaque;
+    bool was;
 
     if (s->link_down || s->fw_state != FW_STATE_READY) {
         return;
     }
+    was = metis_io_enter(s);
     s->hb_count++;
     metis_ext_raise(s, EXT_IRQ_HB);
     metis_hb_arm(s);
+    metis_io_leave(s, was);
 }
 
 static void metis_boot_done(void *opaque)
 {
     MetisState *s = opaque;
+    bool was;
 
     if (s->link_down || s->fw_state != FW_STATE_BOOTING) {
         return;
     }
     trace_metis_boot_done(s->boot_err, s->boot_version);
+    was = metis_io_enter(s);
     if (s->boot_err) {
         s->fw_state = FW_STATE_FAILED;
         s->fw_error = s->boot_err;
         metis_mb_complete(s, false, s->boot_err, EXT_IRQ_FW);
-        return;
+    } else {
+        s->fw_state = FW_STATE_READY;
+        s->fw_error = 0;
+        s->fw_version = s->boot_version;
+        s->l2_ptr[SYSCTL_MASTER_VERSION] = s->fw_version >> 16;
+        s->l2_ptr[SYSCTL_MASTER_VERSION + 1] = s->fw_version >> 8;
+        s->hb_count = 0;
+        metis_mb_complete(s, true, s->fw_version, EXT_IRQ_FW);
+        metis_hb_arm(s);
     }
-    s->fw_state = FW_STATE_READY;
-    s->fw_error = 0;
-    s->fw_version = s->boot_version;
-    s->l2_ptr[SYSCTL_MASTER_VERSION] = s->fw_version >> 16;
-    s->l2_ptr[SYSCTL_MASTER_VERSION + 1] = s->fw_version >> 8;
-    s->hb_count = 0;
-    metis_mb_complete(s, true, s->fw_version, EXT_IRQ_FW);
-    metis_hb_arm(s);
+    metis_io_leave(s, was);
 }
 
 static void metis_mb_boot(MetisState *s, uint32_t size)
@@ -251,6 +257,7 @@ static void metis_ctx_done(void *opaque)
 {
     MetisCtx *c = opaque;
     MetisState *s = c->s;
+    bool was;
 
     if (s->link_down || c->status != CTX_BUSY) {
         return;
@@ -259,7 +266,9 @@ static void metis_ctx_done(void *opaque)
     c->status = CTX_DONE;
     c->error = CTX_ERR_NONE;
     trace_metis_ctx_done(c->idx, c->result);
+    was = metis_io_enter(s);
     metis_ext_raise(s, EXT_IRQ_CTX(c->idx));
+    metis_io_leave(s, was);
 }
 
 static uint32_t metis_ctx_check(MetisState *s, MetisCtx *c)

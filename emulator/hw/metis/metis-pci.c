@@ -147,6 +147,28 @@ void metis_card_write(MetisState *s, uint64_t addr, const void *buf,
     }
 }
 
+/*
+ * Work the card does from a timer (eDMA completion, firmware events,
+ * interrupt storms) issues DMA writes and messages to guest-chosen
+ * addresses, which may decode to this card's own registers.  Hold the
+ * device's re-entrancy guard meanwhile, as a guarded bottom half does:
+ * such an access then fails (MEMTX_ACCESS_ERROR) instead of re-entering
+ * the model in the middle of a transfer.
+ */
+bool metis_io_enter(MetisState *s)
+{
+    MemReentrancyGuard *g = &DEVICE(s)->mem_reentrancy_guard;
+    bool was = g->engaged_in_io;
+
+    g->engaged_in_io = true;
+    return was;
+}
+
+void metis_io_leave(MetisState *s, bool was)
+{
+    DEVICE(s)->mem_reentrancy_guard.engaged_in_io = was;
+}
+
 /* Interrupts */
 
 /*

@@ -195,6 +195,8 @@ struct MetisClass {
 };
 
 /* metis-pci.c */
+bool metis_io_enter(MetisState *s);
+void metis_io_leave(MetisState *s, bool was);
 void metis_card_reset(MetisState *s, MetisResetKind kind);
 void metis_msi_notify(MetisState *s, unsigned int vector);
 void metis_dma_write_u32(MetisState *s, uint64_t addr, uint32_t val);

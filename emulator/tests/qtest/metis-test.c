@@ -1557,6 +1557,40 @@ static void test_edma_err_card_addr(void)
     stop(t);
 }
 
+/*
+ * A host address that decodes to the card's own BAR0: the transfer runs
+ * from a timer, not from an MMIO access, and must not re-enter the model
+ * (QEMU's re-entrancy guard): the access fails, the transfer aborts with
+ * an application error and no register changes.  The same for an IMWR
+ * pointed at the card's own doorbell.
+ */
+static void test_edma_err_reentrant(void)
+{
+    T *t = start_published(NULL);
+    uint8_t ones[8];
+
+    edma_setup(t);
+    memset(ones, 0xFF, sizeof(ones));
+    host_to_card(t, t->ddr, ones, sizeof(ones));
+    dma_single(t, true, 0, t->ddr, BAR0_ADDR + EDMA_RD_INT_MASK, 4);
+    step_us(t, 30);
+    assert_abort(t, true, 0, false);
+    g_assert_cmphex(r0(t, EDMA_RD_INT_MASK), ==, 0);
+    w0(t, EDMA_WR_INT_CLEAR, EDMA_INT_ALL);
+
+    /* Done IMWR of write channel 1 = its own doorbell: no restart. */
+    w0(t, EDMA_WR_DONE_IMWR_LO, BAR0_ADDR + EDMA_WR_DOORBELL);
+    w0(t, EDMA_WR_DONE_IMWR_HI, 0);
+    w0(t, EDMA_WR_CH01_IMWR_DATA, 1u << 16 | 1);
+    dma_single(t, true, 1, t->ddr, RAM_DST, 4);
+    step_us(t, 30);
+    g_assert_cmpuint(ch_cs(t, true, 1), ==, EDMA_CS_STOPPED);
+    step_us(t, 100);
+    g_assert_cmpuint(ch_cs(t, true, 1), ==, EDMA_CS_STOPPED);
+    g_assert_cmpuint(qom_get_int(t, "stat-transfers"), ==, 2);
+    stop(t);
+}
+
 /* LLP and link elements must point at card memory (4.4). */
 static void test_edma_err_desc_fetch(void)
 {
@@ -2918,6 +2952,7 @@ int main(int argc, char **argv)
         { "metis/edma/irq-mask-clear", test_edma_irq_mask_clear },
         { "metis/edma/err-host", test_edma_err_host },
         { "metis/edma/err-card-addr", test_edma_err_card_addr },
+        { "metis/edma/err-reentrant", test_edma_err_reentrant },
         { "metis/edma/err-desc-fetch", test_edma_err_desc_fetch },
         { "metis/edma/err-desc-loop", test_edma_err_desc_loop },
         { "metis/edma/err-size", test_edma_err_size },
