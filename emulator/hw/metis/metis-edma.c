@@ -281,9 +281,16 @@ static uint32_t metis_edma_copy(MetisEdmaChan *ch)
                 res = pci_dma_write(pdev, e->dar + off, buf, n);
             } else {
                 res = pci_dma_read(pdev, e->sar + off, buf, n);
-                if (res == MEMTX_OK) {
-                    metis_card_write(s, e->dar + off, buf, n);
-                }
+            }
+            /*
+             * The host access may have reset the card (a write into the
+             * ECAM window) or unplugged it: the transfer is gone then.
+             */
+            if (!ch->running) {
+                return DMA_ERR_STOPPED;
+            }
+            if (!ch->wr && res == MEMTX_OK) {
+                metis_card_write(s, e->dar + off, buf, n);
             }
             if (res != MEMTX_OK) {
                 qemu_log_mask(LOG_GUEST_ERROR, "metis: %s ch%u: host access "
@@ -355,7 +362,10 @@ static void metis_edma_complete(void *opaque)
     if (!err) {
         metis_edma_corrupt(ch);
     }
-    metis_edma_finish(ch, err);
+    /* Dropped meanwhile by a reset or an unplug: nothing more to do. */
+    if (ch->running) {
+        metis_edma_finish(ch, err);
+    }
     metis_io_leave(ch->s, was);
 }
 
@@ -772,6 +782,7 @@ static void metis_edma_dir_exit(MetisEdmaDir *d)
 
     for (n = 0; n < METIS_EDMA_CHANNELS; n++) {
         timer_del(&d->ch[n].timer);
+        d->ch[n].running = false;
         g_array_free(d->ch[n].elems, true);
         d->ch[n].elems = NULL;
     }

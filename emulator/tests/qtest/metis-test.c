@@ -1591,6 +1591,46 @@ static void test_edma_err_reentrant(void)
     stop(t);
 }
 
+/*
+ * A transfer whose first element writes the card's own DEVCTL through the
+ * host's ECAM window with Initiate FLR set: the card resets in the middle
+ * of its own transfer.  As for any reset (section 6) the transfer is
+ * dropped: no later element writes, no status, CS idle.
+ */
+static void test_edma_reset_midway(void)
+{
+    T *t = start_published(NULL);
+    uint8_t data[128];
+    uint64_t ecam = 0xB0000000ULL;
+
+    /* q35's PCIEXBAR: ECAM at 0xB0000000, enabled. */
+    cfg_write(t, 0, 0, 0x64, 4, 0);
+    cfg_write(t, 0, 0, 0x60, 4, ecam | 1);
+    g_assert_cmphex(qtest_readw(t->qts, ecam + (DEV_BUS << 20)), ==,
+                    METIS_VENDOR_ID);
+    edma_setup(t);
+    memset(data, 0, sizeof(data));
+    stl_le_p(data, PCI_EXP_DEVCTL_BCR_FLR);
+    host_to_card(t, t->ddr, data, sizeof(data));
+    ram_set(t, RAM_DST, 0x77777777);
+    put_elem(t, t->desc, EDMA_CTL_CB, 4, t->ddr,
+             ecam + (DEV_BUS << 20) + EXP_CAP + PCI_EXP_DEVCTL);
+    put_elem(t, t->desc + 24, EDMA_CTL_CB | EDMA_CTL_RIE, 64, t->ddr + 64,
+             RAM_DST);
+    put_elem(t, t->desc + 48, EDMA_CTL_TCB, 0, 0, 0);
+    dma_ll(t, true, 1, t->desc, true);
+    step_us(t, 100);
+    g_assert_cmphex(dev_cfg_read(t, PCI_COMMAND, 2), ==, 0);   /* reset */
+    setup_dev(t);
+    g_assert_cmpuint(ch_cs(t, true, 1), ==, EDMA_CS_IDLE);
+    g_assert_cmphex(r0(t, EDMA_WR_INT_STATUS), ==, 0);
+    g_assert_cmphex(r0(t, EDMA_WR_ERR_STATUS), ==, 0);
+    g_assert_cmphex(ram_l(t, RAM_DST), ==, 0x77777777);
+    g_assert_cmphex(ram_l(t, RAM_DONE), ==, NO_MSG);
+    g_assert_cmpuint(qom_get_int(t, "stat-transfers"), ==, 1);
+    stop(t);
+}
+
 /* LLP and link elements must point at card memory (4.4). */
 static void test_edma_err_desc_fetch(void)
 {
@@ -2622,6 +2662,44 @@ static void test_hotplug_unplug_replug(void)
     stop(t);
 }
 
+/*
+ * The card's own transfer powers its slot off (a write of the root port's
+ * slot control through the ECAM window): the card is unplugged in the
+ * middle of the transfer, and QEMU must go on without touching it.
+ */
+static void test_hotplug_unplug_midway(void)
+{
+    T *t = start_with("-global ICH9-LPC.acpi-pci-hotplug-with-bridge-support"
+                      "=off", NULL);
+    int exp = rp_exp_cap(t);
+    uint64_t ecam = 0xB0000000ULL;
+    uint16_t sltctl = cfg_read(t, 0, RP_DEVFN, exp + PCI_EXP_SLTCTL, 2);
+    uint8_t data[128];
+
+    cfg_write(t, 0, 0, 0x64, 4, 0);
+    cfg_write(t, 0, 0, 0x60, 4, ecam | 1);
+    edma_setup(t);
+    memset(data, 0, sizeof(data));
+    sltctl &= ~(PCI_EXP_SLTCTL_PIC | PCI_EXP_SLTCTL_PCC);
+    stw_le_p(data, sltctl | PCI_EXP_SLTCTL_PWR_IND_OFF |
+             PCI_EXP_SLTCTL_PWR_OFF);
+    host_to_card(t, t->ddr, data, sizeof(data));
+    put_elem(t, t->desc, EDMA_CTL_CB, 2, t->ddr,
+             ecam + (RP_DEVFN << 12) + exp + PCI_EXP_SLTCTL);
+    put_elem(t, t->desc + 24, EDMA_CTL_CB | EDMA_CTL_RIE, 64, t->ddr + 64,
+             RAM_DST);
+    put_elem(t, t->desc + 48, EDMA_CTL_TCB, 0, 0, 0);
+    ram_set(t, RAM_DST, 0x88888888);
+    dma_ll(t, true, 0, t->desc, true);
+    step_us(t, 100);
+    qtest_qmp_eventwait(t->qts, "DEVICE_DELETED");
+    step_us(t, 1000);
+    g_assert_cmphex(dev_cfg_read(t, PCI_VENDOR_ID, 2), ==, 0xFFFF);
+    g_assert_cmphex(ram_l(t, RAM_DST), ==, 0x88888888);
+    g_assert_cmphex(ram_l(t, RAM_DONE), ==, NO_MSG);
+    stop(t);
+}
+
 /* ---- Fault injection (section 7) ---- */
 
 static void test_fault_drop_completions(void)
@@ -2953,6 +3031,7 @@ int main(int argc, char **argv)
         { "metis/edma/err-host", test_edma_err_host },
         { "metis/edma/err-card-addr", test_edma_err_card_addr },
         { "metis/edma/err-reentrant", test_edma_err_reentrant },
+        { "metis/edma/reset-midway", test_edma_reset_midway },
         { "metis/edma/err-desc-fetch", test_edma_err_desc_fetch },
         { "metis/edma/err-desc-loop", test_edma_err_desc_loop },
         { "metis/edma/err-size", test_edma_err_size },
@@ -2989,6 +3068,7 @@ int main(int argc, char **argv)
         { "metis/reset/s3-wakeup", test_reset_s3_wakeup },
         { "metis/reset/published-card", test_reset_published_card },
         { "metis/hotplug/unplug-replug", test_hotplug_unplug_replug },
+        { "metis/hotplug/unplug-midway", test_hotplug_unplug_midway },
         { "metis/fault/drop-completions", test_fault_drop_completions },
         { "metis/fault/fw-boot-fail", test_fault_fw_boot_fail },
         { "metis/fault/corrupt", test_fault_corrupt },
