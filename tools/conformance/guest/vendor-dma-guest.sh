@@ -106,7 +106,7 @@ vendor)
 	initok=$(dmesg | grep -c 'init OK')
 	msi=$(dmesg | sed -n 's/.*MSI registered [0-9]* (\([0-9]*\)).*/\1/p' | tail -n1)
 	if [ "$drv" = axl ] && [ -n "$node" ] && [ "$initok" -ge 1 ]; then
-		result "vendor-probe PASS: bound to driver axl, $node, ${msi:-?} MSI vectors, \"init OK\""
+		result "vendor-probe PASS: bound to driver axl, $node, MSI vectors: ${msi:-?}, \"init OK\""
 	else
 		dmesg > /results/dmesg-vendor.txt
 		result "vendor-probe FAIL: driver '${drv:-none}', node '${node:-none}', init OK lines $initok"
