@@ -266,5 +266,7 @@ void metis_fault_init(MetisState *s)
 
 void metis_fault_exit(MetisState *s)
 {
+    /* As for the heartbeat: a storm tick that unplugged us stops here. */
+    s->fault_irq_storm_hz = 0;
     timer_del(&s->storm_timer);
 }

@@ -536,6 +536,11 @@ void metis_fw_exit(MetisState *s)
 {
     unsigned int n;
 
+    /*
+     * Unrealize may run from inside a heartbeat (its MSI unplugged the
+     * card): the firmware is gone, so that tick does not re-arm.
+     */
+    s->fw_state = FW_STATE_BOOTROM;
     timer_del(&s->boot_timer);
     timer_del(&s->hb_timer);
     for (n = 0; n < METIS_CTX_COUNT; n++) {

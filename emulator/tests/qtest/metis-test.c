@@ -2700,6 +2700,53 @@ static void test_hotplug_unplug_midway(void)
     stop(t);
 }
 
+/*
+ * The card's own MSI powers its slot off: a heartbeat or a storm MSI
+ * whose address is the root port's slot control in the ECAM window.  The
+ * unplugged card must not re-arm its timer on the way out.
+ */
+static void unplug_by_msi(bool storm)
+{
+    T *t = start_with("-global ICH9-LPC.acpi-pci-hotplug-with-bridge-support"
+                      "=off", storm ? ",heartbeat-ms=0" : ",heartbeat-ms=1");
+    int exp = rp_exp_cap(t);
+    uint64_t ecam = 0xB0000000ULL;
+    uint16_t sltctl = cfg_read(t, 0, RP_DEVFN, exp + PCI_EXP_SLTCTL, 2);
+
+    cfg_write(t, 0, 0, 0x64, 4, 0);
+    cfg_write(t, 0, 0, 0x60, 4, ecam | 1);
+    fw_boot(t);
+    if (storm) {
+        qom_set_int(t, "fault-irq-storm-hz", 1000);
+    }
+    sltctl &= ~(PCI_EXP_SLTCTL_PIC | PCI_EXP_SLTCTL_PCC);
+    /* One vector: every source sends exactly this data. */
+    dev_cfg_write(t, MSI_CAP + PCI_MSI_ADDRESS_LO, 4,
+                  ecam + (RP_DEVFN << 12) + exp + PCI_EXP_SLTCTL);
+    dev_cfg_write(t, MSI_CAP + PCI_MSI_DATA_64, 2,
+                  sltctl | PCI_EXP_SLTCTL_PWR_IND_OFF |
+                  PCI_EXP_SLTCTL_PWR_OFF);
+    dev_cfg_write(t, MSI_CAP + PCI_MSI_FLAGS, 2, PCI_MSI_FLAGS_ENABLE);
+    step_us(t, 2000);
+    qtest_qmp_eventwait(t->qts, "DEVICE_DELETED");
+    for (int i = 0; i < 50; i++) {
+        step_us(t, 1000);
+        g_usleep(2000);         /* let RCU finalize the card */
+    }
+    g_assert_cmphex(dev_cfg_read(t, PCI_VENDOR_ID, 2), ==, 0xFFFF);
+    stop(t);
+}
+
+static void test_hotplug_unplug_by_heartbeat(void)
+{
+    unplug_by_msi(false);
+}
+
+static void test_hotplug_unplug_by_storm(void)
+{
+    unplug_by_msi(true);
+}
+
 /* ---- Fault injection (section 7) ---- */
 
 static void test_fault_drop_completions(void)
@@ -3069,6 +3116,9 @@ int main(int argc, char **argv)
         { "metis/reset/published-card", test_reset_published_card },
         { "metis/hotplug/unplug-replug", test_hotplug_unplug_replug },
         { "metis/hotplug/unplug-midway", test_hotplug_unplug_midway },
+        { "metis/hotplug/unplug-by-heartbeat",
+          test_hotplug_unplug_by_heartbeat },
+        { "metis/hotplug/unplug-by-storm", test_hotplug_unplug_by_storm },
         { "metis/fault/drop-completions", test_fault_drop_completions },
         { "metis/fault/fw-boot-fail", test_fault_fw_boot_fail },
         { "metis/fault/corrupt", test_fault_corrupt },
