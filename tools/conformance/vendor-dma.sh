@@ -96,6 +96,8 @@ main() {
 		if ! tools/testbed/chroot.sh -- make -C "$kdir" M="$stage" -j2 modules \
 			> "$stage/build.log" 2>&1 || [ ! -f "$stage/metis.ko" ]; then
 			vbuild=fail vwhy="the vendor module did not build for $abi: $(grep -m1 -E 'error' "$stage/build.log") (log: ${stage#"$top"/}/build.log)"
+		elif ! cmp -s "$src/axl-aipu-dmabuf.h" "$stage/axl-aipu-dmabuf.h"; then
+			vbuild=fail vwhy="a build fix changed axl-aipu-dmabuf.h: vendor-roundtrip must be built against the checkout's own header"
 		elif ! tools/testbed/chroot.sh -- gcc -O2 -Wall -Wextra -Werror -I "$stage" \
 			-o "$stage/vendor-roundtrip" tools/conformance/vendor-roundtrip.c \
 			> "$stage/roundtrip-build.log" 2>&1; then
