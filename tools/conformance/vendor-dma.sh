@@ -109,7 +109,9 @@ main() {
 	obuild=ok owhy=
 	lib=$work/libdrm-metis
 	if [ "$only" != vendor ]; then
-		if ! ko=$(tools/testbed/build-module.sh "$kernel" | tail -n1); then
+		# build-module.sh prints the module's path as its last line.
+		if ! ko=$(tools/testbed/build-module.sh "$kernel") ||
+			{ ko=${ko##*$'\n'}; [ ! -f "$ko" ]; }; then
 			obuild=fail owhy="our driver did not build for $abi"
 		elif ! { mkdir -p "$lib" && tools/testbed/chroot.sh -- make -C libdrm-metis OUT="$lib" \
 			> "$lib/build.log" 2>&1; }; then
