@@ -6,8 +6,9 @@
 # igt_faces [KERNEL...]: suite-igt.sh on the full card with the caller's
 # METIS_IGT_* settings, on the given kernels (default: every kernel); then
 # on the card as published with PUB_FILTER, PUB_EXCLUDE (what applies
-# there) and PUB_EXPECT (how many subtests that is) and the card
-# properties PUB_PROPS (default extensions=off), on the given kernels, else
+# there), PUB_EXPECT (how many subtests that is), the card properties
+# PUB_PROPS (default extensions=off) and the environment PUB_ENV (VAR=VALUE
+# words, e.g. lighter repeat counts), on the given kernels, else
 # $METIS_PUBLISHED_KERNELS (default 7.2; with TB_LONG=1, make check-long,
 # every kernel).
 #   METIS_FACES=full|published|both   which faces (default both)
@@ -46,9 +47,11 @@ igt_faces() {
 	else
 		read -r -a pub <<< "${METIS_PUBLISHED_KERNELS:-7.2}"
 	fi
-	METIS_DEVICE_PROPS=${PUB_PROPS:-extensions=off} METIS_IGT_SUITE=${METIS_IGT_SUITE:-all} \
-		METIS_IGT_FILTER=${PUB_FILTER:-${METIS_IGT_FILTER:-}} \
-		METIS_IGT_EXCLUDE=${PUB_EXCLUDE:-} METIS_IGT_EXPECT=${PUB_EXPECT:-} \
+	# shellcheck disable=SC2086 # PUB_ENV: words
+	env ${PUB_ENV:-} METIS_DEVICE_PROPS="${PUB_PROPS:-extensions=off}" \
+		METIS_IGT_SUITE="${METIS_IGT_SUITE:-all}" \
+		METIS_IGT_FILTER="${PUB_FILTER:-${METIS_IGT_FILTER:-}}" \
+		METIS_IGT_EXCLUDE="${PUB_EXCLUDE:-}" METIS_IGT_EXPECT="${PUB_EXPECT:-}" \
 		"$here/suite-igt.sh" "${pub[@]}" || status=1
 	return $status
 }
