@@ -27,7 +27,10 @@
 #define METIS_RESET_TIMEOUT_US		500000
 #define METIS_PCI_RESET_TRY_MS		1000
 /* How long the card's loader may take to publish its areas after a reset. */
-#define METIS_LOADER_TIMEOUT_MS		2000
+/* The vendor driver waits 5 s after a link-up (hw-interface.md 3.3). */
+#define METIS_LOADER_TIMEOUT_MS		5000
+/* At probe: the set of areas must hold this long before it is taken. */
+#define METIS_LOADER_SETTLE_MS		50
 #define METIS_RESET_WITNESS		0x600dcafe
 
 /**
@@ -296,6 +299,15 @@ static int metis_card_read(struct metis_device *mdev, struct metis_card *c)
 	return 0;
 }
 
+/* Whether two readings show the same published areas at the same places. */
+static bool metis_card_same_areas(const struct metis_card *a,
+				  const struct metis_card *b)
+{
+	return a->hdrv_off == b->hdrv_off && a->desc_addr == b->desc_addr &&
+	       a->desc_fallback == b->desc_fallback && a->vmsi == b->vmsi &&
+	       a->ext_off == b->ext_off;
+}
+
 /**
  * metis_hw_wait_areas() - wait for the areas of the card's loader
  * @mdev: device
@@ -303,9 +315,11 @@ static int metis_card_read(struct metis_device *mdev, struct metis_card *c)
  *	   one found at probe (the buffers live in it)
  *
  * After a reset or a power cycle the loader publishes its areas by
- * itself, some time later; their magics are the only sign (as for the
- * vendor driver). Polls for up to METIS_LOADER_TIMEOUT_MS, then checks
- * every reference before anything uses it.
+ * itself, some time later and one after the other; their magics are the
+ * only sign (as for the vendor driver). At probe the set of areas is
+ * taken once it has held for METIS_LOADER_SETTLE_MS; after a reset, once
+ * it is the set found at probe. Polls for up to METIS_LOADER_TIMEOUT_MS,
+ * and checks every reference before anything uses it.
  *
  * Return: 0, -ETIMEDOUT, -EINVAL or -EIO for a layout the driver cannot
  * use, -ENODEV if the card is gone.
@@ -314,22 +328,36 @@ int metis_hw_wait_areas(struct metis_device *mdev, bool probe)
 {
 	ktime_t start = ktime_get();
 	ktime_t end = ktime_add_ms(start, METIS_LOADER_TIMEOUT_MS);
-	struct metis_card c;
+	ktime_t seen = 0;
+	struct metis_card c, prev;
 	int ret;
 
 	for (;;) {
 		ret = metis_card_read(mdev, &c);
-		if (ret != -EAGAIN)
+		if (ret && ret != -EAGAIN)
+			return ret;
+		if (!ret && !probe && metis_card_same_areas(&c, &mdev->card))
 			break;
+		if (!ret && probe) {
+			if (!seen || !metis_card_same_areas(&c, &prev)) {
+				prev = c;
+				seen = ktime_get();
+			} else if (ktime_ms_delta(ktime_get(), seen) >=
+				   METIS_LOADER_SETTLE_MS) {
+				break;
+			}
+		}
 		if (ktime_after(ktime_get(), end)) {
+			if (!ret && !probe) {
+				drm_err(&mdev->drm, "the card's loader published other areas than at probe\n");
+				return -EIO;
+			}
 			drm_err(&mdev->drm, "the card's loader published no areas in %u ms\n",
 				METIS_LOADER_TIMEOUT_MS);
 			return -ETIMEDOUT;
 		}
 		usleep_range(500, 1000);
 	}
-	if (ret)
-		return ret;
 	if (!probe && (c.nranges != mdev->card.nranges ||
 		       memcmp(c.ranges, mdev->card.ranges,
 			      c.nranges * sizeof(c.ranges[0])))) {
