@@ -314,8 +314,12 @@ int metis_device_init(struct metis_device *mdev)
 	      metis_debug_probe_fault(METIS_PROBE_IDENTIFY);
 	if (ret)
 		return ret;
-	/* A previous driver may have left the card running: silence it. */
+	/*
+	 * A previous driver (or a crashed kernel) may have left the card
+	 * running: silence it before it may write host memory at all.
+	 */
 	metis_hw_quiesce(mdev);
+	pci_set_master(mdev->pdev);
 
 	if (metis_has_ext(mdev)) {
 		ret = metis_fw_request(mdev);

@@ -174,7 +174,7 @@ static int metis_pci_init(struct metis_device *mdev)
 	if (ret)
 		return ret;
 	dma_set_max_seg_size(&pdev->dev, UINT_MAX);
-	pci_set_master(pdev);
+	/* Bus mastering only once the card is silenced (metis_device_init()). */
 	return 0;
 }
 
