@@ -226,32 +226,12 @@ struct pm_account {
 	unsigned long long resume_us, suspend_us;
 };
 
-static bool debugfs_read(int fd, const char *file, char *buf, size_t len)
-{
-	char pci[64], path[192];
-	ssize_t n;
-	int dfd;
-
-	if (!igt_metis_pci_address(fd, pci, sizeof(pci)))
-		return false;
-	snprintf(path, sizeof(path), "/sys/kernel/debug/accel/%s/%s", pci, file);
-	dfd = open(path, O_RDONLY);
-	if (dfd < 0)
-		return false;
-	n = read(dfd, buf, len - 1);
-	close(dfd);
-	if (n < 0)
-		return false;
-	buf[n] = 0;
-	return true;
-}
-
 static struct pm_account pm_account(int fd)
 {
 	struct pm_account a = { };
 	char buf[4096], *p, *line;
 
-	if (!debugfs_read(fd, "state", buf, sizeof(buf)))
+	if (!igt_metis_debugfs_read(fd, "state", buf, sizeof(buf)))
 		return a;
 	p = strstr(buf, "transitions: ");
 	if (!p)
@@ -259,7 +239,7 @@ static struct pm_account pm_account(int fd)
 	a.transitions = strtoul(p + 13, NULL, 10);
 	line = strchr(p, '\n');
 	snprintf(a.history, sizeof(a.history), "%s", line ? line + 1 : "");
-	if (!debugfs_read(fd, "resets", buf, sizeof(buf)))
+	if (!igt_metis_debugfs_read(fd, "resets", buf, sizeof(buf)))
 		return a;
 	p = strstr(buf, "last_suspend_us: ");
 	a.suspend_us = p ? strtoull(p + 17, NULL, 10) : 0;
