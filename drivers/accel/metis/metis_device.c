@@ -168,22 +168,45 @@ void metis_device_quiesce(struct metis_device *mdev)
 	metis_irq_synchronize(mdev);
 }
 
+/*
+ * End the parked firmware commands that the card finished meanwhile.
+ * Return: true if one ended.
+ */
+static bool metis_device_settle_fw(struct metis_device *mdev, bool *on_card)
+{
+	bool ended = false;
+	unsigned int n;
+
+	if (!metis_has_ext(mdev))
+		return false;
+	for (n = 0; n < METIS_CONTEXTS; n++) {
+		struct metis_queue *q = metis_queue(mdev, METIS_ENGINE_CTX, n);
+
+		ended |= metis_queue_settle_fw(q, &mdev->parked[q - mdev->queues],
+					       &on_card[n]);
+	}
+	return ended;
+}
+
 /**
  * metis_device_halt() - stop the card and keep its work for a restart
  * @mdev: device; the caller holds lifecycle_lock
  * @via: state while halted (RESETTING or SUSPENDING)
  *
  * Silences the card, parks every queue's jobs (on the hardware or next in
- * its FIFO, in order) and, when the card was
- * running, saves on-card memory to host memory (the stopped engine can
- * still read the card). The caller stopped the schedulers, or knows that
+ * its FIFO, in order) and, when the card was running, saves card memory
+ * to host memory (the stopped engine can still read the card). A
+ * firmware command that completes on the card before the memory is saved
+ * is ended, not parked: its replay would apply it to the saved result a
+ * second time. The caller stopped the schedulers, or knows that
  * no job runs (runtime suspend). Hang recovery, system and runtime
  * suspend share it; metis_device_restart() is the way back.
  */
 void metis_device_halt(struct metis_device *mdev, enum metis_state via)
 {
 	bool was_ready = mdev->state == METIS_STATE_READY;
-	unsigned int i;
+	bool on_card[METIS_CONTEXTS] = {};
+	unsigned int i, tries = 0;
 	int idx;
 
 	if (!drm_dev_enter(&mdev->drm, &idx)) {
@@ -194,11 +217,24 @@ void metis_device_halt(struct metis_device *mdev, enum metis_state via)
 	metis_device_set_state(mdev, via);
 	metis_hw_quiesce(mdev);
 	metis_irq_synchronize(mdev);
-	for (i = 0; i < METIS_NUM_QUEUES; i++)
-		metis_queue_park(&mdev->queues[i], &mdev->parked[i]);
+	for (i = 0; i < METIS_NUM_QUEUES; i++) {
+		bool first = list_empty(&mdev->parked[i]);
+
+		if (metis_queue_park(&mdev->queues[i], &mdev->parked[i]) &&
+		    first && i >= METIS_ENGINE_CTX * METIS_QUEUES_PER_ENGINE)
+			on_card[i - METIS_ENGINE_CTX * METIS_QUEUES_PER_ENGINE] = true;
+	}
 	if (was_ready) {
 		metis_dma_hw_init(mdev);
-		metis_mem_save(mdev);
+		/*
+		 * Firmware commands run on: save again while one completed
+		 * during the save (it ends here and is not replayed).
+		 */
+		do {
+			metis_device_settle_fw(mdev, on_card);
+			metis_mem_save(mdev);
+		} while (metis_device_settle_fw(mdev, on_card) &&
+			 ++tries <= METIS_CONTEXTS);
 		metis_hw_quiesce(mdev);
 	}
 	drm_dev_exit(idx);

@@ -139,6 +139,8 @@ static void metis_queue_kick(struct metis_queue *q)
 		metis_start_fw(q, head);
 }
 
+static void metis_job_store_result(struct metis_job *job, u64 result);
+
 /**
  * metis_queue_push_job() - give a job to a queue
  * @q: queue
@@ -185,16 +187,71 @@ void metis_queue_replay(struct metis_queue *q, struct list_head *jobs)
  *
  * The jobs on the hardware and those waiting for it, as one list in queue
  * order: a restart gives them back in the same order.
+ *
+ * Return: how many of them were on the hardware (its first ones).
  */
-void metis_queue_park(struct metis_queue *q, struct list_head *parked)
+unsigned int metis_queue_park(struct metis_queue *q, struct list_head *parked)
 {
 	unsigned long flags;
+	unsigned int batch;
 
 	spin_lock_irqsave(&q->lock, flags);
 	list_splice_tail_init(&q->jobs, parked);
+	batch = q->batch;
 	q->batch = 0;
 	q->solo = 0;
 	spin_unlock_irqrestore(&q->lock, flags);
+	return batch;
+}
+
+/**
+ * metis_queue_settle_fw() - end a parked firmware command the card finished
+ * @q: context queue, parked, its interrupts masked
+ * @parked: the jobs parked from @q; the first one was on the card
+ * @on_card: the first parked job is still running on the card; cleared
+ *	     when it ends here
+ *
+ * A command keeps running on a halted card and changes its region when
+ * it completes. One that completed before card memory is saved must not
+ * be replayed on the saved contents (an XOR32 would apply twice): it ends
+ * now, with its result, as the interrupt would have ended it.
+ *
+ * Return: true if the command ended here.
+ */
+bool metis_queue_settle_fw(struct metis_queue *q, struct list_head *parked,
+			   bool *on_card)
+{
+	struct metis_device *mdev = q->mdev;
+	u32 base = CTX_BASE(q->index), status;
+	struct metis_job *job;
+	unsigned long flags;
+	u64 result = 0;
+	int error = 0;
+
+	if (!*on_card || list_empty(parked))
+		return false;
+	status = metis_ext_read(mdev, base + CTX_STATUS);
+	if (status == CTX_STATUS_BUSY || status == METIS_ALL_ONES)
+		return false;
+	*on_card = false;
+	job = list_first_entry(parked, struct metis_job, qlink);
+	list_del_init(&job->qlink);
+	if (status == CTX_STATUS_DONE)
+		result = metis_ext_read64(mdev, base + CTX_RESULT_LO);
+	else
+		error = -EIO;
+	spin_lock_irqsave(&q->lock, flags);
+	if (error) {
+		q->errors++;
+	} else {
+		q->completed++;
+		q->bytes += job->len;
+	}
+	spin_unlock_irqrestore(&q->lock, flags);
+	if (!error)
+		metis_job_store_result(job, result);
+	metis_job_end(job, error);
+	return true;
 }
 
 /**

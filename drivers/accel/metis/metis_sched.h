@@ -16,7 +16,9 @@ void metis_sched_file_close(struct metis_file *mfile);
 void metis_queue_push_job(struct metis_queue *q, struct metis_job *job);
 void metis_queue_complete(struct metis_queue *q, int error);
 void metis_queue_replay(struct metis_queue *q, struct list_head *jobs);
-void metis_queue_park(struct metis_queue *q, struct list_head *parked);
+unsigned int metis_queue_park(struct metis_queue *q, struct list_head *parked);
+bool metis_queue_settle_fw(struct metis_queue *q, struct list_head *parked,
+			   bool *on_card);
 bool metis_queue_busy(struct metis_queue *q);
 void metis_job_end(struct metis_job *job, int error);
 void metis_rpm_put(struct metis_device *mdev);
