@@ -256,29 +256,66 @@ bool metis_mem_overlaps(struct metis_device *mdev, u64 base, u64 size)
 	return false;
 }
 
-/* Keep [base, base + size) from buffers where it meets the ranges. */
+/* Reserve [start, end) in the allocator: it is free. */
+static int metis_mem_reserve(struct metis_device *mdev, struct drm_mm_node *nodes,
+			     unsigned int *used, u64 start, u64 end)
+{
+	int ret;
+
+	if (*used == METIS_MEM_FIXED_NODES)
+		return -ENOSPC;
+	nodes[*used].start = start;
+	nodes[*used].size = end - start;
+	ret = drm_mm_reserve_node(&mdev->mm, &nodes[(*used)++]);
+	if (!ret)
+		mdev->mem_reserved += end - start;
+	return ret;
+}
+
+/*
+ * Keep [base, base + size) from buffers where it meets the ranges and is
+ * not kept already (the kept places may overlap: a card may publish its
+ * descriptor region at the vendor's fallback address, or inside the
+ * host-device interface region).
+ */
 static int metis_mem_keep(struct metis_device *mdev, struct drm_mm_node *nodes,
 			  unsigned int *used, u64 base, u64 size)
 {
 	const struct metis_card *c = &mdev->card;
 	u64 start = ALIGN_DOWN(base, PAGE_SIZE), end = PAGE_ALIGN(base + size);
-	unsigned int i;
+	u64 gap[METIS_MEM_FIXED_NODES][2];
+	struct drm_mm_node *n;
+	unsigned int i, k, ngaps;
 	int ret;
 
+	if (size > U64_MAX - base)
+		return -EINVAL;
 	for (i = 0; i < c->nranges; i++) {
 		u64 lo = max(start, c->ranges[i].base);
 		u64 hi = min(end, c->ranges[i].base + c->ranges[i].size);
+		u64 pos = lo;
 
 		if (lo >= hi)
 			continue;
-		if (*used == METIS_MEM_FIXED_NODES)
-			return -ENOSPC;
-		nodes[*used].start = lo;
-		nodes[*used].size = hi - lo;
-		ret = drm_mm_reserve_node(&mdev->mm, &nodes[(*used)++]);
-		if (ret)
-			return ret;
-		mdev->mem_reserved += hi - lo;
+		/* The free parts first: reserving changes the tree. */
+		ngaps = 0;
+		drm_mm_for_each_node_in_range(n, &mdev->mm, lo, hi) {
+			if (n->start > pos && ngaps < ARRAY_SIZE(gap)) {
+				gap[ngaps][0] = pos;
+				gap[ngaps++][1] = n->start;
+			}
+			pos = max(pos, n->start + n->size);
+		}
+		if (pos < hi && ngaps < ARRAY_SIZE(gap)) {
+			gap[ngaps][0] = pos;
+			gap[ngaps++][1] = hi;
+		}
+		for (k = 0; k < ngaps; k++) {
+			ret = metis_mem_reserve(mdev, nodes, used, gap[k][0],
+						gap[k][1]);
+			if (ret)
+				return ret;
+		}
 	}
 	return 0;
 }
@@ -328,8 +365,21 @@ int metis_mem_init(struct metis_device *mdev)
 			return ret;
 	}
 
+	/*
+	 * Nothing the card published may hold a buffer: the host-device
+	 * interface region (the sysctl block and the areas), and the areas
+	 * the driver writes wherever they are, with the vendor's fallback
+	 * descriptor region.
+	 */
 	ret = metis_mem_keep(mdev, nodes, &used, DESC_FALLBACK_ADDR,
-			     DESC_REGION_SIZE);
+			     DESC_REGION_SIZE) ?:
+	      metis_mem_keep(mdev, nodes, &used, c->l2_base, c->hdif_size) ?:
+	      metis_mem_keep(mdev, nodes, &used, c->desc_addr, DESC_REGION_SIZE) ?:
+	      metis_mem_keep(mdev, nodes, &used, c->l2_base + c->hdrv_off,
+			     HDRV_AREA_SIZE);
+	if (!ret && c->ext_off)
+		ret = metis_mem_keep(mdev, nodes, &used, c->l2_base + c->ext_off,
+				     EXT_AREA_SIZE);
 	if (ret)
 		return ret;
 	mdev->fw_area.base = 0;
