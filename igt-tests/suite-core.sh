@@ -12,5 +12,5 @@ export METIS_IGT_SUITE=core METIS_IGT_FILTER='metis_(basic|submit|dmabuf|reset)'
 export METIS_IGT_EXCLUDE='metis_submit@fw-refused$'
 PUB_FILTER='metis_(basic|submit|dmabuf)@|metis_reset@hang-copy$'
 PUB_EXCLUDE='metis_submit@fw-(commands|sizes|contexts-parallel)$'
-PUB_EXPECT=39
+PUB_EXPECT=40
 igt_faces "$@"

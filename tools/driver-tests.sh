@@ -3,7 +3,8 @@
 # each test-bed kernel: smoke test, hang recovery, firmware boot failure,
 # corrupt firmware image, missing firmware image, spurious interrupts,
 # a batch of small copies with one the card aborts, single-vector MSI
-# (guest without IOMMU), unbind and bind with jobs running and a client
+# (guest without IOMMU), every host buffer through swiotlb bounce buffers
+# (swiotlb=force), unbind and bind with jobs running and a client
 # attached, S3 with jobs in flight; with the debug switches,
 # probe failures and the S3 and unbind tests shown able to fail.
 # Prints PASS/FAIL per (kernel, test): driver-<test>-<kernel>.
@@ -147,6 +148,7 @@ for k in "${kernels[@]}"; do
 	guest_test "$k" nofw --firmware none
 	guest_test "$k" spurious
 	guest_test "$k" single --no-iommu
+	guest_test "$k" swiotlb --no-iommu --append swiotlb=force
 	guest_test "$k" unbind
 	# Slow transfers, so that copies are really in flight at the suspend.
 	guest_test "$k" s3 --card-props bandwidth-mbps=200

@@ -13,6 +13,7 @@
 #include <drm/drm_file.h>
 #include <drm/drm_print.h>
 
+#include "metis_backup.h"
 #include "metis_debugfs.h"
 #include "metis_dma.h"
 #include "metis_drv.h"
@@ -188,6 +189,7 @@ void metis_debugfs_init(struct metis_device *mdev)
 			      ARRAY_SIZE(metis_debugfs_list));
 	debugfs_create_file("reset", 0200, mdev->drm.debugfs_root, mdev,
 			    &metis_reset_fops);
+	metis_backup_debugfs_init(mdev->drm.debugfs_root);
 }
 
 static struct dentry *metis_debugfs_root;

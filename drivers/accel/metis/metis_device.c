@@ -13,6 +13,7 @@
 #include <drm/drm_print.h>
 #include <uapi/drm/metis_accel.h>
 
+#include "metis_backup.h"
 #include "metis_debug.h"
 #include "metis_device.h"
 #include "metis_dma.h"
@@ -159,11 +160,16 @@ fail:
 }
 
 /**
- * metis_device_quiesce() - silence the card and wait for its handlers
- * @mdev: device; the caller holds drm_dev_enter() or is the unplug path
+ * metis_device_quiesce() - silence the card for good and wait for its handlers
+ * @mdev: device; the caller holds drm_dev_enter() and stopped the
+ *	  schedulers (shutdown)
  */
 void metis_device_quiesce(struct metis_device *mdev)
 {
+	unsigned int i;
+
+	for (i = 0; i < METIS_NUM_QUEUES; i++)
+		metis_queue_block(&mdev->queues[i], true);
 	metis_hw_quiesce(mdev);
 	metis_irq_synchronize(mdev);
 }
@@ -215,6 +221,9 @@ void metis_device_halt(struct metis_device *mdev, enum metis_state via)
 		return;
 	}
 	metis_device_set_state(mdev, via);
+	/* No start between the quiesce and the end of the handlers. */
+	for (i = 0; i < METIS_NUM_QUEUES; i++)
+		metis_queue_block(&mdev->queues[i], true);
 	metis_hw_quiesce(mdev);
 	metis_irq_synchronize(mdev);
 	for (i = 0; i < METIS_NUM_QUEUES; i++) {
@@ -298,6 +307,8 @@ int metis_device_restart(struct metis_device *mdev, struct drm_sched_job *bad,
 		}
 		if (!list_empty(&mdev->parked[i]))
 			metis_queue_replay(&mdev->queues[i], &mdev->parked[i]);
+		else if (!ret)
+			metis_queue_block(&mdev->queues[i], false);
 	}
 	if (entered)
 		drm_dev_exit(idx);
@@ -454,6 +465,8 @@ void metis_device_unplug(struct metis_device *mdev)
 
 	scoped_guard(mutex, &mdev->lifecycle_lock) {
 		metis_device_set_state(mdev, METIS_STATE_GONE);
+		for (i = 0; i < METIS_NUM_QUEUES; i++)
+			metis_queue_block(&mdev->queues[i], true);
 		if (!metis_hw_is_gone(mdev) && !metis_debug_skip_quiesce)
 			metis_hw_quiesce(mdev);
 	}

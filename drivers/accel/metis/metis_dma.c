@@ -362,6 +362,25 @@ static bool sg_iter_next(struct metis_sg_iter *it, u64 *addr, u64 *len)
 	return false;
 }
 
+static int metis_dma_list_alloc(struct metis_dma_list *dl,
+				unsigned int nelems, u64 size)
+{
+	dl->elems = kvmalloc_array(nelems, sizeof(*dl->elems), GFP_KERNEL);
+	if (!dl->elems)
+		return -ENOMEM;
+	dl->nelems = nelems;
+	dl->bytes = size;
+	return 0;
+}
+
+/* Listed, so that an unplug frees it before the device goes. */
+static void metis_dma_list_publish(struct metis_dma_list *dl)
+{
+	guard(mutex)(&dl->mdev->dma_lock);
+	list_add_tail(&dl->link, &dl->mdev->dma_lists);
+	atomic_inc(&metis_dma_stats.lists);
+}
+
 /**
  * metis_dma_list_build() - build the data elements of a transfer
  * @mdev: device
@@ -385,7 +404,8 @@ int metis_dma_list_build(struct metis_device *mdev, struct metis_dma_list *dl,
 {
 	struct metis_sg_iter it;
 	u64 done = 0, addr, len;
-	unsigned int nelems = 0, e = 0;
+	unsigned int nelems = 0;
+	int ret;
 
 	memset(dl, 0, sizeof(*dl));
 	dl->mdev = mdev;
@@ -398,19 +418,45 @@ int metis_dma_list_build(struct metis_device *mdev, struct metis_dma_list *dl,
 	if (done != size || !nelems)
 		return -EINVAL;
 
-	dl->elems = kvmalloc_array(nelems, sizeof(*dl->elems), GFP_KERNEL);
-	if (!dl->elems)
-		return -ENOMEM;
-	dl->nelems = nelems;
-	dl->bytes = size;
+	ret = metis_dma_list_alloc(dl, nelems, size);
+	if (ret)
+		return ret;
+	metis_dma_list_fill(dl, nelems, dir, sgt, host_off, dev_addr, size);
+	metis_dma_list_publish(dl);
+	return 0;
+}
+
+/**
+ * metis_dma_list_fill() - write the elements of a transfer into given room
+ * @dl: list whose @dl->elems holds @room elements; not listed
+ * @room: elements @dl->elems holds
+ * @dir: METIS_ENGINE_RD (host to card) or METIS_ENGINE_WR (card to host)
+ * @sgt: DMA-mapped host pages
+ * @host_off: offset of the transfer in @sgt
+ * @dev_addr: card address of the card side
+ * @size: bytes, all of them in @sgt
+ *
+ * Allocates nothing: for transfers whose room was set aside before the
+ * card stopped (saving card memory).
+ *
+ * Return: 0, or -ENOSPC when the mapping needs more than @room elements.
+ */
+int metis_dma_list_fill(struct metis_dma_list *dl, unsigned int room,
+			enum metis_engine dir, struct sg_table *sgt,
+			u64 host_off, u64 dev_addr, u64 size)
+{
+	struct metis_sg_iter it;
+	u64 done = 0, addr, len;
+	unsigned int e = 0;
 
 	sg_iter_init(&it, sgt, host_off, size);
-	done = 0;
 	while (sg_iter_next(&it, &addr, &len)) {
 		while (len) {
 			u64 piece = min_t(u64, len, METIS_DMA_ELEM_BYTES);
 			u64 dev = dev_addr + done;
 
+			if (e == room)
+				return -ENOSPC;
 			if (dir == METIS_ENGINE_RD)
 				put_elem(&dl->elems[e], piece, addr, dev);
 			else
@@ -421,12 +467,75 @@ int metis_dma_list_build(struct metis_device *mdev, struct metis_dma_list *dl,
 			done += piece;
 		}
 	}
+	dl->nelems = e;
+	dl->bytes = done;
+	return 0;
+}
 
-	/* Listed, so that an unplug frees it before the device goes. */
-	scoped_guard(mutex, &mdev->dma_lock) {
-		list_add_tail(&dl->link, &mdev->dma_lists);
-		atomic_inc(&metis_dma_stats.lists);
+/**
+ * metis_dma_sync() - hand a range of a mapping to the card or to the CPU
+ * @mdev: device
+ * @sgt: DMA-mapped host pages (mapped once for all jobs)
+ * @off: offset of the range in @sgt
+ * @size: bytes
+ * @dir: DMA_TO_DEVICE (the card reads) or DMA_FROM_DEVICE (it writes)
+ * @for_cpu: after the card's transfer (true) or before it (false)
+ *
+ * Under swiotlb (no IOMMU and a 32-bit mask, swiotlb=force, confidential
+ * guests) this copies between the pages and the bounce buffer the card
+ * sees; elsewhere it costs next to nothing. Allocates nothing and
+ * sleeps never: run_job and the interrupt handler call it.
+ */
+void metis_dma_sync(struct metis_device *mdev, struct sg_table *sgt, u64 off,
+		    u64 size, enum dma_data_direction dir, bool for_cpu)
+{
+	struct device *dev = mdev->drm.dev;
+	struct metis_sg_iter it;
+	u64 addr, len;
+
+	sg_iter_init(&it, sgt, off, size);
+	while (sg_iter_next(&it, &addr, &len)) {
+		if (for_cpu)
+			dma_sync_single_for_cpu(dev, addr, len, dir);
+		else
+			dma_sync_single_for_device(dev, addr, len, dir);
 	}
+}
+
+/**
+ * metis_dma_list_build_zero() - build the elements that clear card memory
+ * @mdev: device
+ * @dl: list to fill; freed with metis_dma_list_free()
+ * @dev_addr: card address
+ * @size: bytes
+ *
+ * A host-to-card transfer whose every element reads the device's zeroes
+ * (METIS_ZERO_BYTES): one small mapping clears a buffer of any size, with
+ * no bounce buffer under swiotlb.
+ *
+ * Return: 0, -EINVAL or -ENOMEM.
+ */
+int metis_dma_list_build_zero(struct metis_device *mdev,
+			      struct metis_dma_list *dl, u64 dev_addr, u64 size)
+{
+	u64 done = 0, nelems = DIV_ROUND_UP_ULL(size, METIS_ZERO_BYTES);
+	unsigned int e;
+	int ret;
+
+	memset(dl, 0, sizeof(*dl));
+	dl->mdev = mdev;
+	if (!size || nelems > UINT_MAX)
+		return -EINVAL;
+	ret = metis_dma_list_alloc(dl, nelems, size);
+	if (ret)
+		return ret;
+	for (e = 0; e < nelems; e++) {
+		u64 piece = min_t(u64, size - done, METIS_ZERO_BYTES);
+
+		put_elem(&dl->elems[e], piece, mdev->zero_bus, dev_addr + done);
+		done += piece;
+	}
+	metis_dma_list_publish(dl);
 	return 0;
 }
 

@@ -5,6 +5,7 @@
 #ifndef __METIS_DMA_H__
 #define __METIS_DMA_H__
 
+#include <linux/dma-direction.h>
 #include <linux/scatterlist.h>
 #include <linux/sizes.h>
 #include <linux/types.h>
@@ -35,6 +36,8 @@ struct metis_dma_elem {
 /* The card aborts a walk over 1 GiB; elements are cut to this size. */
 #define METIS_DMA_RUN_BYTES	SZ_1G
 #define METIS_DMA_ELEM_BYTES	SZ_256M
+/* Host zeroes read over and over to clear a device buffer. */
+#define METIS_ZERO_BYTES	SZ_256K
 
 /**
  * struct metis_dma_list - the data elements of one transfer
@@ -73,6 +76,13 @@ extern struct metis_dma_stats metis_dma_stats;
 int metis_dma_list_build(struct metis_device *mdev, struct metis_dma_list *dl,
 			 enum metis_engine dir, struct sg_table *sgt,
 			 u64 host_off, u64 dev_addr, u64 size);
+void metis_dma_sync(struct metis_device *mdev, struct sg_table *sgt, u64 off,
+		    u64 size, enum dma_data_direction dir, bool for_cpu);
+int metis_dma_list_fill(struct metis_dma_list *dl, unsigned int room,
+			enum metis_engine dir, struct sg_table *sgt,
+			u64 host_off, u64 dev_addr, u64 size);
+int metis_dma_list_build_zero(struct metis_device *mdev,
+			      struct metis_dma_list *dl, u64 dev_addr, u64 size);
 void metis_dma_list_free(struct metis_dma_list *dl);
 void metis_dma_lists_release(struct metis_device *mdev);
 unsigned int metis_dma_run_len(const struct metis_dma_list *dl,

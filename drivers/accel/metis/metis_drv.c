@@ -29,6 +29,7 @@
 #include "metis_job.h"
 #include "metis_pm.h"
 #include "metis_sched.h"
+#include "metis_sched.h"
 
 #ifdef METIS_DEBUG_SWITCHES
 bool metis_debug_skip_resume_init;
@@ -127,7 +128,7 @@ static void metis_postclose(struct drm_device *drm, struct drm_file *file)
 
 static const struct drm_ioctl_desc metis_ioctls[] = {
 #define METIS_IOCTL(n, func) \
-	DRM_IOCTL_DEF_DRV(METIS_##n, metis_ioctl_##func, DRM_RENDER_ALLOW)
+	DRM_IOCTL_DEF_DRV(METIS_##n, metis_ioctl_##func, 0)
 	METIS_IOCTL(GET_PARAM, get_param),
 	METIS_IOCTL(BO_CREATE, bo_create),
 	METIS_IOCTL(BO_INFO, bo_info),
@@ -222,6 +223,7 @@ static void metis_shutdown(struct pci_dev *pdev)
 	int idx;
 
 	/* Leave no DMA and no interrupt behind for the next kernel. */
+	metis_sched_wqueue_stop_all(mdev);
 	if (drm_dev_enter(&mdev->drm, &idx)) {
 		metis_device_quiesce(mdev);
 		drm_dev_exit(idx);

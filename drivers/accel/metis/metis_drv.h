@@ -9,6 +9,7 @@
 #include <linux/completion.h>
 #include <linux/msi.h>
 #include <linux/mutex.h>
+#include <linux/notifier.h>
 #include <linux/pci.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
@@ -58,12 +59,14 @@ enum metis_engine {
  * @index: channel or context number within @engine.
  * @name: name for the scheduler and logs.
  * @sched: the DRM scheduler feeding this queue.
- * @lock: protects @jobs, @batch, @solo and the counters (taken in IRQ
- *        context).
+ * @lock: protects @jobs, @batch, @solo, @blocked and the counters (taken
+ *        in IRQ context).
  * @jobs: jobs given to the queue by the scheduler or a replay, in order;
  *        the first @batch of them are on the hardware.
  * @batch: jobs of the doorbell on the hardware (0: idle).
  * @solo: jobs to start one per doorbell (after an aborted batch).
+ * @blocked: nothing starts on the hardware (set before the card is
+ *	     silenced for a halt or an unplug, cleared by a restart).
  * @fence_ctx: dma_fence context of the hardware fences.
  * @seqno: last hardware fence seqno.
  * @submitted: jobs started on the hardware (replays included).
@@ -83,6 +86,7 @@ struct metis_queue {
 	struct list_head jobs;
 	unsigned int batch;
 	unsigned int solo;
+	bool blocked;
 	u64 fence_ctx;
 	u64 seqno;
 	u64 submitted;
@@ -185,6 +189,8 @@ struct metis_card {
  * @hdrv_alloc: the coherent allocation that holds it.
  * @hdrv_alloc_bus: bus address of @hdrv_alloc.
  * @hdrv_alloc_size: bytes of @hdrv_alloc.
+ * @zero_bus: bus address of METIS_ZERO_BYTES of zeroes the card reads to
+ *	clear a new device buffer.
  * @nvec: MSI vectors allocated (1 or at least METIS_NUM_VECTORS).
  * @irq_base: Linux IRQ of vector 0, kept because pci_irq_vector() may
  *	sleep and the handler must not.
@@ -211,6 +217,10 @@ struct metis_card {
  * @mm: allocator over on-card memory.
  * @mem_used: bytes allocated from @mm (reservation included).
  * @dev_bos: device buffers, under @mm_lock (saved across resets).
+ * @keep_backups: host copies stay after a restore (during system sleep),
+ *	under @mm_lock.
+ * @pm_nb: system sleep notifier: sets the host copies aside before the
+ *	kernel restricts allocations.
  * @dma_lock: protects @host_bos and @dma_lists.
  * @host_bos: host buffers DMA-mapped for the card (created buffers from
  *            their first job, imported ones from the import), unmapped at
@@ -244,6 +254,7 @@ struct metis_device {
 	void *hdrv_alloc;
 	dma_addr_t hdrv_alloc_bus;
 	size_t hdrv_alloc_size;
+	dma_addr_t zero_bus;
 
 	int nvec;
 	int irq_base;
@@ -267,6 +278,8 @@ struct metis_device {
 	struct drm_mm mm;
 	u64 mem_used;
 	struct list_head dev_bos;
+	bool keep_backups;
+	struct notifier_block pm_nb;
 	struct mutex dma_lock; /* see @dma_lock above */
 	struct list_head host_bos;
 	struct list_head dma_lists;

@@ -23,11 +23,13 @@
 #include <drm/drm_utils.h>
 #include <uapi/drm/metis_accel.h>
 
+#include "metis_backup.h"
 #include "metis_compat.h"
 #include "metis_dma.h"
 #include "metis_drv.h"
 #include "metis_fw.h"
 #include "metis_gem.h"
+#include "metis_job.h"
 
 /* dma_buf_unmap_attachment() */
 METIS_IMPORT_NS(DMA_BUF);
@@ -76,7 +78,7 @@ static void metis_dev_bo_free(struct drm_gem_object *obj)
 		drm_mm_remove_node(&bo->node);
 		list_del(&bo->link);
 	}
-	vfree(bo->backup);
+	metis_backup_release(bo);
 	drm_gem_object_release(obj);
 	kfree(bo);
 }
@@ -415,69 +417,6 @@ u64 metis_mem_free_bytes(struct metis_device *mdev)
 	return mdev->mem_size - mdev->mem_used;
 }
 
-/**
- * metis_mem_save() - copy every device buffer to host memory
- * @mdev: device, schedulers stopped, DMA engine initialised
- *
- * On-card memory does not survive a reset or a power cycle. Buffers whose
- * copy fails lose their contents (logged); the others are put back by
- * metis_mem_restore().
- *
- * Return: 0, or the first error.
- */
-int metis_mem_save(struct metis_device *mdev)
-{
-	struct metis_bo *bo;
-	int ret = 0, err;
-
-	guard(mutex)(&mdev->mm_lock);
-	list_for_each_entry(bo, &mdev->dev_bos, link) {
-		if (!bo->backup)
-			bo->backup = vmalloc(bo->node.size);
-		err = bo->backup ? metis_dma_copy_vmalloc(mdev, METIS_ENGINE_WR,
-							  bo->backup,
-							  bo->node.start,
-							  bo->node.size) :
-				   -ENOMEM;
-		if (err) {
-			vfree(bo->backup);
-			bo->backup = NULL;
-			ret = ret ?: err;
-		}
-	}
-	if (ret)
-		drm_err(&mdev->drm, "on-card memory not fully saved: %d\n", ret);
-	return ret;
-}
-
-/**
- * metis_mem_restore() - put saved device buffers back on the card
- * @mdev: device, schedulers stopped, firmware running
- *
- * Drops the host copies.
- *
- * Return: 0, or the first error.
- */
-int metis_mem_restore(struct metis_device *mdev)
-{
-	struct metis_bo *bo;
-	int ret = 0, err;
-
-	guard(mutex)(&mdev->mm_lock);
-	list_for_each_entry(bo, &mdev->dev_bos, link) {
-		if (!bo->backup)
-			continue;
-		err = metis_dma_copy_vmalloc(mdev, METIS_ENGINE_RD, bo->backup,
-					     bo->node.start, bo->node.size);
-		ret = ret ?: err;
-		vfree(bo->backup);
-		bo->backup = NULL;
-	}
-	if (ret)
-		drm_err(&mdev->drm, "on-card memory not fully restored: %d\n", ret);
-	return ret;
-}
-
 static struct drm_gem_object *metis_dev_bo_create(struct metis_device *mdev,
 						  u64 size)
 {
@@ -539,6 +478,11 @@ int metis_ioctl_bo_create(struct drm_device *drm, void *data,
 		obj = metis_dev_bo_create(mdev, size);
 		if (IS_ERR(obj))
 			return PTR_ERR(obj);
+		ret = metis_job_clear_bo(file, obj);
+		if (ret) {
+			drm_gem_object_put(obj);
+			return ret;
+		}
 	} else {
 		if (size > (u64)totalram_pages() << PAGE_SHIFT)
 			return -E2BIG;

@@ -20,15 +20,19 @@ struct metis_device;
  * @node: on-card range of a device buffer.
  * @link: entry in the device's list of device buffers, or of DMA-mapped
  *        host buffers (empty while a host buffer is not mapped).
- * @backup: host copy of a device buffer while the card is reset or
- *          suspended, else NULL.
+ * @backup: host copy of a device buffer, set aside before a reset or a
+ *          suspend and holding its contents until the restore, else NULL
+ *          (metis_backup.c); under the device's mm_lock.
+ * @lost: the contents of a device buffer could not be saved or restored:
+ *        its jobs fail with -EIO (written under mm_lock).
  */
 struct metis_bo {
 	struct drm_gem_shmem_object base;
 	bool device;
 	struct drm_mm_node node;
 	struct list_head link;
-	void *backup;
+	struct metis_backup *backup;
+	bool lost;
 };
 
 static inline struct metis_bo *to_metis_bo(struct drm_gem_object *obj)
@@ -49,8 +53,6 @@ bool metis_bo_is_metis(struct drm_gem_object *obj);
 int metis_mem_init(struct metis_device *mdev);
 bool metis_mem_overlaps(struct metis_device *mdev, u64 base, u64 size);
 u64 metis_mem_free_bytes(struct metis_device *mdev);
-int metis_mem_save(struct metis_device *mdev);
-int metis_mem_restore(struct metis_device *mdev);
 
 int metis_ioctl_bo_create(struct drm_device *drm, void *data,
 			  struct drm_file *file);

@@ -461,7 +461,8 @@ int metis_hw_reset(struct metis_device *mdev, enum metis_reset_kind kind)
  *
  * 2 MiB with a 2 MiB-aligned bus address (hw-interface.md 3.5); its first
  * 4 KiB are the VMSI flag array. Device-managed: the card is told to stop
- * using it (metis_hw_quiesce()) before it goes.
+ * using it (metis_hw_quiesce()) before it goes. Also the zeroes that clear
+ * new device buffers.
  *
  * Return: 0 or -ENOMEM.
  */
@@ -489,6 +490,11 @@ int metis_hw_hdrv_init(struct metis_device *mdev)
 	mdev->hdrv_alloc_size = size;
 	mdev->hdrv_bus = ALIGN(bus, HDRV_HOST_SIZE);
 	mdev->hdrv_cpu = cpu + (mdev->hdrv_bus - bus);
+
+	/* Coherent memory comes zeroed; nothing writes it afterwards. */
+	if (!dmam_alloc_coherent(dev, METIS_ZERO_BYTES, &mdev->zero_bus,
+				 GFP_KERNEL))
+		return -ENOMEM;
 	return 0;
 }
 

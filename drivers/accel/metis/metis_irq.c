@@ -128,12 +128,13 @@ static irqreturn_t metis_irq_handler(int irq, void *arg)
 	if (vec == METIS_VEC_DEV_MSG && mdev->nvec > METIS_VEC_DEV_MSG) {
 		/* A device message: nothing of ours sends it; accepted. */
 		atomic64_inc(&mdev->irq.dev_msg);
+		handled = true;
 	} else if (!handled) {
 		atomic64_inc(&mdev->irq.spurious);
 	}
 	drm_dev_exit(idx);
-	/* Spurious messages are the card's, not another device's: ours. */
-	return IRQ_HANDLED;
+	/* No status: the core's spurious-interrupt detector counts it. */
+	return handled ? IRQ_HANDLED : IRQ_NONE;
 }
 
 /**

@@ -28,6 +28,7 @@
 #include "metis_hw.h"
 #include "metis_job.h"
 #include "metis_regs.h"
+#include "metis_sched.h"
 #include "metis_trace.h"
 
 #define METIS_JOB_SIZE_V1	sizeof(struct drm_metis_job)
@@ -50,6 +51,10 @@ void metis_job_free(struct metis_job *job)
 {
 	unsigned int i;
 
+	if (job->rpm_ref) {
+		job->rpm_ref = false;
+		metis_rpm_put(job->mdev);
+	}
 	metis_dma_list_free(&job->dl);
 	for (i = 0; i < job->nbos; i++)
 		drm_gem_object_put(job->bos[i]);
@@ -122,6 +127,9 @@ static int metis_job_add_bo(struct drm_file *file, struct metis_job *job,
 	if (!metis_bo_is_metis(obj))
 		return -EINVAL;
 	*bo = to_metis_bo(obj);
+	/* What the card held was lost at a reset or suspend. */
+	if (READ_ONCE((*bo)->lost))
+		return -EIO;
 	return 0;
 }
 
@@ -175,6 +183,8 @@ static int metis_job_prepare_copy(struct drm_file *file, struct metis_job *job,
 	sgt = metis_bo_host_sgt(host);
 	if (IS_ERR(sgt))
 		return PTR_ERR(sgt);
+	job->host_sgt = sgt;
+	job->host_off = host_off;
 	return metis_dma_list_build(job->mdev, &job->dl, *engine, sgt, host_off,
 				    dev->node.start + dev_off, uj->size);
 }
@@ -327,7 +337,8 @@ static struct metis_queue *metis_pick_queue(struct metis_device *mdev,
  * needed afterwards is copied first.
  */
 static int metis_job_push(struct metis_file *mfile, struct metis_job *job,
-			  struct metis_out_sync *out, u32 nout)
+			  struct metis_out_sync *out, u32 nout,
+			  struct dma_fence **fence)
 {
 	struct drm_gem_object *bos[METIS_JOB_MAX_BOS];
 	bool write[METIS_JOB_MAX_BOS];
@@ -370,7 +381,10 @@ static int metis_job_push(struct metis_file *mfile, struct metis_job *job,
 	for (i = 0; i < nbos; i++)
 		drm_gem_object_put(bos[i]);
 	metis_out_syncs_signal(out, nout, finished);
-	dma_fence_put(finished);
+	if (fence)
+		*fence = finished;
+	else
+		dma_fence_put(finished);
 	return 0;
 
 unlock:
@@ -400,6 +414,9 @@ static int metis_submit_one(struct drm_file *file, struct metis_file *mfile,
 	job->mdev = mdev;
 	job->op = uj->op;
 	spin_lock_init(&job->fence_lock);
+	ret = metis_job_rpm_get(job);
+	if (ret)
+		goto free_job;
 
 	if (uj->op == DRM_METIS_OP_COPY) {
 		ret = metis_job_prepare_copy(file, job, uj, &engine);
@@ -448,7 +465,7 @@ static int metis_submit_one(struct drm_file *file, struct metis_file *mfile,
 			goto cleanup_job;
 	}
 
-	ret = metis_job_push(mfile, job, out, uj->out_sync_count);
+	ret = metis_job_push(mfile, job, out, uj->out_sync_count, NULL);
 	if (ret)
 		goto cleanup_job;
 	goto out;
@@ -461,6 +478,70 @@ out:
 	metis_out_syncs_free(out, uj->out_sync_count);
 	kfree(outs);
 	kfree(in);
+	return ret;
+}
+
+/**
+ * metis_job_clear_bo() - clear a new device buffer on the card
+ * @file: DRM file that created @obj
+ * @obj: device buffer, not yet visible to anyone
+ *
+ * Card memory keeps what the buffer that held it before left there,
+ * maybe another process's: a job on the creator's entity writes zeroes
+ * over it, and the buffer is handed out only once that finished.
+ *
+ * Return: 0, the job's error, or -ERESTARTSYS (the buffer is then freed
+ * once the job ends).
+ */
+int metis_job_clear_bo(struct drm_file *file, struct drm_gem_object *obj)
+{
+	struct metis_file *mfile = file->driver_priv;
+	struct metis_device *mdev = mfile->mdev;
+	struct metis_bo *bo = to_metis_bo(obj);
+	struct dma_fence *done;
+	struct metis_queue *q;
+	struct metis_job *job;
+	long ret;
+
+	job = kzalloc_obj(*job);
+	if (!job)
+		return -ENOMEM;
+	job->mdev = mdev;
+	job->op = DRM_METIS_OP_COPY;
+	spin_lock_init(&job->fence_lock);
+	drm_gem_object_get(obj);
+	job->bos[0] = obj;
+	job->bo_write[0] = true;
+	job->nbos = 1;
+	ret = metis_job_rpm_get(job) ?:
+	      metis_dma_list_build_zero(mdev, &job->dl, bo->node.start,
+					obj->size);
+	if (ret)
+		goto free_job;
+
+	q = metis_pick_queue(mdev, METIS_ENGINE_RD, DRM_METIS_CHANNEL_ANY);
+	job->queue = q;
+	scoped_guard(mutex, &mfile->submit_lock) {
+		ret = drm_sched_job_init(&job->base,
+					 &mfile->entities[q - mdev->queues], 1,
+					 mfile, file->client_id);
+		if (ret)
+			goto free_job;
+		ret = metis_job_push(mfile, job, NULL, 0, &done);
+		if (ret) {
+			drm_sched_job_cleanup(&job->base);
+			goto free_job;
+		}
+	}
+
+	ret = dma_fence_wait(done, true);
+	if (!ret)
+		ret = done->error;
+	dma_fence_put(done);
+	return ret;
+
+free_job:
+	metis_job_free(job);
 	return ret;
 }
 

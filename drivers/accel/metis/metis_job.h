@@ -29,6 +29,10 @@
  * @nbos: entries in @bos.
  * @dl: descriptors of a COPY job.
  * @pos: first element of @dl not yet given to the hardware.
+ * @host_sgt: the DMA mapping of a COPY job's host buffer (mapped once,
+ *	      synced around every run: a bounce buffer under swiotlb), or
+ *	      NULL.
+ * @host_off: offset of the copy in @host_sgt.
  * @dev_addr: on-card address of a FW job's region.
  * @len: bytes of a FW job's region.
  * @fw_opcode: context opcode.
@@ -40,8 +44,8 @@
  *              fence stays valid across a replay after a reset.
  * @fence_lock: lock of @done_fence.
  * @fence_inited: @done_fence was initialised by a first run.
- * @rpm_ref: the job holds a runtime PM reference (from run_job until it
- *           ends; a replay keeps it).
+ * @rpm_ref: the job holds a runtime PM reference (from SUBMIT until it
+ *           ends, or is freed without having run; a replay keeps it).
  * @start: time of the last start on the hardware (or in the FIFO's
  *         head batch).
  */
@@ -58,6 +62,8 @@ struct metis_job {
 
 	struct metis_dma_list dl;
 	unsigned int pos;
+	struct sg_table *host_sgt;
+	u64 host_off;
 
 	u64 dev_addr;
 	u64 len;
@@ -81,6 +87,7 @@ static inline struct metis_job *to_metis_job(struct drm_sched_job *job)
 
 void metis_job_free(struct metis_job *job);
 void metis_job_log_no_ext(struct metis_device *mdev);
+int metis_job_clear_bo(struct drm_file *file, struct drm_gem_object *obj);
 int metis_ioctl_submit(struct drm_device *drm, void *data,
 		       struct drm_file *file);
 

@@ -11,9 +11,10 @@
  * DMA engine, firmware from the cached image (no file system), on-card
  * memory back, parked jobs started again, schedulers restarted.
  *
- * Runtime PM: every job on the hardware holds a reference (taken in
- * run_job, dropped when it ends), so the card autosuspends once idle for
- * the delay and the next job wakes it. Queries never wake it. Runtime
+ * Runtime PM: every job holds a reference from SUBMIT until it ends (as
+ * ivpu does: the wake-up runs in the ioctl, never in run_job, which is in
+ * the fence-signalling path), so the card autosuspends once idle for the
+ * delay and the next SUBMIT wakes it. Queries never wake it. Runtime
  * suspend and resume are the same save and bring-up without the
  * schedulers, which keep running. The driver allows runtime PM itself
  * (PCI leaves it forbidden until userspace writes "auto"), as ivpu and
@@ -29,9 +30,11 @@
 #include <linux/module.h>
 #include <linux/pci.h>
 #include <linux/pm_runtime.h>
+#include <linux/suspend.h>
 
 #include <drm/drm_print.h>
 
+#include "metis_backup.h"
 #include "metis_device.h"
 #include "metis_drv.h"
 #include "metis_pm.h"
@@ -47,10 +50,7 @@ static int metis_pm_suspend(struct device *dev)
 	struct metis_device *mdev = dev_get_drvdata(dev);
 	ktime_t start = ktime_get();
 
-	/*
-	 * Outside lifecycle_lock: a job's run_job may be waiting for it in
-	 * a runtime resume. Timeouts are frozen by now.
-	 */
+	/* Outside lifecycle_lock, as in recovery. Timeouts are frozen by now. */
 	metis_sched_stop_all(mdev, NULL);
 
 	guard(mutex)(&mdev->lifecycle_lock);
@@ -117,6 +117,17 @@ static int metis_rpm_suspend(struct device *dev)
 	for (i = 0; i < METIS_NUM_QUEUES; i++)
 		if (metis_queue_busy(&mdev->queues[i]))
 			return -EBUSY;
+	/* No host memory for the card's: it stays awake, nothing is lost. */
+	if (mdev->state == METIS_STATE_READY) {
+		int ret = metis_mem_prepare(mdev);
+
+		if (ret) {
+			metis_mem_unprepare(mdev);
+			drm_warn_once(&mdev->drm, "no host memory to save card memory into (%d): the card stays awake\n",
+				      ret);
+			return -EBUSY;
+		}
+	}
 	mdev->suspended_from = METIS_STATE_SUSPENDED;
 	mdev->rpm_from = mdev->state;
 	metis_device_halt(mdev, METIS_STATE_SUSPENDING);
@@ -153,6 +164,38 @@ static int metis_rpm_resume(struct device *dev)
 	return 0;
 }
 
+/*
+ * Before system sleep, while allocating may still reclaim and fail: the
+ * host copies of card memory, or the sleep is refused (as xe evicts in
+ * its notifier). After it, the copies that hold nothing go.
+ */
+static int metis_pm_notifier(struct notifier_block *nb, unsigned long action,
+			     void *data)
+{
+	struct metis_device *mdev = container_of(nb, struct metis_device, pm_nb);
+	int ret;
+
+	switch (action) {
+	case PM_HIBERNATION_PREPARE:
+	case PM_SUSPEND_PREPARE:
+		metis_mem_keep_backups(mdev, true);
+		ret = metis_mem_prepare(mdev);
+		if (ret) {
+			drm_err(&mdev->drm, "no host memory to save card memory into (%d): system sleep refused\n",
+				ret);
+			return notifier_from_errno(ret);
+		}
+		break;
+	case PM_POST_HIBERNATION:
+	case PM_POST_RESTORE:
+	case PM_POST_SUSPEND:
+		metis_mem_keep_backups(mdev, false);
+		metis_mem_unprepare(mdev);
+		break;
+	}
+	return NOTIFY_DONE;
+}
+
 const struct dev_pm_ops metis_pm_ops = {
 	SYSTEM_SLEEP_PM_OPS(metis_pm_suspend, metis_pm_resume)
 	RUNTIME_PM_OPS(metis_rpm_suspend, metis_rpm_resume, NULL)
@@ -172,6 +215,9 @@ void metis_pm_init(struct metis_device *mdev)
 {
 	struct device *dev = mdev->drm.dev;
 
+	mdev->pm_nb.notifier_call = metis_pm_notifier;
+	if (register_pm_notifier(&mdev->pm_nb))
+		mdev->pm_nb.notifier_call = NULL;
 	pm_runtime_set_autosuspend_delay(dev, metis_autosuspend_ms);
 	pm_runtime_use_autosuspend(dev);
 	pm_runtime_mark_last_busy(dev);
@@ -189,6 +235,8 @@ void metis_pm_fini(struct metis_device *mdev)
 {
 	struct device *dev = mdev->drm.dev;
 
+	if (mdev->pm_nb.notifier_call)
+		unregister_pm_notifier(&mdev->pm_nb);
 	pm_runtime_get_noresume(dev);
 	pm_runtime_forbid(dev);
 	pm_runtime_dont_use_autosuspend(dev);

@@ -23,6 +23,7 @@
 
 #include "metis_compat.h"
 #include "metis_dma.h"
+#include "metis_gem.h"
 #include "metis_hw.h"
 #include "metis_job.h"
 #include "metis_reset.h"
@@ -107,7 +108,7 @@ static void metis_queue_kick(struct metis_queue *q)
 	unsigned int n = 0, used = 0, cnt;
 
 	lockdep_assert_held(&q->lock);
-	if (q->batch || list_empty(&q->jobs))
+	if (q->blocked || q->batch || list_empty(&q->jobs))
 		return;
 	head = list_first_entry(&q->jobs, struct metis_job, qlink);
 	list_for_each_entry(job, &q->jobs, qlink) {
@@ -163,6 +164,24 @@ void metis_queue_push_job(struct metis_queue *q, struct metis_job *job)
 }
 
 /**
+ * metis_queue_block() - stop or allow starts on the hardware
+ * @q: queue
+ * @blocked: true before the card is silenced (halt, unplug): a completion
+ *	     handled meanwhile starts nothing; false once it is back up
+ *
+ * Under the queue's lock, as every start is: once this returns, no
+ * doorbell of @q rings until it is unblocked.
+ */
+void metis_queue_block(struct metis_queue *q, bool blocked)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&q->lock, flags);
+	q->blocked = blocked;
+	spin_unlock_irqrestore(&q->lock, flags);
+}
+
+/**
  * metis_queue_replay() - give a queue back the jobs it held
  * @q: queue, idle and empty (after a restart)
  * @jobs: jobs, in queue order; the list is emptied
@@ -176,6 +195,7 @@ void metis_queue_replay(struct metis_queue *q, struct list_head *jobs)
 
 	spin_lock_irqsave(&q->lock, flags);
 	list_splice_tail_init(jobs, &q->jobs);
+	q->blocked = false;
 	metis_queue_kick(q);
 	spin_unlock_irqrestore(&q->lock, flags);
 }
@@ -272,6 +292,25 @@ bool metis_queue_busy(struct metis_queue *q)
 }
 
 /**
+ * metis_job_rpm_get() - keep the card awake for a job
+ * @job: job being submitted, in process context
+ *
+ * Wakes a runtime-suspended card now, outside the fence-signalling path:
+ * run_job finds it awake. The reference goes when the job ends, or when
+ * it is freed without having run.
+ *
+ * Return: 0 or a negative errno.
+ */
+int metis_job_rpm_get(struct metis_job *job)
+{
+	int ret = pm_runtime_resume_and_get(job->mdev->drm.dev);
+
+	if (!ret)
+		job->rpm_ref = true;
+	return ret;
+}
+
+/**
  * metis_job_end() - signal a job's hardware fence
  * @job: job no longer on the hardware
  * @error: 0 or a negative errno for the fence
@@ -282,6 +321,10 @@ void metis_job_end(struct metis_job *job, int error)
 	struct metis_device *mdev = job->mdev;
 
 	job->rpm_ref = false;
+	/* What the card wrote into host memory, visible before the fence. */
+	if (!error && job->host_sgt && job->queue->engine == METIS_ENGINE_WR)
+		metis_dma_sync(mdev, job->host_sgt, job->host_off, job->dl.bytes,
+			       DMA_FROM_DEVICE, true);
 	if (error)
 		dma_fence_set_error(&job->done_fence, error);
 	trace_metis_job_done(job, error);
@@ -364,6 +407,9 @@ void metis_queue_complete(struct metis_queue *q, int error)
 			unsigned int cnt = metis_dma_run_len(&job->dl, job->pos,
 							     METIS_DMA_RUN_ELEMS);
 
+			/* Halting: the job is parked and replayed whole. */
+			if (q->blocked)
+				return;
 			metis_dma_put(mdev, q->engine, q->index, 0, &job->dl,
 				      job->pos, cnt);
 			job->pos += cnt;
@@ -398,37 +444,51 @@ void metis_queue_complete(struct metis_queue *q, int error)
 	}
 }
 
+/* A buffer of the job lost its card contents since SUBMIT. */
+static bool metis_job_bo_lost(struct metis_job *job)
+{
+	unsigned int i;
+
+	for (i = 0; i < job->nbos; i++)
+		if (READ_ONCE(to_metis_bo(job->bos[i])->lost))
+			return true;
+	return false;
+}
+
 static struct dma_fence *metis_sched_run_job(struct drm_sched_job *sched_job)
 {
 	struct metis_job *job = to_metis_job(sched_job);
 	struct metis_queue *q = job->queue;
 	struct metis_device *mdev = q->mdev;
 	struct dma_fence *fence = NULL;
-	int idx, ret;
+	bool cookie;
+	int idx;
 
 	if (unlikely(sched_job->s_fence->finished.error))
 		return NULL;
-	if (!drm_dev_enter(&mdev->drm, &idx))
-		return ERR_PTR(-ENODEV);
-
-	/* Wakes a runtime-suspended card; dropped when the job ends. */
-	ret = pm_runtime_resume_and_get(mdev->drm.dev);
-	if (ret) {
-		fence = ERR_PTR(ret);
-		goto out;
+	/*
+	 * The card is awake: the job holds a runtime PM reference since
+	 * SUBMIT. Nothing here allocates, sleeps or takes a lock that a
+	 * fence waiter may hold.
+	 */
+	cookie = dma_fence_begin_signalling();
+	if (!drm_dev_enter(&mdev->drm, &idx)) {
+		fence = ERR_PTR(-ENODEV);
+		goto end;
 	}
 	if (metis_device_state(mdev) != METIS_STATE_READY) {
-		metis_rpm_put(mdev);
 		fence = ERR_PTR(-EIO);
 		goto out;
 	}
 	if (job->op == DRM_METIS_OP_FW && !metis_has_ext(mdev)) {
-		metis_rpm_put(mdev);
 		metis_job_log_no_ext(mdev);
 		fence = ERR_PTR(-EOPNOTSUPP);
 		goto out;
 	}
-	job->rpm_ref = true;
+	if (metis_job_bo_lost(job)) {
+		fence = ERR_PTR(-EIO);
+		goto out;
+	}
 	if (!job->fence_inited) {
 		dma_fence_init(&job->done_fence, &metis_fence_ops,
 			       &job->fence_lock, q->fence_ctx, ++q->seqno);
@@ -436,9 +496,16 @@ static struct dma_fence *metis_sched_run_job(struct drm_sched_job *sched_job)
 	}
 	/* One reference for the scheduler, the job keeps its own. */
 	fence = dma_fence_get(&job->done_fence);
+	if (job->host_sgt)
+		metis_dma_sync(mdev, job->host_sgt, job->host_off, job->dl.bytes,
+			       q->engine == METIS_ENGINE_RD ? DMA_TO_DEVICE :
+							       DMA_FROM_DEVICE,
+			       false);
 	metis_queue_push_job(q, job);
 out:
 	drm_dev_exit(idx);
+end:
+	dma_fence_end_signalling(cookie);
 	return fence;
 }
 

@@ -15,11 +15,13 @@ void metis_sched_file_close(struct metis_file *mfile);
 
 void metis_queue_push_job(struct metis_queue *q, struct metis_job *job);
 void metis_queue_complete(struct metis_queue *q, int error);
+void metis_queue_block(struct metis_queue *q, bool blocked);
 void metis_queue_replay(struct metis_queue *q, struct list_head *jobs);
 unsigned int metis_queue_park(struct metis_queue *q, struct list_head *parked);
 bool metis_queue_settle_fw(struct metis_queue *q, struct list_head *parked,
 			   bool *on_card);
 bool metis_queue_busy(struct metis_queue *q);
+int metis_job_rpm_get(struct metis_job *job);
 void metis_job_end(struct metis_job *job, int error);
 void metis_rpm_put(struct metis_device *mdev);
 

@@ -244,6 +244,44 @@ static void test_bo_per_file(int fd)
 	igt_metis_bo_close(fd, h);
 }
 
+/*
+ * Another client's data stays its own: it fills a device BO and closes
+ * it; a device BO of the same size (the allocator puts it in the same
+ * place) reads back as zeroes, not as that data.
+ */
+static void test_bo_device_cleared(int fd)
+{
+	const uint64_t size = 1 << 20;
+	int fd2 = igt_metis_open();
+	uint32_t dev2 = igt_metis_bo_create(fd2, size, DRM_METIS_BO_DEVICE, 0);
+	uint32_t host2 = igt_metis_bo_create(fd2, size, DRM_METIS_BO_HOST, 0);
+	uint32_t host = igt_metis_bo_create(fd, size, DRM_METIS_BO_HOST, 0);
+	uint8_t *map2 = igt_metis_bo_mmap(fd2, host2, size);
+	uint8_t *map = igt_metis_bo_mmap(fd, host, size);
+	uint64_t i, left = 0;
+	uint32_t dev;
+
+	memset(map2, 0xa5, size);
+	igt_metis_copy(fd2, dev2, 0, host2, 0, size, DRM_METIS_CHANNEL_ANY);
+	munmap(map2, size);
+	close(fd2);
+
+	dev = igt_metis_bo_create(fd, size, DRM_METIS_BO_DEVICE, 0);
+	memset(map, 0x5a, size);
+	igt_metis_copy(fd, host, 0, dev, 0, size, DRM_METIS_CHANNEL_ANY);
+	for (i = 0; i < size; i++)
+		left += map[i] == 0xa5;
+	igt_assert_f(left == 0,
+		     "%llu bytes of another client's closed device BO read through a new one\n",
+		     (unsigned long long)left);
+	for (i = 0; i < size; i++)
+		igt_assert_f(map[i] == 0, "byte %llu of a new device BO is 0x%02x\n",
+			     (unsigned long long)i, map[i]);
+	munmap(map, size);
+	igt_metis_bo_close(fd, dev);
+	igt_metis_bo_close(fd, host);
+}
+
 static void test_mem_accounting(int fd)
 {
 	uint64_t before = igt_metis_get_param(fd, DRM_METIS_PARAM_DEVICE_MEM_FREE);
@@ -378,6 +416,10 @@ igt_main
 	igt_describe("Handles are per file.");
 	igt_subtest("bo-per-file")
 		test_bo_per_file(fd);
+
+	igt_describe("A new device BO reads as zeroes, not another client's data.");
+	igt_subtest("bo-device-cleared")
+		test_bo_device_cleared(fd);
 
 	igt_describe("MEM_FREE follows device BO allocation and file close.");
 	igt_subtest("mem-accounting")

@@ -223,12 +223,14 @@ static void load_start(struct hotunplug *p, struct load *l)
 	 * holds the uploads instead, until the card is gone (release_hold()).
 	 */
 	l->held = !igt_metis_has_fw(l->fd);
-	if (l->held) {
+	if (l->held)
 		igt_require_metis_qmp();
-		igt_metis_hold(true);
-	}
-	for (int c = 0; c < 4; c++) {
+	/* Before the hold: the card clears a new device BO. */
+	for (int c = 0; c < 4; c++)
 		l->card[c] = igt_metis_bo_create(l->fd, LOAD_SIZE, DRM_METIS_BO_DEVICE, 0);
+	if (l->held)
+		igt_metis_hold(true);
+	for (int c = 0; c < 4; c++) {
 		/* Up on read channel c, 5 s of firmware work, down on write c. */
 		igt_metis_job_copy(&jobs[n++], l->card[c], 0, l->host, 0, LOAD_SIZE, c);
 		if (!l->held) {

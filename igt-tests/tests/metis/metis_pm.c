@@ -107,10 +107,20 @@ static void arm_wake(enum igt_suspend_state state, enum igt_suspend_test test)
 	/*
 	 * Several bytes, in one host request (a round trip is slow on the
 	 * debug kernel): one that arrives before the system sleeps is lost,
-	 * and entering s2idle with jobs in flight may take a while.
+	 * and entering s2idle with jobs in flight may take minutes on a
+	 * loaded host. disarm_wake() drops those not needed.
 	 */
 	igt_assert_eq(igt_metis_qmp("{\"serial-write\":\"w\","
-				    "\"delay\":[6,9,13,19,28,42,63,94]}", NULL, 0), 0);
+				    "\"delay\":[6,9,13,19,28,42,63,94,140,210,300,450,600]}",
+				    NULL, 0), 0);
+}
+
+/* Awake again: the wake bytes still to come would cut a later sleep short. */
+static void disarm_wake(enum igt_suspend_state state, enum igt_suspend_test test)
+{
+	if (state != SUSPEND_STATE_FREEZE || test != SUSPEND_TEST_NONE)
+		return;
+	igt_assert_eq(igt_metis_qmp("{\"serial-cancel\":true}", NULL, 0), 0);
 }
 
 /* The file system type of the mount holding @path (longest prefix). */
@@ -204,6 +214,7 @@ static void suspend_enter(enum igt_suspend_state state, enum igt_suspend_test te
 	if (state == SUSPEND_STATE_DISK && test == SUSPEND_TEST_NONE)
 		igt_set_autoresume_delay(600);
 	igt_system_suspend_autoresume(state, test);
+	disarm_wake(state, test);
 	igt_set_autoresume_delay(5);
 	igt_metis_set_timeout(120, "work after resume");
 }
@@ -708,6 +719,115 @@ static void test_runtime(int fd, int cycles)
 	igt_assert(wait_runtime(pci, "active", 10));
 }
 
+/*
+ * The driver's fault-injection point for the host copies of card memory
+ * (debugfs fail_backup, Documentation/fault-injection; kernels with
+ * CONFIG_FAULT_INJECTION_DEBUG_FS: the debug-kernel tier).
+ */
+static void fail_backup_write(const char *pci, const char *file, const char *val)
+{
+	char path[192];
+	int fd;
+
+	snprintf(path, sizeof(path), "/sys/kernel/debug/accel/%s/fail_backup/%s",
+		 pci, file);
+	fd = open(path, O_WRONLY);
+	igt_require_f(fd >= 0 || errno != ENOENT,
+		      "no fail_backup fault-injection point (a kernel without "
+		      "CONFIG_FAULT_INJECTION_DEBUG_FS)\n");
+	igt_assert_f(fd >= 0, "%s: %s\n", path, strerror(errno));
+	igt_assert_eq(write(fd, val, strlen(val)), (int)strlen(val));
+	close(fd);
+}
+
+static void fail_backup(const char *pci, bool on)
+{
+	fail_backup_write(pci, "times", "-1");
+	fail_backup_write(pci, "interval", "1");
+	fail_backup_write(pci, "probability", on ? "100" : "0");
+}
+
+/*
+ * Runtime suspend with no host memory for the card's contents: refused,
+ * the card stays awake with the model on it; once memory is there, it
+ * suspends and the model survives.
+ */
+static void test_backup_fail_runtime(int fd)
+{
+	struct model m;
+	char pci[64];
+
+	igt_assert(igt_metis_pci_address(fd, pci, sizeof(pci)));
+	igt_emit_ignore_dmesg_regex("no host memory to save card memory");
+	fail_backup(pci, false);
+	model_load(fd, &m, 21);
+	fail_backup(pci, true);
+	runtime_write(pci, "autosuspend_delay_ms", "200");
+	runtime_write(pci, "control", "auto");
+	/* Ten times the delay. */
+	igt_assert_f(!wait_runtime(pci, "suspended", 2),
+		     "the card runtime-suspended with no host memory to keep its contents\n");
+	fail_backup(pci, false);
+	model_run(&m);
+	igt_assert_f(wait_runtime(pci, "suspended", 20),
+		     "the idle card did not runtime-suspend once memory was there\n");
+	model_run(&m);
+	model_free(&m);
+	runtime_write(pci, "control", "on");
+	igt_assert(wait_runtime(pci, "active", 10));
+}
+
+/* /sys/class/rtc/rtc0/wakealarm: "+N" seconds from now, or "0" (none). */
+static void rtc_alarm(const char *val)
+{
+	int fd = open("/sys/class/rtc/rtc0/wakealarm", O_WRONLY);
+
+	igt_assert(fd >= 0);
+	igt_assert(write(fd, "0", 1) == 1);
+	if (strcmp(val, "0"))
+		igt_assert(write(fd, val, strlen(val)) == (ssize_t)strlen(val));
+	close(fd);
+}
+
+/*
+ * S3 with no host memory for the card's contents: refused before
+ * anything sleeps, with the reason (ENOMEM), instead of a resume with the
+ * model gone; then a clean S3 keeps it.
+ */
+static void test_backup_fail_s3(int fd)
+{
+	struct model m;
+	char pci[64];
+	int sfd, ret, err;
+
+	igt_assert(igt_metis_pci_address(fd, pci, sizeof(pci)));
+	igt_emit_ignore_dmesg_regex("no host memory to save card memory|PM: .*(notifier|Some devices failed)|suspend");
+	fail_backup(pci, false);
+	model_load(fd, &m, 22);
+	sfd = open("/sys/power/mem_sleep", O_WRONLY);
+	igt_assert(sfd >= 0);
+	igt_assert_eq(write(sfd, "deep", 4), 4);
+	close(sfd);
+	/* A sleep that happens anyway must still end. */
+	rtc_alarm("+10");
+	fail_backup(pci, true);
+	sfd = open("/sys/power/state", O_WRONLY);
+	igt_assert(sfd >= 0);
+	ret = write(sfd, "mem", 3);
+	err = errno;
+	close(sfd);
+	fail_backup(pci, false);
+	rtc_alarm("0");
+	igt_assert_f(ret < 0 && err == ENOMEM,
+		     "S3 without host memory for card memory: write %d (%s), not ENOMEM\n",
+		     ret, ret < 0 ? strerror(err) : "the system slept");
+	model_run(&m);
+	suspend(SUSPEND_STATE_S3, SUSPEND_TEST_NONE);
+	model_run(&m);
+	model_free(&m);
+	igt_reset_timeout();
+}
+
 static int cycles_from_env(const char *name, int dflt)
 {
 	const char *v = getenv(name);
@@ -765,6 +885,16 @@ igt_main
 	igt_describe("Runtime suspend when idle, resume on the next job, data kept.");
 	igt_subtest("runtime-suspend")
 		test_runtime(fd, 3);
+
+	igt_describe("No host memory for card memory (fault injection): runtime "
+		     "suspend refused, the card stays awake, the model kept.");
+	igt_subtest("backup-fail-runtime")
+		test_backup_fail_runtime(fd);
+
+	igt_describe("No host memory for card memory (fault injection): S3 "
+		     "refused with ENOMEM before anything sleeps, the model kept.");
+	igt_subtest("backup-fail-s3")
+		test_backup_fail_s3(fd);
 
 	/*
 	 * S4 last: when hibernation breaks, it takes the system with it.

@@ -96,12 +96,16 @@ struct drm_metis_get_param {
  * struct drm_metis_bo_create - create a buffer object
  *
  * Host buffers are zero-filled shmem pages. Device buffers live in on-card
- * memory; their contents are undefined until written by a job and survive
- * suspend and resume.
+ * memory and survive suspend, resume and resets (&struct drm_metis_submit
+ * says when they cannot); the card writes zeroes over one
+ * before its handle is returned (that wakes a runtime-suspended card), so
+ * nothing a buffer held before is ever read through the new one.
  *
  * Errors: -EINVAL for unknown @flags, a non-zero @pad or a zero @size;
  * -E2BIG for a size larger than the memory it would live in; -ENOSPC when
- * on-card memory has no free range of that size; -ENOMEM.
+ * on-card memory has no free range of that size; -ENOMEM; -EIO, -ENODEV
+ * or -ETIMEDOUT when the card could not clear a device buffer (it is not
+ * created); -EINTR when a signal interrupted the clearing.
  */
 struct drm_metis_bo_create {
 	/** @size: Input: size in bytes, rounded up to a page. */
@@ -258,7 +262,10 @@ struct drm_metis_job {
  * a buffer; -E2BIG for more than DRM_METIS_PARAM_MAX_JOBS jobs, more than 64
  * syncs, or a @job_stride smaller than the first version of &drm_metis_job
  * or larger than a page; -EFAULT for bad pointers; -EIO when the card is in
- * the error state; -ENODEV when it is gone.
+ * the error state, or for a device buffer whose contents were lost (the
+ * host had no memory to keep them across a reset or suspend: logged; a
+ * queued job using it ends with -EIO too; close it); -ENODEV when it is
+ * gone.
  */
 struct drm_metis_submit {
 	/** @jobs: Input: pointer to an array of &struct drm_metis_job. */
