@@ -77,59 +77,68 @@ static bool metis_backup_should_fail(u64 size)
 }
 #endif
 
-static void metis_backup_free(struct metis_bo *bo)
+static void metis_backup_destroy(struct metis_backup *b)
 {
-	struct metis_backup *b = bo->backup;
-
 	if (!b)
 		return;
 	kvfree(b->dl.elems);
 	sg_free_table(&b->sgt);
 	vfree(b->buf);
 	kfree(b);
+}
+
+static void metis_backup_free(struct metis_bo *bo)
+{
+	metis_backup_destroy(bo->backup);
 	bo->backup = NULL;
 }
 
-static int metis_backup_alloc(struct metis_device *mdev, struct metis_bo *bo)
+/* A host copy of @size bytes with its page table and descriptor room. */
+static struct metis_backup *metis_backup_new(struct metis_device *mdev,
+					     u64 size)
 {
-	unsigned int i, npages = bo->node.size >> PAGE_SHIFT;
-	u64 size = bo->node.size;
+	unsigned int i, npages = size >> PAGE_SHIFT;
 	struct metis_backup *b;
 	struct page **pages;
 	int ret;
 
-	if (bo->backup)
-		return 0;
 	if (metis_backup_should_fail(size))
-		return -ENOMEM;
+		return NULL;
 	b = kzalloc_obj(*b);
 	if (!b)
-		return -ENOMEM;
-	bo->backup = b;
+		return NULL;
 	b->dl.mdev = mdev;
 	b->buf = vmalloc(size);
 	if (!b->buf)
-		goto nomem;
+		goto fail;
 	pages = kvmalloc_array(npages, sizeof(*pages), GFP_KERNEL);
 	if (!pages)
-		goto nomem;
+		goto fail;
 	for (i = 0; i < npages; i++)
 		pages[i] = vmalloc_to_page(b->buf + (size_t)i * PAGE_SIZE);
 	ret = sg_alloc_table_from_pages(&b->sgt, pages, npages, 0, size,
 					GFP_KERNEL);
 	kvfree(pages);
 	if (ret)
-		goto nomem;
+		goto fail;
 	/* A mapping only merges segments; each is cut at the element size. */
 	b->room = b->sgt.orig_nents + div_u64(size, METIS_DMA_ELEM_BYTES) + 1;
 	b->dl.elems = kvmalloc_array(b->room, sizeof(*b->dl.elems), GFP_KERNEL);
 	if (!b->dl.elems)
-		goto nomem;
-	return 0;
+		goto fail;
+	return b;
 
-nomem:
-	metis_backup_free(bo);
-	return -ENOMEM;
+fail:
+	metis_backup_destroy(b);
+	return NULL;
+}
+
+/* The last resort, under mm_lock: a buffer created since the prepare. */
+static int metis_backup_alloc(struct metis_device *mdev, struct metis_bo *bo)
+{
+	if (!bo->backup)
+		bo->backup = metis_backup_new(mdev, bo->node.size);
+	return bo->backup ? 0 : -ENOMEM;
 }
 
 /* Map, describe, run, unmap: nothing is allocated but the mapping. */
@@ -151,25 +160,49 @@ static int metis_backup_copy(struct metis_device *mdev, struct metis_bo *bo,
 	return ret;
 }
 
+/* A device buffer with no host copy yet, referenced; NULL when none. */
+static struct metis_bo *metis_mem_next_bare(struct metis_device *mdev)
+{
+	struct metis_bo *bo;
+
+	guard(mutex)(&mdev->mm_lock);
+	list_for_each_entry(bo, &mdev->dev_bos, link)
+		if (!bo->lost && !bo->backup &&
+		    kref_get_unless_zero(&bo->base.base.refcount))
+			return bo;
+	return NULL;
+}
+
 /**
  * metis_mem_prepare() - set aside the host copies of every device buffer
  * @mdev: device
+ *
+ * Allocates outside mm_lock, which the save takes on the recovery path:
+ * memory reclaim never waits with it held here.
  *
  * Return: 0, or -ENOMEM (the copies set aside stay until
  * metis_mem_unprepare()).
  */
 int metis_mem_prepare(struct metis_device *mdev)
 {
+	struct metis_backup *b;
 	struct metis_bo *bo;
-	int ret;
+	bool ok;
 
-	guard(mutex)(&mdev->mm_lock);
-	list_for_each_entry(bo, &mdev->dev_bos, link) {
-		if (bo->lost)
-			continue;
-		ret = metis_backup_alloc(mdev, bo);
-		if (ret)
-			return ret;
+	while ((bo = metis_mem_next_bare(mdev))) {
+		b = metis_backup_new(mdev, bo->node.size);
+		ok = b;
+		if (b) {
+			guard(mutex)(&mdev->mm_lock);
+			if (!bo->backup) {
+				bo->backup = b;
+				b = NULL;
+			}
+		}
+		metis_backup_destroy(b);
+		drm_gem_object_put(&bo->base.base);
+		if (!ok)
+			return -ENOMEM;
 	}
 	return 0;
 }
@@ -177,12 +210,17 @@ int metis_mem_prepare(struct metis_device *mdev)
 /**
  * metis_mem_unprepare() - free the host copies that hold nothing
  * @mdev: device
+ *
+ * Not during a system sleep (metis_mem_keep_backups()): its notifier set
+ * them aside for the whole of it.
  */
 void metis_mem_unprepare(struct metis_device *mdev)
 {
 	struct metis_bo *bo;
 
 	guard(mutex)(&mdev->mm_lock);
+	if (mdev->keep_backups)
+		return;
 	list_for_each_entry(bo, &mdev->dev_bos, link)
 		if (bo->backup && !bo->backup->saved)
 			metis_backup_free(bo);

@@ -161,8 +161,8 @@ fail:
 
 /**
  * metis_device_quiesce() - silence the card for good and wait for its handlers
- * @mdev: device; the caller holds drm_dev_enter() and stopped the
- *	  schedulers (shutdown)
+ * @mdev: device; the caller holds drm_dev_enter() and lifecycle_lock, and
+ *	  stopped the schedulers' work (shutdown)
  */
 void metis_device_quiesce(struct metis_device *mdev)
 {
@@ -299,6 +299,9 @@ int metis_device_restart(struct metis_device *mdev, struct drm_sched_job *bad,
 			if (!error && job->op == DRM_METIS_OP_FW &&
 			    !metis_has_ext(mdev))
 				error = -EOPNOTSUPP;
+			/* Its buffer's contents did not survive the halt. */
+			if (!error && metis_job_bo_lost(job))
+				error = -EIO;
 
 			if (!error)
 				continue;
@@ -349,7 +352,8 @@ int metis_device_init(struct metis_device *mdev)
 		return ret;
 	INIT_LIST_HEAD(&mdev->host_bos);
 	INIT_LIST_HEAD(&mdev->dma_lists);
-	ret = drmm_mutex_init(&mdev->drm, &mdev->dma_lock);
+	ret = drmm_mutex_init(&mdev->drm, &mdev->dma_lock) ?:
+	      drmm_mutex_init(&mdev->drm, &mdev->kernel_lock);
 	if (ret)
 		return ret;
 	ret = metis_hw_hdrv_init(mdev);

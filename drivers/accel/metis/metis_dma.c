@@ -475,31 +475,45 @@ int metis_dma_list_fill(struct metis_dma_list *dl, unsigned int room,
 /**
  * metis_dma_sync() - hand a range of a mapping to the card or to the CPU
  * @mdev: device
- * @sgt: DMA-mapped host pages (mapped once for all jobs)
+ * @sgt: DMA-mapped host pages (mapped once for all jobs), the driver's own
+ *	 mapping (not an import's: its exporter keeps it coherent)
  * @off: offset of the range in @sgt
  * @size: bytes
  * @dir: DMA_TO_DEVICE (the card reads) or DMA_FROM_DEVICE (it writes)
  * @for_cpu: after the card's transfer (true) or before it (false)
  *
  * Under swiotlb (no IOMMU and a 32-bit mask, swiotlb=force, confidential
- * guests) this copies between the pages and the bounce buffer the card
- * sees; elsewhere it costs next to nothing. Allocates nothing and
- * sleeps never: run_job and the interrupt handler call it.
+ * guests) or on a non-coherent host this copies or flushes the pages of
+ * the range: the mapping's own entries that hold it, whole, as the DMA
+ * API syncs scatterlists. Where nothing needs syncing it returns at once.
+ * Allocates nothing and never sleeps: run_job and the interrupt handler
+ * call it.
  */
 void metis_dma_sync(struct metis_device *mdev, struct sg_table *sgt, u64 off,
 		    u64 size, enum dma_data_direction dir, bool for_cpu)
 {
 	struct device *dev = mdev->drm.dev;
-	struct metis_sg_iter it;
-	u64 addr, len;
+	struct scatterlist *sg, *first = NULL;
+	unsigned int i, n = 0;
+	u64 pos = 0;
 
-	sg_iter_init(&it, sgt, off, size);
-	while (sg_iter_next(&it, &addr, &len)) {
-		if (for_cpu)
-			dma_sync_single_for_cpu(dev, addr, len, dir);
-		else
-			dma_sync_single_for_device(dev, addr, len, dir);
+	if (!dma_dev_need_sync(dev) || !size)
+		return;
+	for_each_sgtable_sg(sgt, sg, i) {
+		if (pos >= off + size)
+			break;
+		if (pos + sg->length > off) {
+			first = first ?: sg;
+			n++;
+		}
+		pos += sg->length;
 	}
+	if (!first)
+		return;
+	if (for_cpu)
+		dma_sync_sg_for_cpu(dev, first, n, dir);
+	else
+		dma_sync_sg_for_device(dev, first, n, dir);
 }
 
 /**

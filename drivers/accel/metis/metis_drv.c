@@ -29,7 +29,6 @@
 #include "metis_job.h"
 #include "metis_pm.h"
 #include "metis_sched.h"
-#include "metis_sched.h"
 
 #ifdef METIS_DEBUG_SWITCHES
 bool metis_debug_skip_resume_init;
@@ -222,8 +221,14 @@ static void metis_shutdown(struct pci_dev *pdev)
 	struct metis_device *mdev = pci_get_drvdata(pdev);
 	int idx;
 
-	/* Leave no DMA and no interrupt behind for the next kernel. */
+	/*
+	 * Leave no DMA and no interrupt behind for the next kernel: nothing
+	 * starts, and a recovery (which holds lifecycle_lock) never brings
+	 * the card back.
+	 */
 	metis_sched_wqueue_stop_all(mdev);
+	guard(mutex)(&mdev->lifecycle_lock);
+	mdev->shut_down = true;
 	if (drm_dev_enter(&mdev->drm, &idx)) {
 		metis_device_quiesce(mdev);
 		drm_dev_exit(idx);

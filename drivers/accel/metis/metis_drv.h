@@ -227,6 +227,10 @@ struct metis_card {
  *            unplug or when freed.
  * @dma_lists: descriptor lists of jobs, freed at unplug or with their job.
  * @queues: hardware queues (read channels, write channels, contexts).
+ * @kernel_sched: the scheduler of each of @kernel_entities.
+ * @kernel_entities: the driver's own entity on each read channel (clearing
+ *	new device buffers).
+ * @kernel_lock: keeps job arming and pushing on @kernel_entities in order.
  * @reset_wq: ordered workqueue for scheduler timeouts and resets.
  * @reset_count: card resets done to recover from hangs.
  * @hang_count: jobs found guilty of a hang.
@@ -238,6 +242,8 @@ struct metis_card {
  * @last_suspend_us: duration of the last suspend.
  * @last_resume_us: duration of the last resume.
  * @irq: interrupt counters.
+ * @shut_down: set once by the PCI shutdown (under @lifecycle_lock): no
+ *	       recovery brings the card back.
  * @unplugged: set once by metis_device_unplug().
  * @unplug_done: completed when the unplug sequence has finished.
  */
@@ -285,6 +291,9 @@ struct metis_device {
 	struct list_head dma_lists;
 
 	struct metis_queue queues[METIS_NUM_QUEUES];
+	struct drm_gpu_scheduler *kernel_sched[METIS_QUEUES_PER_ENGINE];
+	struct drm_sched_entity kernel_entities[METIS_QUEUES_PER_ENGINE];
+	struct mutex kernel_lock; /* see @kernel_lock above */
 	struct workqueue_struct *reset_wq;
 	atomic_t reset_count;
 	atomic_t hang_count;
@@ -297,6 +306,7 @@ struct metis_device {
 
 	struct metis_irq_stats irq;
 
+	bool shut_down;
 	atomic_t unplugged;
 	struct completion unplug_done;
 };

@@ -478,7 +478,7 @@ int metis_ioctl_bo_create(struct drm_device *drm, void *data,
 		obj = metis_dev_bo_create(mdev, size);
 		if (IS_ERR(obj))
 			return PTR_ERR(obj);
-		ret = metis_job_clear_bo(file, obj);
+		ret = metis_job_clear_bo(mdev, obj);
 		if (ret) {
 			drm_gem_object_put(obj);
 			return ret;

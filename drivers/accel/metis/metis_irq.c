@@ -133,7 +133,11 @@ static irqreturn_t metis_irq_handler(int irq, void *arg)
 		atomic64_inc(&mdev->irq.spurious);
 	}
 	drm_dev_exit(idx);
-	/* No status: the core's spurious-interrupt detector counts it. */
+	/*
+	 * No status (or another vector's run took it first): the core's
+	 * spurious-interrupt detector counts it, and acts only when nearly
+	 * all of a line's interrupts are unhandled.
+	 */
 	return handled ? IRQ_HANDLED : IRQ_NONE;
 }
 

@@ -56,7 +56,7 @@ void metis_job_free(struct metis_job *job)
 		metis_rpm_put(job->mdev);
 	}
 	metis_dma_list_free(&job->dl);
-	for (i = 0; i < job->nbos; i++)
+	for (i = 0; i < job->nbos && !job->bos_borrowed; i++)
 		drm_gem_object_put(job->bos[i]);
 	job->nbos = 0;
 	if (job->fence_inited)
@@ -183,8 +183,11 @@ static int metis_job_prepare_copy(struct drm_file *file, struct metis_job *job,
 	sgt = metis_bo_host_sgt(host);
 	if (IS_ERR(sgt))
 		return PTR_ERR(sgt);
-	job->host_sgt = sgt;
-	job->host_off = host_off;
+	/* An import's exporter keeps its mapping coherent. */
+	if (!host->base.base.import_attach) {
+		job->host_sgt = sgt;
+		job->host_off = host_off;
+	}
 	return metis_dma_list_build(job->mdev, &job->dl, *engine, sgt, host_off,
 				    dev->node.start + dev_off, uj->size);
 }
@@ -336,9 +339,8 @@ static struct metis_queue *metis_pick_queue(struct metis_device *mdev,
  * Once pushed, the job may complete and be freed at any time: what is
  * needed afterwards is copied first.
  */
-static int metis_job_push(struct metis_file *mfile, struct metis_job *job,
-			  struct metis_out_sync *out, u32 nout,
-			  struct dma_fence **fence)
+static int metis_job_push(struct metis_job *job, struct metis_out_sync *out,
+			  u32 nout, struct dma_fence **fence)
 {
 	struct drm_gem_object *bos[METIS_JOB_MAX_BOS];
 	bool write[METIS_JOB_MAX_BOS];
@@ -465,7 +467,7 @@ static int metis_submit_one(struct drm_file *file, struct metis_file *mfile,
 			goto cleanup_job;
 	}
 
-	ret = metis_job_push(mfile, job, out, uj->out_sync_count, NULL);
+	ret = metis_job_push(job, out, uj->out_sync_count, NULL);
 	if (ret)
 		goto cleanup_job;
 	goto out;
@@ -481,27 +483,18 @@ out:
 	return ret;
 }
 
-/**
- * metis_job_clear_bo() - clear a new device buffer on the card
- * @file: DRM file that created @obj
- * @obj: device buffer, not yet visible to anyone
- *
- * Card memory keeps what the buffer that held it before left there,
- * maybe another process's: a job on the creator's entity writes zeroes
- * over it, and the buffer is handed out only once that finished.
- *
- * Return: 0, the job's error, or -ERESTARTSYS (the buffer is then freed
- * once the job ends).
- */
-int metis_job_clear_bo(struct drm_file *file, struct drm_gem_object *obj)
+/* One clear job's bytes: seconds even on the test bed's slowed card. */
+#define METIS_CLEAR_CHUNK	SZ_16M
+
+/* Queue one job that clears [@off, @off + @len) of @obj; its fence in @done. */
+static int metis_job_clear_chunk(struct metis_device *mdev,
+				 struct drm_gem_object *obj, u64 off, u64 len,
+				 struct dma_fence **done)
 {
-	struct metis_file *mfile = file->driver_priv;
-	struct metis_device *mdev = mfile->mdev;
 	struct metis_bo *bo = to_metis_bo(obj);
-	struct dma_fence *done;
 	struct metis_queue *q;
 	struct metis_job *job;
-	long ret;
+	int ret;
 
 	job = kzalloc_obj(*job);
 	if (!job)
@@ -509,39 +502,76 @@ int metis_job_clear_bo(struct drm_file *file, struct drm_gem_object *obj)
 	job->mdev = mdev;
 	job->op = DRM_METIS_OP_COPY;
 	spin_lock_init(&job->fence_lock);
-	drm_gem_object_get(obj);
+	/* Borrowed: metis_job_clear_bo() keeps it until the job has ended. */
 	job->bos[0] = obj;
 	job->bo_write[0] = true;
 	job->nbos = 1;
-	ret = metis_job_rpm_get(job) ?:
-	      metis_dma_list_build_zero(mdev, &job->dl, bo->node.start,
-					obj->size);
+	job->bos_borrowed = true;
+	ret = metis_job_rpm_get(job);
+	if (!ret)
+		ret = metis_dma_list_build_zero(mdev, &job->dl,
+						bo->node.start + off, len);
 	if (ret)
 		goto free_job;
 
 	q = metis_pick_queue(mdev, METIS_ENGINE_RD, DRM_METIS_CHANNEL_ANY);
 	job->queue = q;
-	scoped_guard(mutex, &mfile->submit_lock) {
-		ret = drm_sched_job_init(&job->base,
-					 &mfile->entities[q - mdev->queues], 1,
-					 mfile, file->client_id);
-		if (ret)
-			goto free_job;
-		ret = metis_job_push(mfile, job, NULL, 0, &done);
-		if (ret) {
-			drm_sched_job_cleanup(&job->base);
-			goto free_job;
-		}
-	}
-
-	ret = dma_fence_wait(done, true);
+	guard(mutex)(&mdev->kernel_lock);
+	ret = drm_sched_job_init(&job->base, &mdev->kernel_entities[q->index],
+				 1, mdev, 0);
+	if (ret)
+		goto free_job;
+	ret = metis_job_push(job, NULL, 0, done);
 	if (!ret)
-		ret = done->error;
-	dma_fence_put(done);
-	return ret;
-
+		return 0;
+	drm_sched_job_cleanup(&job->base);
 free_job:
 	metis_job_free(job);
+	return ret;
+}
+
+/**
+ * metis_job_clear_bo() - clear a new device buffer on the card
+ * @mdev: device
+ * @obj: device buffer, not yet visible to anyone
+ *
+ * Card memory keeps what the buffer that held it before left there,
+ * maybe another process's: jobs of the driver's own entities (not queued
+ * behind the creator's jobs) write zeroes over it, 16 MiB each (no job
+ * nears the timeout), and the buffer is handed out only once they all
+ * finished. The jobs borrow the caller's reference, so the buffer's
+ * memory is free again the moment it is closed: this returns only once
+ * every job queued has ended, also when a signal came.
+ *
+ * Return: 0; -ENOMEM, or a runtime PM error, before anything was queued;
+ * a job's error (-EIO, -ENODEV, -ETIMEDOUT); -ERESTARTSYS when a signal
+ * came.
+ */
+int metis_job_clear_bo(struct metis_device *mdev, struct drm_gem_object *obj)
+{
+	unsigned int i, n = DIV_ROUND_UP_ULL(obj->size, METIS_CLEAR_CHUNK);
+	struct dma_fence **done;
+	int ret = 0, err;
+
+	done = kvcalloc(n, sizeof(*done), GFP_KERNEL);
+	if (!done)
+		return -ENOMEM;
+	for (i = 0; i < n && !ret; i++) {
+		u64 off = (u64)i * METIS_CLEAR_CHUNK;
+
+		ret = metis_job_clear_chunk(mdev, obj, off,
+					    min_t(u64, obj->size - off,
+						  METIS_CLEAR_CHUNK),
+					    &done[i]);
+	}
+	for (i = 0; i < n && done[i]; i++) {
+		err = dma_fence_wait(done[i], !ret);
+		if (err)
+			dma_fence_wait(done[i], false);
+		ret = ret ?: err ?: done[i]->error;
+		dma_fence_put(done[i]);
+	}
+	kvfree(done);
 	return ret;
 }
 

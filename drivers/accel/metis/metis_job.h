@@ -27,6 +27,8 @@
  * @bos: buffers the job uses, referenced until the job is freed.
  * @bo_write: whether the job writes the matching @bos entry.
  * @nbos: entries in @bos.
+ * @bos_borrowed: @bos are not referenced by the job (a kernel job whose
+ *		  caller holds them until it ended).
  * @dl: descriptors of a COPY job.
  * @pos: first element of @dl not yet given to the hardware.
  * @host_sgt: the DMA mapping of a COPY job's host buffer (mapped once,
@@ -59,6 +61,7 @@ struct metis_job {
 	struct drm_gem_object *bos[METIS_JOB_MAX_BOS];
 	bool bo_write[METIS_JOB_MAX_BOS];
 	unsigned int nbos;
+	bool bos_borrowed;
 
 	struct metis_dma_list dl;
 	unsigned int pos;
@@ -87,7 +90,7 @@ static inline struct metis_job *to_metis_job(struct drm_sched_job *job)
 
 void metis_job_free(struct metis_job *job);
 void metis_job_log_no_ext(struct metis_device *mdev);
-int metis_job_clear_bo(struct drm_file *file, struct drm_gem_object *obj);
+int metis_job_clear_bo(struct metis_device *mdev, struct drm_gem_object *obj);
 int metis_ioctl_submit(struct drm_device *drm, void *data,
 		       struct drm_file *file);
 

@@ -50,7 +50,7 @@ static int metis_pm_suspend(struct device *dev)
 	struct metis_device *mdev = dev_get_drvdata(dev);
 	ktime_t start = ktime_get();
 
-	/* Outside lifecycle_lock, as in recovery. Timeouts are frozen by now. */
+	/* Before lifecycle_lock, which a recovery holds. Timeouts are frozen by now. */
 	metis_sched_stop_all(mdev, NULL);
 
 	guard(mutex)(&mdev->lifecycle_lock);
@@ -110,23 +110,27 @@ static int metis_rpm_suspend(struct device *dev)
 	struct metis_device *mdev = dev_get_drvdata(dev);
 	ktime_t start = ktime_get();
 	unsigned int i;
+	int ret = 0;
+
+	/*
+	 * The host copies first, outside lifecycle_lock (a recovery holds
+	 * it): without the memory the card stays awake, nothing is lost.
+	 */
+	if (metis_device_state(mdev) == METIS_STATE_READY)
+		ret = metis_mem_prepare(mdev);
+	if (ret)
+		drm_warn_once(&mdev->drm, "no host memory to save card memory into (%d): the card stays awake\n",
+			      ret);
 
 	guard(mutex)(&mdev->lifecycle_lock);
 	if (mdev->state == METIS_STATE_GONE)
 		return 0;
-	for (i = 0; i < METIS_NUM_QUEUES; i++)
+	for (i = 0; i < METIS_NUM_QUEUES && !ret; i++)
 		if (metis_queue_busy(&mdev->queues[i]))
-			return -EBUSY;
-	/* No host memory for the card's: it stays awake, nothing is lost. */
-	if (mdev->state == METIS_STATE_READY) {
-		int ret = metis_mem_prepare(mdev);
-
-		if (ret) {
-			metis_mem_unprepare(mdev);
-			drm_warn_once(&mdev->drm, "no host memory to save card memory into (%d): the card stays awake\n",
-				      ret);
-			return -EBUSY;
-		}
+			ret = -EBUSY;
+	if (ret) {
+		metis_mem_unprepare(mdev);
+		return -EBUSY;
 	}
 	mdev->suspended_from = METIS_STATE_SUSPENDED;
 	mdev->rpm_from = mdev->state;
@@ -178,9 +182,15 @@ static int metis_pm_notifier(struct notifier_block *nb, unsigned long action,
 	switch (action) {
 	case PM_HIBERNATION_PREPARE:
 	case PM_SUSPEND_PREPARE:
+		/* Only a running card has memory to save. */
+		if (metis_device_state(mdev) != METIS_STATE_READY)
+			break;
 		metis_mem_keep_backups(mdev, true);
 		ret = metis_mem_prepare(mdev);
 		if (ret) {
+			/* A notifier that fails gets no PM_POST_*. */
+			metis_mem_keep_backups(mdev, false);
+			metis_mem_unprepare(mdev);
 			drm_err(&mdev->drm, "no host memory to save card memory into (%d): system sleep refused\n",
 				ret);
 			return notifier_from_errno(ret);

@@ -35,6 +35,9 @@ static int metis_reset_locked(struct metis_device *mdev,
 	ktime_t start = ktime_get();
 	int ret;
 
+	/* After shutdown the card stays silent for the next kernel. */
+	if (mdev->shut_down)
+		return -ESHUTDOWN;
 	metis_sched_stop_all(mdev, bad);
 	metis_device_halt(mdev, METIS_STATE_RESETTING);
 	ret = metis_device_restart(mdev, bad, true, METIS_RESET_FULL);

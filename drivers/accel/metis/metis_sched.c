@@ -444,8 +444,14 @@ void metis_queue_complete(struct metis_queue *q, int error)
 	}
 }
 
-/* A buffer of the job lost its card contents since SUBMIT. */
-static bool metis_job_bo_lost(struct metis_job *job)
+/**
+ * metis_job_bo_lost() - tell whether a buffer of a job lost its contents
+ * @job: job
+ *
+ * Return: true if the card contents of one of its buffers could not be
+ * kept across a reset or suspend since SUBMIT.
+ */
+bool metis_job_bo_lost(struct metis_job *job)
 {
 	unsigned int i;
 
@@ -536,6 +542,9 @@ static void metis_sched_fini(struct drm_device *drm, void *arg)
 	struct metis_device *mdev = to_metis_device(drm);
 	unsigned int i;
 
+	for (i = 0; i < METIS_QUEUES_PER_ENGINE; i++)
+		if (mdev->kernel_sched[i])
+			drm_sched_entity_destroy(&mdev->kernel_entities[i]);
 	for (i = 0; i < METIS_NUM_QUEUES; i++)
 		if (mdev->queues[i].sched.ops)
 			drm_sched_fini(&mdev->queues[i].sched);
@@ -590,6 +599,14 @@ int metis_sched_init(struct metis_device *mdev)
 			drm_err(&mdev->drm, "scheduler %s: %d\n", q->name, ret);
 			break;
 		}
+	}
+	for (i = 0; i < METIS_QUEUES_PER_ENGINE && !ret; i++) {
+		mdev->kernel_sched[i] = &metis_queue(mdev, METIS_ENGINE_RD, i)->sched;
+		ret = drm_sched_entity_init(&mdev->kernel_entities[i],
+					    DRM_SCHED_PRIORITY_KERNEL,
+					    &mdev->kernel_sched[i], 1, NULL);
+		if (ret)
+			mdev->kernel_sched[i] = NULL;
 	}
 	if (ret) {
 		metis_sched_fini(&mdev->drm, NULL);

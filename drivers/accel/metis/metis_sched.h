@@ -22,6 +22,7 @@ bool metis_queue_settle_fw(struct metis_queue *q, struct list_head *parked,
 			   bool *on_card);
 bool metis_queue_busy(struct metis_queue *q);
 int metis_job_rpm_get(struct metis_job *job);
+bool metis_job_bo_lost(struct metis_job *job);
 void metis_job_end(struct metis_job *job, int error);
 void metis_rpm_put(struct metis_device *mdev);
 

@@ -105,7 +105,8 @@ struct drm_metis_get_param {
  * -E2BIG for a size larger than the memory it would live in; -ENOSPC when
  * on-card memory has no free range of that size; -ENOMEM; -EIO, -ENODEV
  * or -ETIMEDOUT when the card could not clear a device buffer (it is not
- * created); -EINTR when a signal interrupted the clearing.
+ * created: so on a card in the error state); -EINTR when a signal
+ * interrupted the clearing (restarted for SA_RESTART handlers).
  */
 struct drm_metis_bo_create {
 	/** @size: Input: size in bytes, rounded up to a page. */
