@@ -4,13 +4,13 @@
 # corrupt firmware image, missing firmware image, spurious interrupts,
 # a batch of small copies with one the card aborts, single-vector MSI
 # (guest without IOMMU), every host buffer through swiotlb bounce buffers
-# (swiotlb=force), unbind and bind with jobs running and a client
+# (swiotlb=force), a PCI reset from sysfs with jobs in flight, unbind and bind with jobs running and a client
 # attached, S3 with jobs in flight; with the debug switches,
 # probe failures and the S3 and unbind tests shown able to fail.
 # Prints PASS/FAIL per (kernel, test): driver-<test>-<kernel>.
 # Then, on the card exactly as published (-device metis,extensions=off: no
 # firmware of ours), the tests that apply there: smoke (firmware jobs
-# refused), unbind and s3 on 7.2 (the IGT suites cover the rest there);
+# refused), unbind, s3 and pcireset on 7.2 (the IGT suites cover the rest there);
 # with TB_LONG=1 (make check-long) also rpm, single, batchabort and hang,
 # on every kernel.  Their lines are driver-<test>-<kernel>-published.
 #   tools/driver-tests.sh [KERNEL...]   (default: every kernel of kernels.conf;
@@ -121,14 +121,14 @@ published_tests() {
 	local k=$1 t
 	for t in ${DRIVER_TESTS_PUBLISHED:-$published}; do
 		case $t in
-		batchabort|s3|rpm) guest_test "$k" "$t" --card-props bandwidth-mbps=200 ;;
+		batchabort|s3|rpm|pcireset) guest_test "$k" "$t" --card-props bandwidth-mbps=200 ;;
 		single) guest_test "$k" single --no-iommu ;;
 		*) guest_test "$k" "$t" ;;
 		esac
 	done
 }
 
-published="smoke unbind s3"
+published="smoke unbind s3 pcireset"
 [ "${TB_LONG:-}" = 1 ] && published="smoke single batchabort unbind s3 rpm hang"
 set_face "${METIS_DEVICE_PROPS:-}"
 if [ -n "$face" ]; then
@@ -149,6 +149,7 @@ for k in "${kernels[@]}"; do
 	guest_test "$k" spurious
 	guest_test "$k" single --no-iommu
 	guest_test "$k" swiotlb --no-iommu --append swiotlb=force
+	guest_test "$k" pcireset --card-props bandwidth-mbps=200
 	guest_test "$k" unbind
 	# Slow transfers, so that copies are really in flight at the suspend.
 	guest_test "$k" s3 --card-props bandwidth-mbps=200

@@ -189,6 +189,19 @@ single)
 	"$smoke" -q || fail "smoke test failed"
 	unload
 	;;
+pcireset)
+	# A reset from outside the driver (sysfs, as AER recovery does) with a
+	# model on the card and jobs in flight on every channel: the card
+	# comes back with its memory and every job ends once, correctly.
+	load
+	bdf=$(basename "$(readlink -f /sys/class/accel/accel0/device)")
+	[ -e "/sys/bus/pci/devices/$bdf/reset" ] || fail "the card has no PCI reset method"
+	"$smoke" -m suspend -x "echo 1 > /sys/bus/pci/devices/$bdf/reset" ||
+		fail "model or jobs lost across a PCI reset from sysfs"
+	dmesg | grep -q 'card back after a PCI reset' || fail "the driver did not see the reset"
+	"$smoke" -q || fail "smoke test after the PCI reset failed"
+	unload
+	;;
 swiotlb)
 	# Every host buffer through a bounce buffer (no IOMMU, swiotlb=force):
 	# the driver maps a buffer once and must sync it around each job, or

@@ -28,6 +28,7 @@
 #include "metis_hw.h"
 #include "metis_job.h"
 #include "metis_pm.h"
+#include "metis_reset.h"
 #include "metis_sched.h"
 
 #ifdef METIS_DEBUG_SWITCHES
@@ -248,6 +249,7 @@ static struct pci_driver metis_pci_driver = {
 	.probe = metis_probe,
 	.remove = metis_remove,
 	.shutdown = metis_shutdown,
+	.err_handler = &metis_pci_err_handlers,
 	.driver.pm = pm_ptr(&metis_pm_ops),
 };
 

@@ -242,6 +242,11 @@ struct metis_card {
  * @last_suspend_us: duration of the last suspend.
  * @last_resume_us: duration of the last resume.
  * @irq: interrupt counters.
+ * @own_pci_reset: the driver's own PCI function reset is running (the
+ *		   PCI core's reset callbacks then do nothing).
+ * @outside_reset: a PCI reset from outside the driver (sysfs, AER) is
+ *		   between its prepare and done callbacks, which hold
+ *		   @lifecycle_lock across it.
  * @shut_down: set once by the PCI shutdown (under @lifecycle_lock): no
  *	       recovery brings the card back.
  * @unplugged: set once by metis_device_unplug().
@@ -306,6 +311,8 @@ struct metis_device {
 
 	struct metis_irq_stats irq;
 
+	bool own_pci_reset;
+	bool outside_reset;
 	bool shut_down;
 	atomic_t unplugged;
 	struct completion unplug_done;

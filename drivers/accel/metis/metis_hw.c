@@ -407,7 +407,9 @@ static int metis_hw_pci_reset(struct metis_device *mdev)
 	int ret;
 
 	for (;;) {
+		WRITE_ONCE(mdev->own_pci_reset, true);
 		ret = pci_try_reset_function(mdev->pdev);
+		WRITE_ONCE(mdev->own_pci_reset, false);
 		if (ret != -EAGAIN || drm_dev_is_unplugged(&mdev->drm) ||
 		    ktime_after(ktime_get(), end))
 			break;

@@ -109,3 +109,52 @@ int metis_reset_device(struct metis_device *mdev)
 	pm_runtime_put_autosuspend(dev);
 	return ret;
 }
+
+/*
+ * A reset the PCI core does for someone else (sysfs reset, AER) loses
+ * card memory and the card's set-up like any other: the card is halted
+ * first, its memory saved and its jobs parked, as for a suspend, and
+ * brought back after, as for a resume. lifecycle_lock is held from the
+ * prepare to the done callback. A runtime-suspended card has its memory
+ * saved already; its next wake-up starts with a reset anyway.
+ */
+static void metis_pci_reset_prepare(struct pci_dev *pdev)
+{
+	struct metis_device *mdev = pci_get_drvdata(pdev);
+
+	if (!mdev || READ_ONCE(mdev->own_pci_reset))
+		return;
+	metis_sched_stop_all(mdev, NULL);
+	mutex_lock(&mdev->lifecycle_lock);
+	if (mdev->shut_down || (mdev->state != METIS_STATE_READY &&
+				mdev->state != METIS_STATE_ERROR)) {
+		mutex_unlock(&mdev->lifecycle_lock);
+		metis_sched_start_all(mdev);
+		return;
+	}
+	mdev->outside_reset = true;
+	metis_device_halt(mdev, METIS_STATE_RESETTING);
+}
+
+static void metis_pci_reset_done(struct pci_dev *pdev)
+{
+	struct metis_device *mdev = pci_get_drvdata(pdev);
+	int ret;
+
+	if (!mdev || READ_ONCE(mdev->own_pci_reset) || !mdev->outside_reset)
+		return;
+	mdev->outside_reset = false;
+	ret = metis_device_restart(mdev, NULL, true, METIS_RESET_EXT);
+	mutex_unlock(&mdev->lifecycle_lock);
+	metis_sched_start_all(mdev);
+	if (ret)
+		drm_err(&mdev->drm, "card did not come back after a PCI reset: %d\n",
+			ret);
+	else
+		drm_info(&mdev->drm, "card back after a PCI reset, its memory restored\n");
+}
+
+const struct pci_error_handlers metis_pci_err_handlers = {
+	.reset_prepare = metis_pci_reset_prepare,
+	.reset_done = metis_pci_reset_done,
+};
