@@ -242,11 +242,12 @@ struct metis_card {
  * @last_suspend_us: duration of the last suspend.
  * @last_resume_us: duration of the last resume.
  * @irq: interrupt counters.
- * @own_pci_reset: the driver's own PCI function reset is running (the
- *		   PCI core's reset callbacks then do nothing).
- * @outside_reset: a PCI reset from outside the driver (sysfs, AER) is
- *		   between its prepare and done callbacks, which hold
- *		   @lifecycle_lock across it.
+ * @own_reset_task: the task running the driver's own PCI function reset
+ *		    (the PCI core's reset callbacks leave that one alone).
+ * @outside_reset: a PCI reset from outside the driver halted the card and
+ *		   has not brought it back yet (under @lifecycle_lock).
+ * @outside_reset_work: the halt or the restart of such a reset, on
+ *			@reset_wq.
  * @shut_down: set once by the PCI shutdown (under @lifecycle_lock): no
  *	       recovery brings the card back.
  * @unplugged: set once by metis_device_unplug().
@@ -311,8 +312,9 @@ struct metis_device {
 
 	struct metis_irq_stats irq;
 
-	bool own_pci_reset;
+	struct task_struct *own_reset_task;
 	bool outside_reset;
+	struct work_struct outside_reset_work;
 	bool shut_down;
 	atomic_t unplugged;
 	struct completion unplug_done;

@@ -407,9 +407,9 @@ static int metis_hw_pci_reset(struct metis_device *mdev)
 	int ret;
 
 	for (;;) {
-		WRITE_ONCE(mdev->own_pci_reset, true);
+		WRITE_ONCE(mdev->own_reset_task, current);
 		ret = pci_try_reset_function(mdev->pdev);
-		WRITE_ONCE(mdev->own_pci_reset, false);
+		WRITE_ONCE(mdev->own_reset_task, NULL);
 		if (ret != -EAGAIN || drm_dev_is_unplugged(&mdev->drm) ||
 		    ktime_after(ktime_get(), end))
 			break;

@@ -543,9 +543,9 @@ free_job:
  * memory is free again the moment it is closed: this returns only once
  * every job queued has ended, also when a signal came.
  *
- * Return: 0; -ENOMEM, or a runtime PM error, before anything was queued;
- * a job's error (-EIO, -ENODEV, -ETIMEDOUT); -ERESTARTSYS when a signal
- * came.
+ * Return: 0; -ENOMEM or a runtime PM error (the pieces queued before
+ * ended first); a job's error (-EIO, -ENODEV, -ETIMEDOUT); -ERESTARTSYS
+ * when a signal came.
  */
 int metis_job_clear_bo(struct metis_device *mdev, struct drm_gem_object *obj)
 {

@@ -24,7 +24,8 @@
  * @queue: hardware queue the job runs on.
  * @qlink: entry in @queue's FIFO, or in a parked list.
  * @op: DRM_METIS_OP_COPY or DRM_METIS_OP_FW.
- * @bos: buffers the job uses, referenced until the job is freed.
+ * @bos: buffers the job uses, referenced until the job is freed (unless
+ *	 @bos_borrowed).
  * @bo_write: whether the job writes the matching @bos entry.
  * @nbos: entries in @bos.
  * @bos_borrowed: @bos are not referenced by the job (a kernel job whose

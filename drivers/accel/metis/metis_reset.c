@@ -8,7 +8,8 @@
  * areas, DMA engine, host-driver area, firmware from the cached image,
  * interrupts), restores card memory, ends the guilty job with -ETIMEDOUT
  * and replays the innocent in-flight jobs before the schedulers restart.
- * Timeouts run on one ordered workqueue, so recoveries never overlap.
+ * Timeouts run on one ordered workqueue, with the two steps of a PCI reset
+ * from outside the driver, so none of them overlaps another.
  */
 
 #include <linux/pm_runtime.h>
@@ -38,6 +39,9 @@ static int metis_reset_locked(struct metis_device *mdev,
 	/* After shutdown the card stays silent for the next kernel. */
 	if (mdev->shut_down)
 		return -ESHUTDOWN;
+	/* A PCI reset from outside has it halted: its restart brings it back. */
+	if (mdev->outside_reset)
+		return -EBUSY;
 	metis_sched_stop_all(mdev, bad);
 	metis_device_halt(mdev, METIS_STATE_RESETTING);
 	ret = metis_device_restart(mdev, bad, true, METIS_RESET_FULL);
@@ -111,47 +115,78 @@ int metis_reset_device(struct metis_device *mdev)
 }
 
 /*
- * A reset the PCI core does for someone else (sysfs reset, AER) loses
- * card memory and the card's set-up like any other: the card is halted
- * first, its memory saved and its jobs parked, as for a suspend, and
- * brought back after, as for a resume. lifecycle_lock is held from the
- * prepare to the done callback. A runtime-suspended card has its memory
- * saved already; its next wake-up starts with a reset anyway.
+ * A reset the PCI core does for someone else (the sysfs reset file, or a
+ * driver resetting the bus) loses card memory and the card's set-up like
+ * any other: the card is halted first, its memory saved and its jobs
+ * parked, as for a suspend, and brought back after, as for a resume. Both
+ * steps run on the ordered reset workqueue, as hang recoveries do, so
+ * they never overlap one; no lock is held between the two callbacks. A
+ * runtime-suspended card has its memory saved already and its next
+ * wake-up starts with a reset anyway. AER recovery does not come here
+ * (it has its own callbacks, which the driver does not implement yet).
  */
-static void metis_pci_reset_prepare(struct pci_dev *pdev)
+static void metis_outside_reset_halt(struct work_struct *work)
 {
-	struct metis_device *mdev = pci_get_drvdata(pdev);
+	struct metis_device *mdev = container_of(work, struct metis_device,
+						 outside_reset_work);
 
-	if (!mdev || READ_ONCE(mdev->own_pci_reset))
+	guard(mutex)(&mdev->lifecycle_lock);
+	if (mdev->shut_down || (mdev->state != METIS_STATE_READY &&
+				mdev->state != METIS_STATE_ERROR))
 		return;
 	metis_sched_stop_all(mdev, NULL);
-	mutex_lock(&mdev->lifecycle_lock);
-	if (mdev->shut_down || (mdev->state != METIS_STATE_READY &&
-				mdev->state != METIS_STATE_ERROR)) {
-		mutex_unlock(&mdev->lifecycle_lock);
-		metis_sched_start_all(mdev);
-		return;
-	}
-	mdev->outside_reset = true;
 	metis_device_halt(mdev, METIS_STATE_RESETTING);
+	mdev->outside_reset = true;
 }
 
-static void metis_pci_reset_done(struct pci_dev *pdev)
+static void metis_outside_reset_restart(struct work_struct *work)
 {
-	struct metis_device *mdev = pci_get_drvdata(pdev);
+	struct metis_device *mdev = container_of(work, struct metis_device,
+						 outside_reset_work);
 	int ret;
 
-	if (!mdev || READ_ONCE(mdev->own_pci_reset) || !mdev->outside_reset)
-		return;
-	mdev->outside_reset = false;
-	ret = metis_device_restart(mdev, NULL, true, METIS_RESET_EXT);
-	mutex_unlock(&mdev->lifecycle_lock);
-	metis_sched_start_all(mdev);
+	scoped_guard(mutex, &mdev->lifecycle_lock) {
+		if (!mdev->outside_reset)
+			return;
+		mdev->outside_reset = false;
+		ret = metis_device_restart(mdev, NULL, true, METIS_RESET_EXT);
+		metis_sched_start_all(mdev);
+	}
 	if (ret)
 		drm_err(&mdev->drm, "card did not come back after a PCI reset: %d\n",
 			ret);
 	else
 		drm_info(&mdev->drm, "card back after a PCI reset, its memory restored\n");
+}
+
+static void metis_outside_reset_step(struct metis_device *mdev,
+				     work_func_t step)
+{
+	INIT_WORK(&mdev->outside_reset_work, step);
+	queue_work(mdev->reset_wq, &mdev->outside_reset_work);
+	flush_work(&mdev->outside_reset_work);
+}
+
+/* Not for the driver's own function reset (its caller is the recovery). */
+static bool metis_outside(struct metis_device *mdev)
+{
+	return mdev && READ_ONCE(mdev->own_reset_task) != current;
+}
+
+static void metis_pci_reset_prepare(struct pci_dev *pdev)
+{
+	struct metis_device *mdev = pci_get_drvdata(pdev);
+
+	if (metis_outside(mdev))
+		metis_outside_reset_step(mdev, metis_outside_reset_halt);
+}
+
+static void metis_pci_reset_done(struct pci_dev *pdev)
+{
+	struct metis_device *mdev = pci_get_drvdata(pdev);
+
+	if (metis_outside(mdev))
+		metis_outside_reset_step(mdev, metis_outside_reset_restart);
 }
 
 const struct pci_error_handlers metis_pci_err_handlers = {
