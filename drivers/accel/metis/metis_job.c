@@ -516,15 +516,17 @@ static int metis_job_clear_chunk(struct metis_device *mdev,
 
 	q = metis_pick_queue(mdev, METIS_ENGINE_RD, DRM_METIS_CHANNEL_ANY);
 	job->queue = q;
-	guard(mutex)(&mdev->kernel_lock);
-	ret = drm_sched_job_init(&job->base, &mdev->kernel_entities[q->index],
-				 1, mdev, 0);
-	if (ret)
-		goto free_job;
-	ret = metis_job_push(job, NULL, 0, done);
-	if (!ret)
-		return 0;
-	drm_sched_job_cleanup(&job->base);
+	scoped_guard(mutex, &mdev->kernel_lock) {
+		ret = drm_sched_job_init(&job->base,
+					 &mdev->kernel_entities[q->index],
+					 1, mdev, 0);
+		if (!ret) {
+			ret = metis_job_push(job, NULL, 0, done);
+			if (!ret)
+				return 0;
+			drm_sched_job_cleanup(&job->base);
+		}
+	}
 free_job:
 	metis_job_free(job);
 	return ret;
