@@ -148,7 +148,7 @@ for k in "${kernels[@]}"; do
 	guest_test "$k" nofw --firmware none
 	guest_test "$k" spurious
 	guest_test "$k" single --no-iommu
-	guest_test "$k" swiotlb --no-iommu --append swiotlb=force
+	guest_test "$k" swiotlb --no-iommu --append swiotlb=force,track_hiwater
 	guest_test "$k" pcireset --card-props bandwidth-mbps=200
 	guest_test "$k" unbind
 	# Slow transfers, so that copies are really in flight at the suspend.

@@ -823,9 +823,11 @@ static void test_batch_abort(int fd, const char *inject)
 /* The firmware did not boot: the device says why and refuses jobs. */
 static void test_fwfail(int fd, int code)
 {
+	struct drm_metis_bo_create c = { .size = 4096 };
 	uint64_t state = 0, err = 0, ver = 1;
 	struct drm_metis_job j;
-	uint32_t h, d;
+	uint32_t h;
+	int ret;
 
 	get_param(fd, DRM_METIS_PARAM_DEVICE_STATE, &state);
 	get_param(fd, DRM_METIS_PARAM_FW_ERROR, &err);
@@ -836,8 +838,12 @@ static void test_fwfail(int fd, int code)
 	      (unsigned long long)err);
 	check(ver == 0, "FW_VERSION is 0 (%#llx)", (unsigned long long)ver);
 	h = bo_create(fd, 4096, DRM_METIS_BO_HOST);
-	d = bo_create(fd, 4096, DRM_METIS_BO_DEVICE);
-	j = copy_job(h, 0, d, 0, 4096, DRM_METIS_CHANNEL_ANY);
+	/* A device buffer is handed out cleared: no job can clear it now. */
+	c.flags = DRM_METIS_BO_DEVICE;
+	ret = xioctl(fd, DRM_IOCTL_METIS_BO_CREATE, &c);
+	check(ret == -EIO, "device BO_CREATE in the error state -> EIO (%d)",
+	      ret);
+	j = copy_job(h, 0, h, 0, 4096, DRM_METIS_CHANNEL_ANY);
 	check(submit(fd, &j, 1) == -EIO, "SUBMIT in the error state -> EIO");
 }
 

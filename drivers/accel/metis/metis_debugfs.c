@@ -69,17 +69,17 @@ static int metis_queues_show(struct seq_file *m, void *unused)
 	struct metis_device *mdev = seq_to_mdev(m);
 	unsigned int i;
 
-	seq_puts(m, "queue        submitted  completed     errors        irqs  doorbells  bytes  queued\n");
+	seq_puts(m, "queue        submitted  completed     errors        irqs  doorbells  bytes  queued  kernel\n");
 	for (i = 0; i < METIS_NUM_QUEUES; i++) {
 		struct metis_queue *q = &mdev->queues[i];
 		unsigned long flags;
 
 		spin_lock_irqsave(&q->lock, flags);
 		/* queued: on the hardware or waiting in the FIFO for it. */
-		seq_printf(m, "%-12s %9llu %10llu %10llu %11llu %10llu  %llu  %zu\n",
+		seq_printf(m, "%-12s %9llu %10llu %10llu %11llu %10llu  %llu  %zu  %llu\n",
 			   q->name, q->submitted, q->completed, q->errors,
 			   q->irqs, q->doorbells, q->bytes,
-			   list_count_nodes(&q->jobs));
+			   list_count_nodes(&q->jobs), q->kernel_jobs);
 		spin_unlock_irqrestore(&q->lock, flags);
 	}
 	return 0;

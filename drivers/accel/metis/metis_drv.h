@@ -75,6 +75,8 @@ enum metis_engine {
  * @bytes: bytes moved or processed by completed jobs.
  * @irqs: completion interrupts seen for this queue.
  * @doorbells: starts of the hardware (one per batch of jobs).
+ * @kernel_jobs: of @submitted, the driver's own jobs (clearing new
+ *		 device buffers), so tests can tell them from a client's.
  */
 struct metis_queue {
 	struct metis_device *mdev;
@@ -95,6 +97,7 @@ struct metis_queue {
 	u64 bytes;
 	u64 irqs;
 	u64 doorbells;
+	u64 kernel_jobs;
 };
 
 /**

@@ -127,6 +127,8 @@ static void metis_queue_kick(struct metis_queue *q)
 		}
 		job->start = now;
 		n++;
+		if (job->bos_borrowed)
+			q->kernel_jobs++;
 		trace_metis_job_run(job);
 	}
 	q->batch = n;
