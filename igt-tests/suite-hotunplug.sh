@@ -25,5 +25,9 @@ else
 	PUB_ENV="METIS_HOTUNPLUG_REPEAT=${METIS_HOTUNPLUG_REPEAT:-2} METIS_RELOAD_COUNT=${METIS_RELOAD_COUNT:-3}"
 	export METIS_HOTUNPLUG_REPEAT=${METIS_HOTUNPLUG_REPEAT:-5}
 	export METIS_RELOAD_COUNT=${METIS_RELOAD_COUNT:-10}
+	# A guest takes about 4 minutes; a frozen one (2026-12-07, 7.3:
+	# no console output, no test process scheduled) is cut off well
+	# before the default 3000 s eats CI's budget.
+	export METIS_IGT_TIMEOUT=${METIS_IGT_TIMEOUT:-900}
 fi
 igt_faces "$@"

@@ -8,12 +8,13 @@ here=$(cd "$(dirname "$0")" && pwd)
 igt=$(cd "$here/../../build/igt" && pwd)
 "$here/load-metis.sh" || exit 1
 export LD_LIBRARY_PATH=$igt/lib
-# Every 60 s, the kernel stacks of the test processes: a hung test is
+# Every 60 s, the kernel stacks of the test processes and of every task
+# in D state (an exiting test has no command line left): a hung test is
 # then diagnosable from /results/stacks.txt.
 (
 	while sleep 60; do
-		for p in $(pgrep -f "$igt/tests/"); do
-			echo "=== $(date +%T) pid $p: $(tr '\0' ' ' < /proc/$p/cmdline)"
+		for p in $(pgrep -f "$igt/tests/") $(ps -eo pid=,stat= | awk '$2 ~ /^D/ { print $1 }'); do
+			echo "=== $(date +%T) pid $p ($(cat /proc/$p/comm 2>/dev/null)): $(tr '\0' ' ' < /proc/$p/cmdline 2>/dev/null)"
 			cat /proc/$p/stack 2>/dev/null
 		done
 	done

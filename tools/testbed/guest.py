@@ -7,6 +7,7 @@ The run directory is the guest's /results: cmd and env in, output and rc
 out, plus serial.log, qemu.log, events.log (every QMP event with its host
 time) and requests/ (the guest-to-host request channel, see tb-qmp).
 """
+import bisect
 import json
 import os
 import re
@@ -371,6 +372,92 @@ class Run:
                 self.qemu.kill()
                 self.qemu.wait()
 
+    def symbols(self):
+        """(address, name) sorted, from RUN/kallsyms (tb-syms in the guest)
+        and, where the kernel directory has one (the debug kernel), its
+        System.map moved by the KASLR offset; [] if there is none."""
+        syms, text = [], None
+        try:
+            with open(os.path.join(self.run, "kallsyms")) as f:
+                for line in f:
+                    w = line.split()
+                    if len(w) >= 3:
+                        syms.append((int(w[0], 16), " ".join(w[2:])))
+                        if w[2] == "_text" and len(w) == 3:
+                            text = int(w[0], 16)
+        except (OSError, ValueError):
+            return []
+        try:
+            with open(os.path.join(self.o["kernel_dir"], "System.map")) as f:
+                smap = [(int(a, 16), n) for a, t, n in (l.split()[:3] for l in f)
+                        if t in "tT"]
+            base = [a for a, n in smap if n == "_text"]
+            if text is not None and base:
+                syms += [(a - base[0] + text, n) for a, n in smap]
+        except (OSError, ValueError):
+            pass
+        return sorted(syms)
+
+    def dump_cpu(self):
+        """A guest at its time limit: its CPU's registers and the words on
+        its kernel stack, three times, each address the symbols know named,
+        to RUN/hang-cpu.txt; the innermost names on stderr. Under TCG no
+        watchdog reports a CPU spinning with interrupts off."""
+        if not self.tbq or self.tbq.closed:
+            return
+        # The blocked tasks' stacks on the serial console (sysrq 8: every
+        # message; w: tasks in D state), where the kernel still runs.
+        try:
+            for key in ("alt-sysrq-8", "alt-sysrq-w"):
+                self.tbq.execute("human-monitor-command",
+                                 {"command-line": "sendkey %s" % key})
+                time.sleep(1)
+            time.sleep(3)
+            print("TB: tasks in D state (sysrq w), if the kernel still ran: "
+                  "serial.log", file=sys.stderr)
+        except (QmpError, EOFError, OSError) as e:
+            print("TB: sysrq through the keyboard failed: %s" % e, file=sys.stderr)
+        syms = self.symbols()
+        keys = [a for a, _ in syms]
+
+        def name(v):
+            i = bisect.bisect_right(keys, v) - 1
+            # _text alone (no System.map): the kernel's 64 MiB of text.
+            limit = 0x4000000 if i >= 0 and syms[i][1] == "_text" else 0x100000
+            if i < 0 or v - keys[i] > limit:
+                return None
+            return "%s+%#x" % (syms[i][1], v - keys[i])
+
+        path = os.path.join(self.run, "hang-cpu.txt")
+        seen = []
+        try:
+            with open(path, "w") as f:
+                for sample in range(3):
+                    regs = self.tbq.execute("human-monitor-command",
+                                            {"command-line": "info registers"})
+                    f.write("=== sample %d\n%s\n" % (sample, regs))
+                    rip = re.search(r"RIP=([0-9a-f]+)", regs)
+                    rsp = re.search(r"RSP=([0-9a-f]+)", regs)
+                    if not rip or not rsp:
+                        continue
+                    rip, rsp = int(rip.group(1), 16), int(rsp.group(1), 16)
+                    words = self.tbq.execute("human-monitor-command",
+                                             {"command-line": "x/256gx %#x" % rsp})
+                    named = [name(rip) or "%#x" % rip]
+                    for v in re.findall(r"0x([0-9a-f]{16})", words.split(":", 1)[-1]):
+                        n = name(int(v, 16))
+                        if n:
+                            named.append(n)
+                    f.write("RIP and stack words with a name:\n  %s\n"
+                            % "\n  ".join(named))
+                    seen.append(" < ".join(named[:8]))
+                    time.sleep(0.3)
+        except (QmpError, EOFError, OSError) as e:
+            print("TB: CPU dump failed: %s" % e, file=sys.stderr)
+        for s in seen:
+            print("TB: guest CPU at the time limit: %s" % s, file=sys.stderr)
+        print("TB: registers and stack words in %s" % path, file=sys.stderr)
+
     def wait(self):
         timeout = float(self.o["timeout"])
         timed_out = False
@@ -380,6 +467,7 @@ class Run:
                 break
             if self.now() > timeout:
                 timed_out = True
+                self.dump_cpu()
                 break
         self.kill_qemu()
         self.poll(0)

@@ -19,6 +19,8 @@ ln -sf /proc/self/fd/1 /dev/stdout
 ln -sf /proc/self/fd/2 /dev/stderr
 hostname metis-guest
 echo 0 > /proc/sys/kernel/printk_ratelimit 2>/dev/null
+# guest.py asks a hung guest for its blocked tasks (sysrq w) by keyboard.
+echo 1 > /proc/sys/kernel/sysrq
 
 if [ -d /results/firmware ]; then
 	mkdir -p /lib/firmware/axelera
@@ -35,6 +37,8 @@ blk=false
 grep -q 'tb.root=blk' /proc/cmdline && blk=true
 export TB_BLOCK_ROOT=$($blk && echo 1 || echo 0)
 cp /results/cmd /run/tb-cmd
+# Not with a block root: a write to a 9p share dead after S4 would hang.
+$blk || tb-syms < /dev/null > /dev/null 2>&1 &
 read -r up _ < /proc/uptime
 echo "TB-GUEST: running command (uptime $up s)" > /dev/ttyS0
 
