@@ -130,6 +130,50 @@ static void check_all_channels(int fd)
 	bufs_fini(fd, &b);
 }
 
+/* The PCI device's runtime PM usage count (CONFIG_PM_ADVANCED_DEBUG). */
+static int rpm_usage(const char *pci)
+{
+	char path[160], buf[32] = "";
+	ssize_t n;
+	int f;
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/power/runtime_usage", pci);
+	f = open(path, O_RDONLY);
+	if (f < 0)
+		return -1;
+	n = read(f, buf, sizeof(buf) - 1);
+	close(f);
+	return n > 0 ? atoi(buf) : -1;
+}
+
+/*
+ * Every reference a job, an error or a reset path took is given back: the
+ * usage count returns to what it was before (jobs are freed by a work
+ * item, so it may take a moment).
+ */
+static void check_rpm_balanced(const char *pci, int base)
+{
+	int now = rpm_usage(pci);
+
+	for (int i = 0; i < 100 && now != base; i++) {
+		usleep(50000);
+		now = rpm_usage(pci);
+	}
+	igt_info("measured: runtime PM usage %d, %d before\n", now, base);
+	igt_assert_f(now == base, "runtime PM usage count %d, was %d before\n",
+		     now, base);
+}
+
+static int rpm_usage_base(int fd, char *pci, size_t len)
+{
+	int base;
+
+	igt_assert(igt_metis_pci_address(fd, pci, len));
+	base = rpm_usage(pci);
+	igt_require_f(base >= 0, "no power/runtime_usage (CONFIG_PM_ADVANCED_DEBUG)\n");
+	return base;
+}
+
 static int cmp_u64(const void *a, const void *b)
 {
 	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
@@ -232,10 +276,13 @@ static void hang_once(int fd, bool fw, uint64_t *lat_a, uint64_t *lat_b)
 static void test_hang(int fd, bool fw)
 {
 	uint64_t la[3], lb[3];
+	char pci[64];
+	int base;
 
 	if (fw)
 		igt_require_metis_fw(fd);
 	igt_require_metis_qmp();
+	base = rpm_usage_base(fd, pci, sizeof(pci));
 	igt_metis_set_timeout(300, "hang recovery");
 	for (int i = 0; i < 3; i++)
 		hang_once(fd, fw, &la[i], &lb[i]);
@@ -247,6 +294,7 @@ static void test_hang(int fd, bool fw)
 	igt_assert_f(la[1] <= 250 * MSEC, "guilty waiters woke late\n");
 	igt_assert_f(lb[1] <= 250 * MSEC, "innocent waiters woke late\n");
 	check_all_channels(fd);
+	check_rpm_balanced(pci, base);
 	igt_reset_timeout();
 }
 
@@ -365,6 +413,93 @@ static void test_fw_boot_fail(int fd)
 	igt_reset_timeout();
 }
 
+/* Writes the debugfs reset file from another thread. */
+struct resetter {
+	int f, err;
+	ssize_t ret;
+	pthread_t thread;
+};
+
+static void *reset_fn(void *arg)
+{
+	struct resetter *r = arg;
+
+	r->ret = write(r->f, "1", 1);
+	r->err = errno;
+	return NULL;
+}
+
+/*
+ * A reset asked for through debugfs, which needs no fault of the card's:
+ * every job queued or running on any channel is innocent, runs again after
+ * the reset and completes with its data, and every runtime PM reference
+ * taken is given back. The card holds its transfers until the reset has
+ * begun (the device reports RESETTING), so that jobs are in flight when it
+ * comes; the reset's own transfers need the hold released.
+ */
+static void test_debugfs_reset(int fd)
+{
+	struct drm_metis_job jobs[4][4];
+	struct resetter r = {};
+	struct bufs b[4];
+	uint64_t resets, state = ~0ull;
+	int64_t started;
+	char pci[64], path[192];
+	int base;
+
+	igt_require_metis_qmp();
+	base = rpm_usage_base(fd, pci, sizeof(pci));
+	snprintf(path, sizeof(path), "/sys/kernel/debug/accel/%s/reset", pci);
+	r.f = open(path, O_WRONLY);
+	igt_require_f(r.f >= 0, "no debugfs reset file (%s)\n", path);
+	igt_metis_set_timeout(300, "debugfs reset");
+	for (uint32_t c = 0; c < 4; c++)
+		bufs_init(fd, &b[c], 40 + c);
+	resets = igt_metis_get_param(fd, DRM_METIS_PARAM_RESET_COUNT);
+	started = igt_metis_jobs_started(fd);
+	igt_assert_f(started >= 0, "metis debugfs queues missing or in an unknown format\n");
+
+	igt_metis_hold(true);
+	for (uint32_t c = 0; c < 4; c++) {
+		/* Four writes of the card buffer; the last one's data stays. */
+		for (int k = 0; k < 4; k++)
+			igt_metis_job_copy(&jobs[c][k], b[c].card, 0, b[c].host, 0,
+					   SZ, c);
+		igt_metis_submit(fd, jobs[c], 4, 0);
+	}
+	for (uint32_t c = 0; c < 4; c++)
+		igt_assert_f(__igt_metis_bo_wait(fd, b[c].card, 0, 0) == -ETIME,
+			     "channel %u's jobs not held by the card\n", c);
+	igt_assert(pthread_create(&r.thread, NULL, reset_fn, &r) == 0);
+	for (int i = 0; i < 20000 && state != DRM_METIS_STATE_RESETTING; i++) {
+		state = igt_metis_get_param(fd, DRM_METIS_PARAM_DEVICE_STATE);
+		usleep(500);
+	}
+	igt_metis_hold(false);
+	pthread_join(r.thread, NULL);
+	close(r.f);
+	igt_assert_f(state == DRM_METIS_STATE_RESETTING,
+		     "the device never reported RESETTING (state %" PRIu64 ")\n", state);
+	igt_assert_f(r.ret == 1, "debugfs reset failed: %s\n", strerror(r.err));
+
+	igt_assert_eq_u64(igt_metis_get_param(fd, DRM_METIS_PARAM_RESET_COUNT),
+			  resets + 1);
+	for (uint32_t c = 0; c < 4; c++)
+		igt_metis_bo_wait(fd, b[c].card, 60 * NSEC_PER_SEC, 0);
+	started = igt_metis_jobs_started(fd) - started;
+	igt_info("measured: %" PRId64 " starts for 16 jobs\n", started);
+	igt_assert_f(started > 16, "no job was started again after the reset "
+		     "(%" PRId64 " starts for 16 jobs)\n", started);
+	for (uint32_t c = 0; c < 4; c++) {
+		verify_card(fd, &b[c], c);
+		bufs_fini(fd, &b[c]);
+	}
+	check_rpm_balanced(pci, base);
+	check_all_channels(fd);
+	check_rpm_balanced(pci, base);
+	igt_reset_timeout();
+}
+
 igt_main
 {
 	int fd = -1;
@@ -386,6 +521,12 @@ igt_main
 	igt_describe("Another client's work survives a hang it did not cause.");
 	igt_subtest("hang-other-client")
 		test_hang_other_client(fd);
+
+	igt_describe("A reset through debugfs with jobs held on every channel: "
+		     "all run again and complete with their data; runtime PM "
+		     "usage balanced.");
+	igt_subtest("debugfs-reset")
+		test_debugfs_reset(fd);
 
 	igt_describe("Firmware that fails to boot during recovery: error state, "
 		     "EIO, and a rebind brings the card back.");
