@@ -54,9 +54,16 @@ static void *watch_fn(void *arg)
 	uint64_t v;
 
 	while (!w->stop && !w->t_ready) {
+		/*
+		 * The reset starts when the device says RESETTING (the count
+		 * moves only once it is done): else the bound measures
+		 * nothing.
+		 */
 		if (!w->t_detect &&
-		    !__igt_metis_get_param(w->fd, DRM_METIS_PARAM_RESET_COUNT, 0, &v) &&
-		    v > w->base)
+		    ((!__igt_metis_get_param(w->fd, DRM_METIS_PARAM_DEVICE_STATE, 0, &v) &&
+		      v == DRM_METIS_STATE_RESETTING) ||
+		     (!__igt_metis_get_param(w->fd, DRM_METIS_PARAM_RESET_COUNT, 0, &v) &&
+		      v > w->base)))
 			w->t_detect = now_ns();
 		if (w->t_detect &&
 		    !__igt_metis_get_param(w->fd, DRM_METIS_PARAM_DEVICE_STATE, 0, &v) &&
