@@ -12,5 +12,5 @@ export METIS_IGT_SUITE=core METIS_IGT_FILTER='metis_(basic|submit|dmabuf|reset)'
 export METIS_IGT_EXCLUDE='metis_submit@fw-refused$'
 PUB_FILTER='metis_(basic|submit|dmabuf)@|metis_reset@(hang-copy|debugfs-reset)$'
 PUB_EXCLUDE='metis_submit@fw-(commands|sizes|contexts-parallel)$'
-PUB_EXPECT=41
+PUB_EXPECT=42
 igt_faces "$@"

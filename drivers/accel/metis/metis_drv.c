@@ -25,6 +25,7 @@
 #include "metis_compat.h"
 #include "metis_drv.h"
 #include "metis_gem.h"
+#include "metis_fdinfo.h"
 #include "metis_hw.h"
 #include "metis_job.h"
 #include "metis_pm.h"
@@ -106,10 +107,16 @@ static int metis_open(struct drm_device *drm, struct drm_file *file)
 	if (!mfile)
 		return -ENOMEM;
 	mfile->mdev = mdev;
+	mfile->stats = metis_file_stats_alloc();
+	if (!mfile->stats) {
+		kfree(mfile);
+		return -ENOMEM;
+	}
 	mutex_init(&mfile->submit_lock);
 	ret = metis_sched_file_open(mfile);
 	if (ret) {
 		mutex_destroy(&mfile->submit_lock);
+		metis_file_stats_put(mfile->stats);
 		kfree(mfile);
 		return ret;
 	}
@@ -123,6 +130,7 @@ static void metis_postclose(struct drm_device *drm, struct drm_file *file)
 
 	metis_sched_file_close(mfile);
 	mutex_destroy(&mfile->submit_lock);
+	metis_file_stats_put(mfile->stats);
 	kfree(mfile);
 }
 
@@ -137,7 +145,11 @@ static const struct drm_ioctl_desc metis_ioctls[] = {
 #undef METIS_IOCTL
 };
 
-DEFINE_DRM_ACCEL_FOPS(metis_fops);
+static const struct file_operations metis_fops = {
+	.owner = THIS_MODULE,
+	DRM_ACCEL_FOPS,
+	.show_fdinfo = drm_show_fdinfo,
+};
 
 static const struct drm_driver metis_drm_driver = {
 	.driver_features = DRIVER_COMPUTE_ACCEL | DRIVER_GEM | DRIVER_SYNCOBJ |
@@ -146,6 +158,7 @@ static const struct drm_driver metis_drm_driver = {
 	.postclose = metis_postclose,
 	.gem_create_object = metis_gem_create_object,
 	.gem_prime_import_sg_table = metis_gem_prime_import_sg_table,
+	.show_fdinfo = metis_show_fdinfo,
 	.ioctls = metis_ioctls,
 	.num_ioctls = ARRAY_SIZE(metis_ioctls),
 	.fops = &metis_fops,

@@ -77,6 +77,8 @@ enum metis_engine {
  * @doorbells: starts of the hardware (one per batch of jobs).
  * @kernel_jobs: of @submitted, the driver's own jobs (clearing new
  *		 device buffers), so tests can tell them from a client's.
+ * @last_done: when the hardware last finished a job of this queue (fdinfo
+ *	       busy time).
  */
 struct metis_queue {
 	struct metis_device *mdev;
@@ -98,6 +100,7 @@ struct metis_queue {
 	u64 irqs;
 	u64 doorbells;
 	u64 kernel_jobs;
+	ktime_t last_done;
 };
 
 /**
@@ -323,15 +326,19 @@ struct metis_device {
 	struct completion unplug_done;
 };
 
+struct metis_file_stats;
+
 /**
  * struct metis_file - per-open-file state
  * @mdev: the device.
  * @submit_lock: keeps job arming and pushing in order across threads.
  * @sched: the scheduler of each entity (entities keep a pointer to it).
  * @entities: one scheduler entity per hardware queue.
+ * @stats: what the file's jobs used (fdinfo), shared with its jobs.
  */
 struct metis_file {
 	struct metis_device *mdev;
+	struct metis_file_stats *stats;
 	struct mutex submit_lock; /* see @submit_lock above */
 	struct drm_gpu_scheduler *sched[METIS_NUM_QUEUES];
 	struct drm_sched_entity entities[METIS_NUM_QUEUES];

@@ -24,6 +24,7 @@
 
 #include "metis_compat.h"
 #include "metis_drv.h"
+#include "metis_fdinfo.h"
 #include "metis_gem.h"
 #include "metis_hw.h"
 #include "metis_job.h"
@@ -59,6 +60,8 @@ void metis_job_free(struct metis_job *job)
 	for (i = 0; i < job->nbos && !job->bos_borrowed; i++)
 		drm_gem_object_put(job->bos[i]);
 	job->nbos = 0;
+	metis_file_stats_put(job->stats);
+	job->stats = NULL;
 	if (job->fence_inited)
 		dma_fence_put(&job->done_fence);
 	else
@@ -416,6 +419,8 @@ static int metis_submit_one(struct drm_file *file, struct metis_file *mfile,
 	job->mdev = mdev;
 	job->op = uj->op;
 	spin_lock_init(&job->fence_lock);
+	kref_get(&mfile->stats->ref);
+	job->stats = mfile->stats;
 	ret = metis_job_rpm_get(job);
 	if (ret)
 		goto free_job;

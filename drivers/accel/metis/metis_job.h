@@ -51,6 +51,8 @@
  *           ends, or is freed without having run; a replay keeps it).
  * @start: time of the last start on the hardware (or in the FIFO's
  *         head batch).
+ * @stats: the submitting file's statistics (a reference), or NULL for the
+ *	   driver's own jobs.
  */
 struct metis_job {
 	struct drm_sched_job base;
@@ -82,6 +84,7 @@ struct metis_job {
 	bool fence_inited;
 	bool rpm_ref;
 	ktime_t start;
+	struct metis_file_stats *stats;
 };
 
 static inline struct metis_job *to_metis_job(struct drm_sched_job *job)

@@ -23,6 +23,7 @@
 
 #include "metis_compat.h"
 #include "metis_dma.h"
+#include "metis_fdinfo.h"
 #include "metis_gem.h"
 #include "metis_hw.h"
 #include "metis_job.h"
@@ -379,6 +380,7 @@ void metis_queue_complete(struct metis_queue *q, int error)
 	struct metis_device *mdev = q->mdev;
 	struct metis_job *job, *next;
 	unsigned int n, i = 0;
+	ktime_t now = ktime_get();
 	LIST_HEAD(done);
 	u64 result = 0;
 
@@ -425,6 +427,7 @@ void metis_queue_complete(struct metis_queue *q, int error)
 		list_for_each_entry_safe(job, next, &q->jobs, qlink) {
 			if (i++ == n)
 				break;
+			metis_fdinfo_job_done(job, now);
 			list_move_tail(&job->qlink, &done);
 			if (error) {
 				q->errors++;

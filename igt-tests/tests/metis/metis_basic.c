@@ -302,6 +302,142 @@ static void test_mem_accounting(int fd)
 			  before);
 }
 
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+/*
+ * The value of @key in @fd's /proc/self/fdinfo, in bytes for a size
+ * ("N", "N KiB", "N MiB", "N GiB") and in ns for an engine ("N ns");
+ * false if the key is not there.
+ */
+static bool fdinfo_value(int fd, const char *key, char *str, size_t len,
+			 uint64_t *num)
+{
+	char path[64], buf[8192], *line, *save = NULL;
+	size_t klen = strlen(key);
+	ssize_t n;
+	int f;
+
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+	f = open(path, O_RDONLY);
+	igt_assert_fd(f);
+	n = read(f, buf, sizeof(buf) - 1);
+	close(f);
+	igt_assert(n > 0);
+	buf[n] = 0;
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *v, *unit;
+
+		if (strncmp(line, key, klen) || line[klen] != ':')
+			continue;
+		v = line + klen + 1;
+		v += strspn(v, " \t");
+		if (str)
+			snprintf(str, len, "%s", v);
+		if (num) {
+			*num = strtoull(v, &unit, 10);
+			unit += strspn(unit, " ");
+			if (!strcmp(unit, "KiB"))
+				*num <<= 10;
+			else if (!strcmp(unit, "MiB"))
+				*num <<= 20;
+			else if (!strcmp(unit, "GiB"))
+				*num <<= 30;
+		}
+		return true;
+	}
+	return false;
+}
+
+static uint64_t fdinfo_num(int fd, const char *key)
+{
+	uint64_t v;
+
+	igt_assert_f(fdinfo_value(fd, key, NULL, 0, &v), "no %s in fdinfo\n", key);
+	return v;
+}
+
+/*
+ * DRM fdinfo as Documentation/gpu/drm-usage-stats.rst defines it: the
+ * driver, client id and PCI device; the busy time of each engine (it
+ * moves with the file's own jobs only, and jobs run one at a time keep
+ * the engines busy no longer than the wall time); the file's own memory on the card and in system
+ * memory, shared once exported, nothing of another client's.
+ */
+static void test_fdinfo(int fd)
+{
+	uint32_t host, dev, other, back;
+	uint64_t rd, wr, t0, wall;
+	char str[128], pci[64];
+	int a = igt_metis_open(), b = igt_metis_open(), dmabuf;
+
+	igt_assert(fdinfo_value(a, "drm-driver", str, sizeof(str), NULL));
+	igt_assert_eq(strcmp(str, "metis"), 0);
+	igt_assert(fdinfo_value(a, "drm-client-id", NULL, 0, NULL));
+	igt_assert(fdinfo_value(a, "drm-pdev", str, sizeof(str), NULL));
+	igt_assert(igt_metis_pci_address(a, pci, sizeof(pci)));
+	igt_assert_eq(strcmp(str, pci), 0);
+	igt_assert_eq_u64(fdinfo_num(a, "drm-engine-rd"), 0);
+	igt_assert_eq_u64(fdinfo_num(a, "drm-engine-wr"), 0);
+	igt_assert_eq_u64(fdinfo_num(a, "drm-engine-capacity-rd"), 4);
+	igt_assert_eq_u64(fdinfo_num(a, "drm-engine-capacity-wr"), 4);
+	/* Firmware contexts only on a card that runs our firmware. */
+	igt_assert_eq(fdinfo_value(a, "drm-engine-ctx", NULL, 0, NULL),
+		      igt_metis_has_fw(a));
+	igt_assert_eq_u64(fdinfo_num(a, "drm-total-card"), 0);
+	igt_assert_eq_u64(fdinfo_num(a, "drm-total-system"), 0);
+
+	host = igt_metis_bo_create(a, 1 << 20, DRM_METIS_BO_HOST, 0);
+	dev = igt_metis_bo_create(a, 2 << 20, DRM_METIS_BO_DEVICE, 0);
+	back = igt_metis_bo_create(a, 1 << 20, DRM_METIS_BO_HOST, 0);
+	other = igt_metis_bo_create(b, 4 << 20, DRM_METIS_BO_DEVICE, 0);
+	igt_assert_eq_u64(fdinfo_num(a, "drm-total-card"), 2 << 20);
+	igt_assert_eq_u64(fdinfo_num(a, "drm-resident-card"), 2 << 20);
+	igt_assert_eq_u64(fdinfo_num(a, "drm-total-system"), 2 << 20);
+	igt_assert_eq_u64(fdinfo_num(a, "drm-shared-card"), 0);
+	igt_assert_eq_u64(fdinfo_num(b, "drm-total-card"), 4 << 20);
+	igt_assert_eq_u64(fdinfo_num(b, "drm-total-system"), 0);
+
+	t0 = now_ns();
+	for (int i = 0; i < 4; i++) {
+		igt_metis_copy(a, dev, 0, host, 0, 1 << 20, i);
+		igt_metis_copy(a, back, 0, dev, 0, 1 << 20, i);
+	}
+	wall = now_ns() - t0;
+	rd = fdinfo_num(a, "drm-engine-rd");
+	wr = fdinfo_num(a, "drm-engine-wr");
+	igt_info("measured: rd busy %" PRIu64 " us, wr busy %" PRIu64
+		 " us in %" PRIu64 " us of wall time\n", rd / 1000, wr / 1000,
+		 wall / 1000);
+	igt_assert_f(rd > 0 && wr > 0, "engine time did not move\n");
+	/* One job at a time: together they fit in the wall time. */
+	igt_assert_f(rd + wr <= wall, "engines busier than the wall time of "
+		     "jobs run one at a time\n");
+	igt_assert_eq_u64(fdinfo_num(b, "drm-engine-rd"), 0);
+	igt_assert_eq_u64(fdinfo_num(b, "drm-engine-wr"), 0);
+
+	/* Exported (host buffers only): shared. Closed: gone. */
+	igt_assert_eq(drmPrimeHandleToFD(a, host, DRM_CLOEXEC, &dmabuf), 0);
+	igt_assert_eq_u64(fdinfo_num(a, "drm-shared-system"), 1 << 20);
+	igt_assert_eq_u64(fdinfo_num(a, "drm-total-system"), 2 << 20);
+	igt_assert_eq_u64(fdinfo_num(a, "drm-shared-card"), 0);
+	close(dmabuf);
+	igt_metis_bo_close(a, dev);
+	igt_metis_bo_close(a, host);
+	igt_metis_bo_close(a, back);
+	igt_metis_bo_close(b, other);
+	igt_assert_eq_u64(fdinfo_num(a, "drm-total-card"), 0);
+	igt_assert_eq_u64(fdinfo_num(a, "drm-total-system"), 0);
+	igt_assert_eq_u64(fdinfo_num(b, "drm-total-card"), 0);
+	close(a);
+	close(b);
+}
+
 static void test_bo_wait(int fd)
 {
 	uint32_t h = igt_metis_bo_create(fd, PAGE, DRM_METIS_BO_DEVICE, 0);
@@ -424,6 +560,11 @@ igt_main
 	igt_describe("MEM_FREE follows device BO allocation and file close.");
 	igt_subtest("mem-accounting")
 		test_mem_accounting(fd);
+
+	igt_describe("DRM fdinfo: driver, client, engines' busy time, the file's "
+		     "own memory on the card and in system memory.");
+	igt_subtest("fdinfo")
+		test_fdinfo(fd);
 
 	igt_describe("BO_WAIT on idle BOs; unknown handle, non-zero pad.");
 	igt_subtest("bo-wait")

@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Copyright (C) 2026 The metis authors
+ *
+ * DRM fdinfo (Documentation/gpu/drm-usage-stats.rst): per file, the busy
+ * time of each kind of engine (the four DMA read channels, the four
+ * write channels, the four firmware contexts) and the memory of its
+ * buffers, on the card and in system memory, so that gputop and the like
+ * show metis clients with no change on their side.
+ */
+
+#include <linux/slab.h>
+
+#include <drm/drm_file.h>
+#include <drm/drm_gem.h>
+#include <drm/drm_gem_shmem_helper.h>
+#include <drm/drm_print.h>
+
+#include "metis_compat.h"
+#include "metis_fdinfo.h"
+#include "metis_gem.h"
+#include "metis_hw.h"
+#include "metis_job.h"
+
+/* The engines' names in fdinfo, as the queues are named (metis-rd0, ...). */
+static const char *const metis_engine_names[METIS_ENGINE_COUNT] = {
+	[METIS_ENGINE_RD] = "rd",
+	[METIS_ENGINE_WR] = "wr",
+	[METIS_ENGINE_CTX] = "ctx",
+};
+
+/**
+ * metis_file_stats_alloc() - new statistics for an opened file
+ *
+ * Return: the statistics with one reference, or NULL.
+ */
+struct metis_file_stats *metis_file_stats_alloc(void)
+{
+	struct metis_file_stats *stats = kzalloc_obj(*stats);
+
+	if (stats)
+		kref_init(&stats->ref);
+	return stats;
+}
+
+static void metis_file_stats_release(struct kref *ref)
+{
+	kfree(container_of(ref, struct metis_file_stats, ref));
+}
+
+/**
+ * metis_file_stats_put() - drop a reference to a file's statistics
+ * @stats: statistics, or NULL
+ */
+void metis_file_stats_put(struct metis_file_stats *stats)
+{
+	if (stats)
+		kref_put(&stats->ref, metis_file_stats_release);
+}
+
+/**
+ * metis_fdinfo_job_done() - account a job the hardware finished
+ * @job: job, still at the head of its queue (its queue's lock held)
+ * @now: time of the completion
+ *
+ * The jobs of a batch end together: the first is given the time since
+ * the batch started, each next one only what passed since the one before
+ * it, so a channel is never counted busy twice.
+ */
+void metis_fdinfo_job_done(struct metis_job *job, ktime_t now)
+{
+	struct metis_queue *q = job->queue;
+	ktime_t from = ktime_after(q->last_done, job->start) ? q->last_done :
+							       job->start;
+
+	q->last_done = now;
+	if (job->stats && ktime_after(now, from))
+		atomic64_add(ktime_to_ns(ktime_sub(now, from)),
+			     &job->stats->busy_ns[q->engine]);
+}
+
+static void metis_show_memory(struct drm_printer *p, struct drm_file *file)
+{
+	struct drm_memory_stats card = {}, host = {};
+	struct drm_gem_object *obj;
+	int id;
+
+	spin_lock(&file->table_lock);
+	idr_for_each_entry(&file->object_idr, obj, id) {
+		struct metis_bo *bo = to_metis_bo(obj);
+		struct drm_memory_stats *s = bo->device ? &card : &host;
+
+		if (drm_gem_object_is_shared_for_memory_stats(obj))
+			s->shared += obj->size;
+		else
+			s->private += obj->size;
+		/* A host buffer has pages once mapped or used by a job. */
+		if (bo->device || READ_ONCE(bo->base.pages) ||
+		    drm_gem_is_imported(obj))
+			s->resident += obj->size;
+	}
+	spin_unlock(&file->table_lock);
+	drm_print_memory_stats(p, &card, DRM_GEM_OBJECT_RESIDENT, "card");
+	drm_print_memory_stats(p, &host, DRM_GEM_OBJECT_RESIDENT, "system");
+}
+
+/**
+ * metis_show_fdinfo() - the driver's part of a file's fdinfo
+ * @p: printer
+ * @file: DRM file
+ *
+ * drm_show_fdinfo() printed drm-driver, drm-client-id and drm-pdev before.
+ * The card as published has no firmware contexts: no ctx engine then.
+ */
+void metis_show_fdinfo(struct drm_printer *p, struct drm_file *file)
+{
+	struct metis_file *mfile = file->driver_priv;
+	unsigned int e;
+
+	for (e = 0; e < METIS_ENGINE_COUNT; e++) {
+		if (e == METIS_ENGINE_CTX && !metis_has_ext(mfile->mdev))
+			continue;
+		drm_printf(p, "drm-engine-%s:\t%llu ns\n", metis_engine_names[e],
+			   (u64)atomic64_read(&mfile->stats->busy_ns[e]));
+		drm_printf(p, "drm-engine-capacity-%s:\t%u\n",
+			   metis_engine_names[e], METIS_QUEUES_PER_ENGINE);
+	}
+	metis_show_memory(p, file);
+}
