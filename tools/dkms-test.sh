@@ -300,7 +300,7 @@ tb_log "dkms: building metis-smoke"
 guest_ok=
 if ! "$top/tools/testbed/chroot.sh" -- gcc -O2 -Wall -Werror \
 	-I"$top/include/uapi/drm" -I/usr/include/drm \
-	-o "$out/metis-smoke" "$top/tools/smoke/metis-smoke.c" > "$out/smoke-build.log" 2>&1; then
+	-o "$out/metis-smoke" "$top/tools/smoke/metis-smoke.c" -lz > "$out/smoke-build.log" 2>&1; then
 	cat "$out/smoke-build.log"
 	echo "FAIL dkms-guest-$k: metis-smoke does not build"
 elif [ ! -f "$out/installed/lib/firmware/axelera/metis-fw.bin" ]; then

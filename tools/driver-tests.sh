@@ -42,7 +42,7 @@ prefix=$("$top/emulator/build.sh" | tail -n1) || { echo "FAIL driver-tests: no Q
 tb_log "building metis-smoke"
 if ! "$top/tools/testbed/chroot.sh" -- gcc -O2 -Wall -Werror \
 	-I"$top/include/uapi/drm" -I/usr/include/drm \
-	-o "$out/metis-smoke" "$top/tools/smoke/metis-smoke.c" > "$out/smoke-build.log" 2>&1; then
+	-o "$out/metis-smoke" "$top/tools/smoke/metis-smoke.c" -lz > "$out/smoke-build.log" 2>&1; then
 	cat "$out/smoke-build.log"
 	echo "FAIL driver-tests: metis-smoke does not build"
 	exit 1

@@ -46,6 +46,7 @@
 #include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "metis_accel.h"
 
@@ -89,18 +90,6 @@ static int64_t now_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
-static uint32_t crc32_zlib(const uint8_t *p, size_t n)
-{
-	uint32_t crc = 0xffffffff;
-
-	while (n--) {
-		crc ^= *p++;
-		for (int k = 0; k < 8; k++)
-			crc = (crc >> 1) ^ (0xedb88320 & -(crc & 1));
-	}
-	return ~crc;
 }
 
 static int get_param(int fd, uint32_t param, uint64_t *value)
@@ -487,9 +476,9 @@ static void test_fw(int fd)
 		ret = submit(fd, j, 2);
 		if (!ret)
 			ret = bo_wait(fd, r, 10000);
-		check(!ret && pr[ctx] == crc32_zlib(ref, size),
+		check(!ret && pr[ctx] == (uint32_t)crc32_z(0, ref, size),
 		      "CRC32 on ctx%u: %#llx, expected %#x (%d)", ctx,
-		      (unsigned long long)pr[ctx], crc32_zlib(ref, size), ret);
+		      (unsigned long long)pr[ctx], (uint32_t)crc32_z(0, ref, size), ret);
 
 		/* XOR32, result is the CRC after the change, then read back */
 		for (size_t i = 0; i < size / 4; i++)
@@ -503,7 +492,7 @@ static void test_fw(int fd)
 			ret = bo_wait(fd, h, 10000);
 		if (!ret)
 			ret = bo_wait(fd, r, 10000);
-		check(!ret && pr[ctx] == crc32_zlib(ref, size) &&
+		check(!ret && pr[ctx] == (uint32_t)crc32_z(0, ref, size) &&
 		      !memcmp(ph, ref, size), "XOR32 on ctx%u (%d)", ctx, ret);
 
 		/* NOP with a duration */
@@ -922,9 +911,9 @@ static void test_suspend(int fd, const char *cmd)
 	}
 	ret = has_fw ? bo_wait(fd, r, 30000) : 0;
 	for (int c = 0; c < 4 && has_fw; c++)
-		check(!ret && pr[c] == crc32_zlib(ref, size),
+		check(!ret && pr[c] == (uint32_t)crc32_z(0, ref, size),
 		      "CRC32 of the model on ctx%d across the suspend: %#llx, expected %#x (%d)",
-		      c, (unsigned long long)pr[c], crc32_zlib(ref, size), ret);
+		      c, (unsigned long long)pr[c], (uint32_t)crc32_z(0, ref, size), ret);
 
 	memset(ph, 0, size);
 	j[0] = copy_job(model, 0, h, 0, size, DRM_METIS_CHANNEL_ANY);

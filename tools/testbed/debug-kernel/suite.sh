@@ -84,7 +84,7 @@ main() {
 
 	tb_log "debug tier: building metis-smoke, metis-fuzz and the IGT tests"
 	if ! tools/testbed/chroot.sh -- gcc -O2 -Wall -Werror -I"$top/include/uapi/drm" \
-		-I/usr/include/drm -o "$out/metis-smoke" tools/smoke/metis-smoke.c > "$out/tools-build.log" 2>&1 ||
+		-I/usr/include/drm -o "$out/metis-smoke" tools/smoke/metis-smoke.c -lz > "$out/tools-build.log" 2>&1 ||
 	   ! tools/testbed/chroot.sh -- gcc -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter -pthread \
 		-I"$top/include/uapi/drm" -I/usr/include/drm -o "$out/metis-fuzz" tools/fuzz/metis-fuzz.c \
 		>> "$out/tools-build.log" 2>&1; then
