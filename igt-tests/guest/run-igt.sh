@@ -13,7 +13,7 @@ export LD_LIBRARY_PATH=$igt/lib
 # then diagnosable from /results/stacks.txt.
 (
 	while sleep 60; do
-		for p in $(pgrep -f "$igt/tests/") $(ps -eo pid=,stat= | awk '$2 ~ /^D/ { print $1 }'); do
+		for p in $({ pgrep -f "$igt/tests/"; ps -eo pid=,stat= | awk '$2 ~ /^D/ { print $1 }'; } | sort -un); do
 			echo "=== $(date +%T) pid $p ($(cat /proc/$p/comm 2>/dev/null)): $(tr '\0' ' ' < /proc/$p/cmdline 2>/dev/null)"
 			cat /proc/$p/stack 2>/dev/null
 		done

@@ -165,7 +165,8 @@ class Run:
 
     def prepare(self):
         run, o = self.run, self.o
-        for f in ("output", "rc", "serial.log", "qemu.log", "serial.in"):
+        for f in ("output", "rc", "serial.log", "qemu.log", "serial.in",
+                  "kallsyms", "hang-cpu.txt"):
             try:
                 os.unlink(os.path.join(run, f))
             except FileNotFoundError:
@@ -422,8 +423,10 @@ class Run:
 
         def name(v):
             i = bisect.bisect_right(keys, v) - 1
-            # _text alone (no System.map): the kernel's 64 MiB of text.
-            limit = 0x4000000 if i >= 0 and syms[i][1] == "_text" else 0x100000
+            # _text alone (no System.map): the kernel's 64 MiB of text;
+            # else no function is longer than 64 KiB (past the module's
+            # last symbol lies another module).
+            limit = 0x4000000 if i >= 0 and syms[i][1] == "_text" else 0x10000
             if i < 0 or v - keys[i] > limit:
                 return None
             return "%s+%#x" % (syms[i][1], v - keys[i])
@@ -467,7 +470,10 @@ class Run:
                 break
             if self.now() > timeout:
                 timed_out = True
-                self.dump_cpu()
+                try:
+                    self.dump_cpu()
+                except Exception as e:  # QEMU must be killed whatever happens
+                    print("TB: CPU dump failed: %r" % e, file=sys.stderr)
                 break
         self.kill_qemu()
         self.poll(0)
