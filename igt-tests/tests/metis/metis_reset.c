@@ -160,7 +160,13 @@ static int rpm_usage(const char *pci)
  */
 static void check_rpm_balanced(const char *pci, int base)
 {
-	int now = rpm_usage(pci);
+	int now;
+
+	if (base < 0) {
+		igt_info("runtime PM usage not checked: no power/runtime_usage (CONFIG_PM_ADVANCED_DEBUG)\n");
+		return;
+	}
+	now = rpm_usage(pci);
 
 	for (int i = 0; i < 100 && now != base; i++) {
 		usleep(50000);
@@ -177,7 +183,9 @@ static int rpm_usage_base(int fd, char *pci, size_t len)
 
 	igt_assert(igt_metis_pci_address(fd, pci, len));
 	base = rpm_usage(pci);
-	igt_require_f(base >= 0, "no power/runtime_usage (CONFIG_PM_ADVANCED_DEBUG)\n");
+	/* Every test-bed kernel has it; elsewhere only the check goes. */
+	if (base < 0)
+		igt_info("no power/runtime_usage (CONFIG_PM_ADVANCED_DEBUG)\n");
 	return base;
 }
 
@@ -246,7 +254,7 @@ static void hang_once(int fd, bool fw, uint64_t *lat_a, uint64_t *lat_b)
 
 	igt_assert_eq(wa.ret, 0);
 	igt_assert_eq(wb.ret, 0);
-	igt_assert_f(w.t_detect, "the reset counter never moved\n");
+	igt_assert_f(w.t_detect, "neither RESETTING nor a new reset count was seen\n");
 	igt_assert_f(w.t_ready, "the card did not come back to READY\n");
 	igt_assert_eq_u64(igt_metis_get_param(fd, DRM_METIS_PARAM_RESET_COUNT),
 			  w.base + 1);
@@ -449,7 +457,7 @@ static void test_debugfs_reset(int fd)
 	struct drm_metis_job jobs[4][4];
 	struct resetter r = {};
 	struct bufs b[4];
-	uint64_t resets, state = ~0ull;
+	uint64_t resets, state = ~0ull, t0;
 	int64_t started;
 	char pci[64], path[192];
 	int base;
@@ -474,19 +482,34 @@ static void test_debugfs_reset(int fd)
 					   SZ, c);
 		igt_metis_submit(fd, jobs[c], 4, 0);
 	}
+	/* Each channel's first job on the card, the rest behind it. */
+	for (int i = 0; i < 1000 && igt_metis_jobs_started(fd) - started < 4; i++)
+		usleep(5000);
+	igt_assert_f(igt_metis_jobs_started(fd) - started == 4,
+		     "%" PRId64 " jobs started on the card, 4 expected (one a channel)\n",
+		     igt_metis_jobs_started(fd) - started);
 	for (uint32_t c = 0; c < 4; c++)
 		igt_assert_f(__igt_metis_bo_wait(fd, b[c].card, 0, 0) == -ETIME,
 			     "channel %u's jobs not held by the card\n", c);
 	igt_assert(pthread_create(&r.thread, NULL, reset_fn, &r) == 0);
-	for (int i = 0; i < 20000 && state != DRM_METIS_STATE_RESETTING; i++) {
+	/*
+	 * Well within the job timeout (a timeout's reset would say
+	 * RESETTING too) and the reset's own save of card memory, which
+	 * the hold keeps waiting until it is released (5 s).
+	 */
+	t0 = now_ns();
+	while (state != DRM_METIS_STATE_RESETTING && now_ns() - t0 < 3000 * MSEC) {
 		state = igt_metis_get_param(fd, DRM_METIS_PARAM_DEVICE_STATE);
 		usleep(500);
 	}
 	igt_metis_hold(false);
+	igt_info("measured: hold released %" PRIu64 " ms after the reset was asked for\n",
+		 (now_ns() - t0) / MSEC);
 	pthread_join(r.thread, NULL);
 	close(r.f);
 	igt_assert_f(state == DRM_METIS_STATE_RESETTING,
-		     "the device never reported RESETTING (state %" PRIu64 ")\n", state);
+		     "the device did not report RESETTING within 3 s (state %" PRIu64 ")\n",
+		     state);
 	igt_assert_f(r.ret == 1, "debugfs reset failed: %s\n", strerror(r.err));
 
 	igt_assert_eq_u64(igt_metis_get_param(fd, DRM_METIS_PARAM_RESET_COUNT),
@@ -495,8 +518,8 @@ static void test_debugfs_reset(int fd)
 		igt_metis_bo_wait(fd, b[c].card, 60 * NSEC_PER_SEC, 0);
 	started = igt_metis_jobs_started(fd) - started;
 	igt_info("measured: %" PRId64 " starts for 16 jobs\n", started);
-	igt_assert_f(started > 16, "no job was started again after the reset "
-		     "(%" PRId64 " starts for 16 jobs)\n", started);
+	igt_assert_f(started == 20, "%" PRId64 " starts for 16 jobs, 20 expected: "
+		     "the 4 on the card before the reset, then all 16\n", started);
 	for (uint32_t c = 0; c < 4; c++) {
 		verify_card(fd, &b[c], c);
 		bufs_fini(fd, &b[c]);
