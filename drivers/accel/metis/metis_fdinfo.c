@@ -9,6 +9,7 @@
  * show metis clients with no change on their side.
  */
 
+#include <linux/math64.h>
 #include <linux/slab.h>
 
 #include <drm/drm_file.h>
@@ -59,24 +60,38 @@ void metis_file_stats_put(struct metis_file_stats *stats)
 }
 
 /**
- * metis_fdinfo_job_done() - account a job the hardware finished
- * @job: job, still at the head of its queue (its queue's lock held)
+ * metis_fdinfo_batch_done() - account a batch the hardware finished
+ * @q: queue, its lock held
+ * @jobs: the batch's jobs (linked by qlink), in order
+ * @n: how many
  * @now: time of the completion
  *
- * The jobs of a batch end together: the first is given the time since
- * the batch started, each next one only what passed since the one before
- * it, so a channel is never counted busy twice.
+ * The jobs of a batch start and end together, maybe of several files:
+ * each gets an equal share of the time from the batch's start (or the end
+ * of the batch before, if later) to now, so a channel is never counted
+ * busy twice and no file is charged for another's jobs.
  */
-void metis_fdinfo_job_done(struct metis_job *job, ktime_t now)
+void metis_fdinfo_batch_done(struct metis_queue *q, struct list_head *jobs,
+			     unsigned int n, ktime_t now)
 {
-	struct metis_queue *q = job->queue;
-	ktime_t from = ktime_after(q->last_done, job->start) ? q->last_done :
-							       job->start;
+	struct metis_job *job;
+	ktime_t from;
+	u64 share;
+	u32 rest;
 
+	if (!n)
+		return;
+	job = list_first_entry(jobs, struct metis_job, qlink);
+	from = ktime_after(q->last_done, job->start) ? q->last_done : job->start;
 	q->last_done = now;
-	if (job->stats && ktime_after(now, from))
-		atomic64_add(ktime_to_ns(ktime_sub(now, from)),
-			     &job->stats->busy_ns[q->engine]);
+	if (!ktime_after(now, from))
+		return;
+	share = div_u64_rem(ktime_to_ns(ktime_sub(now, from)), n, &rest);
+	list_for_each_entry(job, jobs, qlink) {
+		if (job->stats)
+			atomic64_add(share + rest, &job->stats->busy_ns[q->engine]);
+		rest = 0;
+	}
 }
 
 static void metis_show_memory(struct drm_printer *p, struct drm_file *file)
@@ -101,7 +116,7 @@ static void metis_show_memory(struct drm_printer *p, struct drm_file *file)
 	}
 	spin_unlock(&file->table_lock);
 	drm_print_memory_stats(p, &card, DRM_GEM_OBJECT_RESIDENT, "card");
-	drm_print_memory_stats(p, &host, DRM_GEM_OBJECT_RESIDENT, "system");
+	drm_print_memory_stats(p, &host, DRM_GEM_OBJECT_RESIDENT, "memory");
 }
 
 /**
@@ -111,6 +126,8 @@ static void metis_show_memory(struct drm_printer *p, struct drm_file *file)
  *
  * drm_show_fdinfo() printed drm-driver, drm-client-id and drm-pdev before.
  * The card as published has no firmware contexts: no ctx engine then.
+ * Host buffers are in the region the usage-stats document names
+ * "memory" (system memory); device buffers in "card".
  */
 void metis_show_fdinfo(struct drm_printer *p, struct drm_file *file)
 {
@@ -118,10 +135,12 @@ void metis_show_fdinfo(struct drm_printer *p, struct drm_file *file)
 	unsigned int e;
 
 	for (e = 0; e < METIS_ENGINE_COUNT; e++) {
-		if (e == METIS_ENGINE_CTX && !metis_has_ext(mfile->mdev))
+		u64 ns = atomic64_read(&mfile->stats->busy_ns[e]);
+
+		/* Kept once used: a reset may find the card without it. */
+		if (e == METIS_ENGINE_CTX && !metis_has_ext(mfile->mdev) && !ns)
 			continue;
-		drm_printf(p, "drm-engine-%s:\t%llu ns\n", metis_engine_names[e],
-			   (u64)atomic64_read(&mfile->stats->busy_ns[e]));
+		drm_printf(p, "drm-engine-%s:\t%llu ns\n", metis_engine_names[e], ns);
 		drm_printf(p, "drm-engine-capacity-%s:\t%u\n",
 			   metis_engine_names[e], METIS_QUEUES_PER_ENGINE);
 	}

@@ -7,6 +7,8 @@
 
 #include <linux/atomic.h>
 #include <linux/kref.h>
+#include <linux/ktime.h>
+#include <linux/list.h>
 
 #include "metis_drv.h"
 
@@ -26,7 +28,8 @@ struct metis_file_stats {
 
 struct metis_file_stats *metis_file_stats_alloc(void);
 void metis_file_stats_put(struct metis_file_stats *stats);
-void metis_fdinfo_job_done(struct metis_job *job, ktime_t now);
+void metis_fdinfo_batch_done(struct metis_queue *q, struct list_head *jobs,
+			     unsigned int n, ktime_t now);
 void metis_show_fdinfo(struct drm_printer *p, struct drm_file *file);
 
 #endif /* __METIS_FDINFO_H__ */

@@ -380,7 +380,6 @@ void metis_queue_complete(struct metis_queue *q, int error)
 	struct metis_device *mdev = q->mdev;
 	struct metis_job *job, *next;
 	unsigned int n, i = 0;
-	ktime_t now = ktime_get();
 	LIST_HEAD(done);
 	u64 result = 0;
 
@@ -427,7 +426,6 @@ void metis_queue_complete(struct metis_queue *q, int error)
 		list_for_each_entry_safe(job, next, &q->jobs, qlink) {
 			if (i++ == n)
 				break;
-			metis_fdinfo_job_done(job, now);
 			list_move_tail(&job->qlink, &done);
 			if (error) {
 				q->errors++;
@@ -437,6 +435,8 @@ void metis_queue_complete(struct metis_queue *q, int error)
 					    job->dl.bytes : job->len;
 			}
 		}
+		metis_fdinfo_batch_done(q, &done, list_count_nodes(&done),
+					ktime_get());
 		q->batch = 0;
 		metis_queue_kick(q);
 	}

@@ -390,7 +390,7 @@ static void test_fdinfo(int fd)
 	igt_assert_eq(fdinfo_value(a, "drm-engine-ctx", NULL, 0, NULL),
 		      igt_metis_has_fw(a));
 	igt_assert_eq_u64(fdinfo_num(a, "drm-total-card"), 0);
-	igt_assert_eq_u64(fdinfo_num(a, "drm-total-system"), 0);
+	igt_assert_eq_u64(fdinfo_num(a, "drm-total-memory"), 0);
 
 	host = igt_metis_bo_create(a, 1 << 20, DRM_METIS_BO_HOST, 0);
 	dev = igt_metis_bo_create(a, 2 << 20, DRM_METIS_BO_DEVICE, 0);
@@ -398,10 +398,10 @@ static void test_fdinfo(int fd)
 	other = igt_metis_bo_create(b, 4 << 20, DRM_METIS_BO_DEVICE, 0);
 	igt_assert_eq_u64(fdinfo_num(a, "drm-total-card"), 2 << 20);
 	igt_assert_eq_u64(fdinfo_num(a, "drm-resident-card"), 2 << 20);
-	igt_assert_eq_u64(fdinfo_num(a, "drm-total-system"), 2 << 20);
+	igt_assert_eq_u64(fdinfo_num(a, "drm-total-memory"), 2 << 20);
 	igt_assert_eq_u64(fdinfo_num(a, "drm-shared-card"), 0);
 	igt_assert_eq_u64(fdinfo_num(b, "drm-total-card"), 4 << 20);
-	igt_assert_eq_u64(fdinfo_num(b, "drm-total-system"), 0);
+	igt_assert_eq_u64(fdinfo_num(b, "drm-total-memory"), 0);
 
 	t0 = now_ns();
 	for (int i = 0; i < 4; i++) {
@@ -421,10 +421,44 @@ static void test_fdinfo(int fd)
 	igt_assert_eq_u64(fdinfo_num(b, "drm-engine-rd"), 0);
 	igt_assert_eq_u64(fdinfo_num(b, "drm-engine-wr"), 0);
 
+	/*
+	 * Both files' small copies queued on one channel end up in the same
+	 * batches: each file is charged for its own, and the two together
+	 * still fit in the wall time.
+	 */
+	{
+		uint32_t hb = igt_metis_bo_create(b, PAGE, DRM_METIS_BO_HOST, 0);
+		uint32_t db = igt_metis_bo_create(b, PAGE, DRM_METIS_BO_DEVICE, 0);
+		struct drm_metis_job ja[8], jb[8];
+		uint64_t rd_a = fdinfo_num(a, "drm-engine-rd"), ra, rb;
+
+		for (int i = 0; i < 8; i++) {
+			igt_metis_job_copy(&ja[i], dev, 0, host, 0, PAGE, 1);
+			igt_metis_job_copy(&jb[i], db, 0, hb, 0, PAGE, 1);
+		}
+		t0 = now_ns();
+		for (int i = 0; i < 8; i++) {
+			igt_metis_submit(a, &ja[i], 1, 0);
+			igt_metis_submit(b, &jb[i], 1, 0);
+		}
+		igt_metis_bo_wait(a, dev, 10 * NSEC_PER_SEC, 0);
+		igt_metis_bo_wait(b, db, 10 * NSEC_PER_SEC, 0);
+		wall = now_ns() - t0;
+		ra = fdinfo_num(a, "drm-engine-rd") - rd_a;
+		rb = fdinfo_num(b, "drm-engine-rd");
+		igt_info("measured: interleaved on one channel, rd busy %" PRIu64
+			 " us and %" PRIu64 " us in %" PRIu64 " us of wall time\n",
+			 ra / 1000, rb / 1000, wall / 1000);
+		igt_assert_f(ra > 0 && rb > 0, "a file's jobs were not counted\n");
+		igt_assert_f(ra + rb <= wall, "one channel busier than the wall time\n");
+		igt_metis_bo_close(b, hb);
+		igt_metis_bo_close(b, db);
+	}
+
 	/* Exported (host buffers only): shared. Closed: gone. */
 	igt_assert_eq(drmPrimeHandleToFD(a, host, DRM_CLOEXEC, &dmabuf), 0);
-	igt_assert_eq_u64(fdinfo_num(a, "drm-shared-system"), 1 << 20);
-	igt_assert_eq_u64(fdinfo_num(a, "drm-total-system"), 2 << 20);
+	igt_assert_eq_u64(fdinfo_num(a, "drm-shared-memory"), 1 << 20);
+	igt_assert_eq_u64(fdinfo_num(a, "drm-total-memory"), 2 << 20);
 	igt_assert_eq_u64(fdinfo_num(a, "drm-shared-card"), 0);
 	close(dmabuf);
 	igt_metis_bo_close(a, dev);
@@ -432,7 +466,7 @@ static void test_fdinfo(int fd)
 	igt_metis_bo_close(a, back);
 	igt_metis_bo_close(b, other);
 	igt_assert_eq_u64(fdinfo_num(a, "drm-total-card"), 0);
-	igt_assert_eq_u64(fdinfo_num(a, "drm-total-system"), 0);
+	igt_assert_eq_u64(fdinfo_num(a, "drm-total-memory"), 0);
 	igt_assert_eq_u64(fdinfo_num(b, "drm-total-card"), 0);
 	close(a);
 	close(b);
