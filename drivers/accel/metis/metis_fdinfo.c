@@ -5,8 +5,8 @@
  * DRM fdinfo (Documentation/gpu/drm-usage-stats.rst): per file, the busy
  * time of each kind of engine (the four DMA read channels, the four
  * write channels, the four firmware contexts) and the memory of its
- * buffers, on the card and in system memory, so that gputop and the like
- * show metis clients with no change on their side.
+ * buffers, on the card and in system memory, for the tools that read
+ * fdinfo (Debian's gputop does not look at accel nodes yet).
  */
 
 #include <linux/math64.h>
@@ -63,7 +63,6 @@ void metis_file_stats_put(struct metis_file_stats *stats)
  * metis_fdinfo_batch_done() - account a batch the hardware finished
  * @q: queue, its lock held
  * @jobs: the batch's jobs (linked by qlink), in order
- * @n: how many
  * @now: time of the completion
  *
  * The jobs of a batch start and end together, maybe of several files:
@@ -72,8 +71,9 @@ void metis_file_stats_put(struct metis_file_stats *stats)
  * busy twice and no file is charged for another's jobs.
  */
 void metis_fdinfo_batch_done(struct metis_queue *q, struct list_head *jobs,
-			     unsigned int n, ktime_t now)
+			     ktime_t now)
 {
+	size_t n = list_count_nodes(jobs);
 	struct metis_job *job;
 	ktime_t from;
 	u64 share;

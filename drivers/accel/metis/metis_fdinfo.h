@@ -29,7 +29,7 @@ struct metis_file_stats {
 struct metis_file_stats *metis_file_stats_alloc(void);
 void metis_file_stats_put(struct metis_file_stats *stats);
 void metis_fdinfo_batch_done(struct metis_queue *q, struct list_head *jobs,
-			     unsigned int n, ktime_t now);
+			     ktime_t now);
 void metis_show_fdinfo(struct drm_printer *p, struct drm_file *file);
 
 #endif /* __METIS_FDINFO_H__ */

@@ -435,8 +435,7 @@ void metis_queue_complete(struct metis_queue *q, int error)
 					    job->dl.bytes : job->len;
 			}
 		}
-		metis_fdinfo_batch_done(q, &done, list_count_nodes(&done),
-					ktime_get());
+		metis_fdinfo_batch_done(q, &done, ktime_get());
 		q->batch = 0;
 		metis_queue_kick(q);
 	}
